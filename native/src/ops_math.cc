@@ -1,0 +1,182 @@
+// Tensor math: the curated op table. One line per op where the shape allows it.
+// A second operand may be a tensor (broadcast) or a JS number (a Scalar, no tensor allocated).
+#include "handle.h"
+
+namespace ganforge {
+namespace {
+
+#define UNARY(NAME, EXPR)                                 \
+  Napi::Value NAME(const Napi::CallbackInfo& i) {         \
+    const at::Tensor& t = ArgTensor(i, 0);                \
+    return Wrap(i.Env(), EXPR);                           \
+  }
+
+#define BINARY(NAME, FN)                                                                      \
+  Napi::Value NAME(const Napi::CallbackInfo& i) {                                             \
+    const at::Tensor& a = ArgTensor(i, 0);                                                    \
+    if (HasArg(i, 1) && i[1].IsNumber()) return Wrap(i.Env(), FN(a, at::Scalar(ArgNumber(i, 1)))); \
+    return Wrap(i.Env(), FN(a, ArgTensor(i, 1)));                                             \
+  }
+
+#define BINARY_TENSORS(NAME, FN) \
+  Napi::Value NAME(const Napi::CallbackInfo& i) { return Wrap(i.Env(), FN(ArgTensor(i, 0), ArgTensor(i, 1))); }
+
+// ---- elementwise ----
+UNARY(Neg, at::neg(t))
+UNARY(Abs, at::abs(t))
+UNARY(Exp, at::exp(t))
+UNARY(Log, at::log(t))
+UNARY(Sqrt, at::sqrt(t))
+UNARY(Square, at::square(t))
+UNARY(Floor, at::floor(t))
+UNARY(Round, at::round(t))
+UNARY(Tanh, at::tanh(t))
+UNARY(Sigmoid, at::sigmoid(t))
+UNARY(Relu, at::relu(t))
+UNARY(IsFinite, at::isfinite(t))
+BINARY(Add, at::add)
+BINARY(Sub, at::sub)
+BINARY(Mul, at::mul)
+BINARY(Div, at::div)
+BINARY(Pow, at::pow)
+BINARY(Eq, at::eq)
+BINARY(Ne, at::ne)
+BINARY(Lt, at::lt)
+BINARY(Le, at::le)
+BINARY(Gt, at::gt)
+BINARY(Ge, at::ge)
+BINARY_TENSORS(Maximum, at::maximum)
+BINARY_TENSORS(Minimum, at::minimum)
+BINARY_TENSORS(Matmul, at::matmul)
+UNARY(LeakyRelu, at::leaky_relu(t, ArgNumber(i, 1)))
+UNARY(Softmax, at::softmax(t, ArgInt(i, 1)))
+UNARY(LogSoftmax, at::log_softmax(t, ArgInt(i, 1)))
+
+Napi::Value Clamp(const Napi::CallbackInfo& i) {
+  c10::optional<at::Scalar> lo, hi;
+  if (HasArg(i, 1)) lo = ArgNumber(i, 1);
+  if (HasArg(i, 2)) hi = ArgNumber(i, 2);
+  return Wrap(i.Env(), at::clamp(ArgTensor(i, 0), lo, hi));
+}
+// linear(x, weight, bias?): x·weightᵀ + bias in one addmm, as torch.nn.functional.linear.
+Napi::Value Linear(const Napi::CallbackInfo& i) {
+  c10::optional<at::Tensor> bias;
+  if (HasArg(i, 2)) bias = ArgTensor(i, 2);
+  return Wrap(i.Env(), at::linear(ArgTensor(i, 0), ArgTensor(i, 1), bias));
+}
+Napi::Value Where(const Napi::CallbackInfo& i) {
+  return Wrap(i.Env(), at::where(ArgTensor(i, 0), ArgTensor(i, 1), ArgTensor(i, 2)));
+}
+
+// ---- reductions: (t, dims?, keepdim?) ; no dims reduces everything ----
+Napi::Value Sum(const Napi::CallbackInfo& i) {
+  const at::Tensor& t = ArgTensor(i, 0);
+  if (!HasArg(i, 1)) return Wrap(i.Env(), at::sum(t));
+  return Wrap(i.Env(), at::sum(t, ArgInts(i, 1), ArgBool(i, 2)));
+}
+Napi::Value Mean(const Napi::CallbackInfo& i) {
+  const at::Tensor& t = ArgTensor(i, 0);
+  if (!HasArg(i, 1)) return Wrap(i.Env(), at::mean(t));
+  return Wrap(i.Env(), at::mean(t, ArgInts(i, 1), ArgBool(i, 2)));
+}
+// variance(t, dims?, unbiased, keepdim?)
+Napi::Value Var(const Napi::CallbackInfo& i) {
+  const at::Tensor& t = ArgTensor(i, 0);
+  if (!HasArg(i, 1)) return Wrap(i.Env(), at::var(t, ArgBool(i, 2)));
+  return Wrap(i.Env(), at::var(t, at::IntArrayRef(ArgInts(i, 1)), ArgBool(i, 2), ArgBool(i, 3)));
+}
+// max(t) → scalar tensor; max(t, dim, keepdim?) → [values, indices]
+Napi::Value Max(const Napi::CallbackInfo& i) {
+  const at::Tensor& t = ArgTensor(i, 0);
+  if (!HasArg(i, 1)) return Wrap(i.Env(), at::max(t));
+  auto [values, indices] = at::max(t, ArgInt(i, 1), ArgBool(i, 2));
+  return WrapList(i.Env(), {values, indices});
+}
+Napi::Value Min(const Napi::CallbackInfo& i) {
+  const at::Tensor& t = ArgTensor(i, 0);
+  if (!HasArg(i, 1)) return Wrap(i.Env(), at::min(t));
+  auto [values, indices] = at::min(t, ArgInt(i, 1), ArgBool(i, 2));
+  return WrapList(i.Env(), {values, indices});
+}
+Napi::Value Argmax(const Napi::CallbackInfo& i) {
+  const at::Tensor& t = ArgTensor(i, 0);
+  if (!HasArg(i, 1)) return Wrap(i.Env(), at::argmax(t));
+  return Wrap(i.Env(), at::argmax(t, ArgInt(i, 1), ArgBool(i, 2)));
+}
+Napi::Value AllTrue(const Napi::CallbackInfo& i) { return Napi::Boolean::New(i.Env(), ArgTensor(i, 0).all().item<bool>()); }
+
+// ---- shape and indexing ----
+UNARY(Reshape, at::reshape(t, ArgInts(i, 1)))
+UNARY(View, t.view(ArgInts(i, 1)))
+UNARY(Flatten, at::flatten(t, ArgInt(i, 1), ArgInt(i, 2)))
+UNARY(Transpose, at::transpose(t, ArgInt(i, 1), ArgInt(i, 2)))
+UNARY(Permute, t.permute(ArgInts(i, 1)))
+UNARY(Unsqueeze, at::unsqueeze(t, ArgInt(i, 1)))
+UNARY(Squeeze, HasArg(i, 1) ? at::squeeze(t, ArgInt(i, 1)) : at::squeeze(t))
+UNARY(Expand, t.expand(ArgInts(i, 1)))
+UNARY(Narrow, at::narrow(t, ArgInt(i, 1), ArgInt(i, 2), ArgInt(i, 3)))
+UNARY(Select, at::select(t, ArgInt(i, 1), ArgInt(i, 2)))
+UNARY(IndexSelect, at::index_select(t, ArgInt(i, 1), ArgTensor(i, 2)))
+UNARY(Gather, at::gather(t, ArgInt(i, 1), ArgTensor(i, 2)))
+Napi::Value Cat(const Napi::CallbackInfo& i) { return Wrap(i.Env(), at::cat(ArgTensorList(i, 0), ArgInt(i, 1))); }
+Napi::Value Stack(const Napi::CallbackInfo& i) { return Wrap(i.Env(), at::stack(ArgTensorList(i, 0), ArgInt(i, 1))); }
+
+}  // namespace
+
+void RegisterMath(Napi::Env env, Napi::Object exports) {
+  Export(env, exports, "neg", Neg);
+  Export(env, exports, "abs", Abs);
+  Export(env, exports, "exp", Exp);
+  Export(env, exports, "log", Log);
+  Export(env, exports, "sqrt", Sqrt);
+  Export(env, exports, "square", Square);
+  Export(env, exports, "floor", Floor);
+  Export(env, exports, "round", Round);
+  Export(env, exports, "tanh", Tanh);
+  Export(env, exports, "sigmoid", Sigmoid);
+  Export(env, exports, "relu", Relu);
+  Export(env, exports, "isFinite", IsFinite);
+  Export(env, exports, "add", Add);
+  Export(env, exports, "sub", Sub);
+  Export(env, exports, "mul", Mul);
+  Export(env, exports, "div", Div);
+  Export(env, exports, "pow", Pow);
+  Export(env, exports, "eq", Eq);
+  Export(env, exports, "ne", Ne);
+  Export(env, exports, "lt", Lt);
+  Export(env, exports, "le", Le);
+  Export(env, exports, "gt", Gt);
+  Export(env, exports, "ge", Ge);
+  Export(env, exports, "maximum", Maximum);
+  Export(env, exports, "minimum", Minimum);
+  Export(env, exports, "matmul", Matmul);
+  Export(env, exports, "leakyRelu", LeakyRelu);
+  Export(env, exports, "softmax", Softmax);
+  Export(env, exports, "logSoftmax", LogSoftmax);
+  Export(env, exports, "clamp", Clamp);
+  Export(env, exports, "linear", Linear);
+  Export(env, exports, "where", Where);
+  Export(env, exports, "sum", Sum);
+  Export(env, exports, "mean", Mean);
+  Export(env, exports, "var", Var);
+  Export(env, exports, "max", Max);
+  Export(env, exports, "min", Min);
+  Export(env, exports, "argmax", Argmax);
+  Export(env, exports, "allTrue", AllTrue);
+  Export(env, exports, "reshape", Reshape);
+  Export(env, exports, "view", View);
+  Export(env, exports, "flatten", Flatten);
+  Export(env, exports, "transpose", Transpose);
+  Export(env, exports, "permute", Permute);
+  Export(env, exports, "unsqueeze", Unsqueeze);
+  Export(env, exports, "squeeze", Squeeze);
+  Export(env, exports, "expand", Expand);
+  Export(env, exports, "narrow", Narrow);
+  Export(env, exports, "select", Select);
+  Export(env, exports, "indexSelect", IndexSelect);
+  Export(env, exports, "gather", Gather);
+  Export(env, exports, "cat", Cat);
+  Export(env, exports, "stack", Stack);
+}
+
+}  // namespace ganforge

@@ -1,0 +1,7 @@
+// The tensor layer: the only TypeScript that talks to the native addon.
+export { Tensor } from './tensor';
+export type { Operand } from './tensor';
+export type { DType, Reduction, AnyTypedArray } from './native';
+export * from './create';
+export { grad } from './autograd';
+export { tidy, keep, noGrad, memory } from './scope';
