@@ -7,6 +7,16 @@ export interface CreateOptions {
   device?: string;
 }
 
+let defaultFloat: 'float32' | 'float64' = 'float32';
+
+/** The dtype of new floating tensors when none is given (float32; float64 for precise gradient checks). */
+export function setDefaultDType(dtype: 'float32' | 'float64'): void {
+  defaultFloat = dtype;
+}
+export function defaultDType(): 'float32' | 'float64' {
+  return defaultFloat;
+}
+
 function checkShape(shape: number[]): number[] {
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) throw new RangeError(`invalid shape [${shape.join(', ')}]`);
@@ -15,21 +25,21 @@ function checkShape(shape: number[]): number[] {
 }
 
 export function zeros(shape: number[], options: CreateOptions = {}): Tensor {
-  return new Tensor(native.zeros(checkShape(shape), options.dtype, options.device));
+  return new Tensor(native.zeros(checkShape(shape), options.dtype ?? defaultFloat, options.device));
 }
 export function ones(shape: number[], options: CreateOptions = {}): Tensor {
-  return new Tensor(native.ones(checkShape(shape), options.dtype, options.device));
+  return new Tensor(native.ones(checkShape(shape), options.dtype ?? defaultFloat, options.device));
 }
 export function full(shape: number[], value: number, options: CreateOptions = {}): Tensor {
-  return new Tensor(native.full(checkShape(shape), value, options.dtype, options.device));
+  return new Tensor(native.full(checkShape(shape), value, options.dtype ?? defaultFloat, options.device));
 }
 /** Standard normal samples from the global generator (see manualSeed). */
 export function randn(shape: number[], options: CreateOptions = {}): Tensor {
-  return new Tensor(native.randn(checkShape(shape), options.dtype, options.device));
+  return new Tensor(native.randn(checkShape(shape), options.dtype ?? defaultFloat, options.device));
 }
 /** Uniform samples in [0, 1) from the global generator. */
 export function rand(shape: number[], options: CreateOptions = {}): Tensor {
-  return new Tensor(native.rand(checkShape(shape), options.dtype, options.device));
+  return new Tensor(native.rand(checkShape(shape), options.dtype ?? defaultFloat, options.device));
 }
 /** int64 samples in [low, high). */
 export function randint(low: number, high: number, shape: number[], options: { device?: string } = {}): Tensor {
@@ -52,7 +62,7 @@ export function arange(start: number, end?: number, step = 1, options: CreateOpt
 export function tensor(data: number[] | AnyTypedArray, shape?: number[], dtype?: DType): Tensor {
   let array: AnyTypedArray;
   if (Array.isArray(data)) {
-    switch (dtype ?? 'float32') {
+    switch (dtype ?? defaultFloat) {
       case 'float32': array = Float32Array.from(data); break;
       case 'float64': array = Float64Array.from(data); break;
       case 'int64': array = BigInt64Array.from(data, (v) => BigInt(Math.trunc(v))); break;

@@ -1,0 +1,4 @@
+export { Module } from './module';
+export type { Layer } from './module';
+export * from './layers';
+export * as init from './init';
