@@ -24,6 +24,10 @@ bool FusedEligible(const std::vector<const at::Tensor*>& tensors) {
   return true;
 }
 
+// Compiled for AVX2 and for baseline x86-64; the loader picks the best the CPU has.
+#if defined(__x86_64__)
+__attribute__((target_clones("avx2", "default")))
+#endif
 void AdamFused(at::Tensor& param, const at::Tensor& gradT, at::Tensor& expAvg, at::Tensor& expAvgSq,
                at::Tensor* maxExpAvgSq, double step, const AdamHyper& h) {
   const float b1 = static_cast<float>(h.beta1), b2 = static_cast<float>(h.beta2);
