@@ -8,6 +8,7 @@
         "native/src/ops_create.cc",
         "native/src/ops_math.cc",
         "native/src/ops_nn.cc",
+        "native/src/ops_conv.cc",
         "native/src/autograd.cc",
         "native/src/optim.cc"
       ],

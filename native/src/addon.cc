@@ -9,6 +9,7 @@ void RegisterMath(Napi::Env env, Napi::Object exports);
 void RegisterNN(Napi::Env env, Napi::Object exports);
 void RegisterAutograd(Napi::Env env, Napi::Object exports);
 void RegisterOptim(Napi::Env env, Napi::Object exports);
+void RegisterConv(Napi::Env env, Napi::Object exports);
 }  // namespace ganforge
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
@@ -17,6 +18,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   ganforge::RegisterNN(env, exports);
   ganforge::RegisterAutograd(env, exports);
   ganforge::RegisterOptim(env, exports);
+  ganforge::RegisterConv(env, exports);
   return exports;
 }
 

@@ -111,6 +111,22 @@ export interface NativeAddon {
   mse(input: H, target: H, reduction?: Reduction): H;
   crossEntropy(logits: H, classes: H, reduction?: Reduction, labelSmoothing?: number): H;
   dropout(t: H, p: number, training: boolean): H;
+  // convolution, normalisation, pooling, resampling ([h, w] pairs)
+  conv2d(x: H, weight: H, bias: H | undefined, stride: number[], padding: number[], dilation: number[], groups: number): H;
+  convTranspose2d(
+    x: H, weight: H, bias: H | undefined, stride: number[], padding: number[], outputPadding: number[], groups: number, dilation: number[],
+  ): H;
+  batchNorm(x: H, weight: H | undefined, bias: H | undefined, runningMean: H | undefined, runningVar: H | undefined,
+    training: boolean, momentum: number, eps: number): H;
+  instanceNorm(x: H, weight: H | undefined, bias: H | undefined, runningMean: H | undefined, runningVar: H | undefined,
+    useInputStats: boolean, momentum: number, eps: number): H;
+  layerNorm(x: H, normalizedShape: number[], weight: H | undefined, bias: H | undefined, eps: number): H;
+  maxPool2d(x: H, kernel: number[], stride: number[], padding: number[], dilation: number[], ceilMode: boolean): H;
+  avgPool2d(x: H, kernel: number[], stride: number[], padding: number[], ceilMode: boolean, countIncludePad: boolean): H;
+  upsampleBilinear2d(x: H, outputSize: number[], alignCorners: boolean): H;
+  upsampleNearest2d(x: H, outputSize: number[]): H;
+  embedding(weight: H, indices: H): H;
+  pad(x: H, pad: number[], mode?: 'constant' | 'reflect' | 'replicate', value?: number): H;
   // autograd
   setRequiresGrad(t: H, flag: boolean): void;
   requiresGrad(t: H): boolean;
