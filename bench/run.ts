@@ -1,0 +1,114 @@
+// `npm run bench`: trains each model for a fixed number of steps in ganforge and in the PyTorch reference
+// (Debian's python3-torch) back to back, alternating rounds, on the same data, and prints the median
+// ms/step of each and the ratio of images per second. Speed is judged here, never in timed tests.
+//
+//   npm run bench                      all cases, 150 timed steps, 2 rounds
+//   npm run bench -- --steps 300 --rounds 3 --cases mlp
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { writeIdx } from '../src/data/idx';
+import { loadBundledMnist } from '../src/data/mnist';
+import { DEFAULT_CONFIG, TrainConfig } from '../src/gan/config';
+import { GanSession } from '../src/gan/session';
+import { libtorchVersion, numThreads } from '../src/torch';
+
+interface BenchCase {
+  name: string;
+  description: string;
+  config: Partial<TrainConfig>;
+  /** The reference script under bench/reference/, run with `--data FILE --steps N --warmup W --seed S`. */
+  reference: string;
+}
+
+const CASES: BenchCase[] = [
+  {
+    name: 'mlp',
+    description: 'MLP GAN: G 100→256→512→1024→784, D 784→1024→512→256→1, batch 64, Adam 2e-4 β1 0.5',
+    config: { model: 'mlp' },
+    reference: 'mlp_gan.py',
+  },
+];
+
+function option(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function timeGanforge(config: TrainConfig, dataset: ReturnType<typeof loadBundledMnist>, warmup: number, steps: number): number[] {
+  const session = new GanSession(config, dataset);
+  const times: number[] = [];
+  try {
+    for (let step = 0; step < warmup + steps; step++) {
+      const epoch = Math.floor(step / session.loader.batchesPerEpoch) + 1;
+      const started = performance.now();
+      session.step(epoch, step % session.loader.batchesPerEpoch, true);
+      if (step >= warmup) times.push(performance.now() - started);
+    }
+  } finally {
+    session.dispose();
+  }
+  return times;
+}
+
+function pythonTorchVersion(): string | null {
+  try {
+    return execFileSync('/usr/bin/python3', ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return null;
+  }
+}
+
+function timeReference(script: string, dataFile: string, warmup: number, steps: number, seed: number): number[] {
+  const out = execFileSync('/usr/bin/python3', [path.join(__dirname, '..', '..', 'bench', 'reference', script),
+    '--data', dataFile, '--steps', String(steps), '--warmup', String(warmup), '--seed', String(seed)], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  return JSON.parse(out).step_ms;
+}
+
+function main(): void {
+  const steps = Number(option('steps', '150'));
+  const warmup = Number(option('warmup', '15'));
+  const rounds = Number(option('rounds', '2'));
+  const only = option('cases', CASES.map((c) => c.name).join(',')).split(',');
+  const torchVersion = pythonTorchVersion();
+  const dataset = loadBundledMnist();
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ganforge-bench-'));
+  const dataFile = path.join(tmp, 'mnist-images-idx3-ubyte');
+  writeIdx(dataFile, [dataset.count, dataset.height, dataset.width], dataset.images);
+
+  console.log(`ganforge bench: libtorch ${libtorchVersion()} (${numThreads()} intra-op thread), ` +
+    `PyTorch ${torchVersion ?? 'not installed'}; ${os.cpus().length} CPUs; ${steps} timed steps after ${warmup} warm-up, ${rounds} rounds`);
+  if (!torchVersion) console.log('PyTorch reference skipped: /usr/bin/python3 has no torch (apt-get install python3-torch)');
+  const rows: string[][] = [['case', 'ganforge ms/step', 'PyTorch ms/step', 'ganforge img/s', 'PyTorch img/s', 'ratio']];
+  for (const benchCase of CASES.filter((c) => only.includes(c.name))) {
+    const config: TrainConfig = { ...DEFAULT_CONFIG, ...benchCase.config, imageShape: [1, 28, 28], numClasses: 10 };
+    const ours: number[] = [];
+    const theirs: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      ours.push(...timeGanforge(config, dataset, warmup, steps));
+      if (torchVersion) theirs.push(...timeReference(benchCase.reference, dataFile, warmup, steps, config.seed));
+    }
+    const oursMs = median(ours);
+    const theirsMs = theirs.length ? median(theirs) : NaN;
+    const perSecond = (ms: number) => (config.batchSize * 1000) / ms;
+    console.log(`  ${benchCase.name}: ${benchCase.description}`);
+    rows.push([
+      benchCase.name, oursMs.toFixed(2), theirs.length ? theirsMs.toFixed(2) : '—',
+      perSecond(oursMs).toFixed(0), theirs.length ? perSecond(theirsMs).toFixed(0) : '—',
+      theirs.length ? `${(theirsMs / oursMs).toFixed(2)}×` : '—',
+    ]);
+  }
+  const widths = rows[0].map((_, col) => Math.max(...rows.map((r) => r[col].length)));
+  for (const row of rows) console.log(row.map((cell, col) => cell.padStart(widths[col])).join('  '));
+  console.log('ratio = ganforge images/s ÷ PyTorch images/s (above 1: ganforge is faster)');
+  fs.rmSync(tmp, { recursive: true, force: true });
+}
+
+main();

@@ -1,0 +1,11 @@
+// Every ganforge command: its flag spec and what it runs.
+import type { CommandSpec } from '../args';
+import { runSample, sampleSpec } from './sample';
+import { runTrain, trainSpec } from './train';
+
+export type CommandRun = (flags: Record<string, unknown>, positionals: string[]) => Promise<number | void>;
+
+export const COMMANDS: Record<string, { spec: CommandSpec; run: CommandRun }> = {
+  train: { spec: trainSpec, run: runTrain },
+  sample: { spec: sampleSpec, run: runSample },
+};

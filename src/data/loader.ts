@@ -1,0 +1,70 @@
+// Batches for training: the whole data set lives in one uint8 tensor; each epoch has its own permutation
+// drawn from a private generator seeded by (run seed, epoch), so the order never depends on what else
+// consumed random numbers, and a resumed run can rebuild any epoch's order from two integers.
+import { keep, noGrad, randperm, Tensor, tensor } from '../torch';
+import type { ImageDataset } from './dataset';
+
+export interface Batch {
+  /** N×C×H×W float32, scaled from 0…255 to [-1, 1]. */
+  images: Tensor;
+  /** int64 class indices, or null for unlabelled data. */
+  labels: Tensor | null;
+}
+
+export class BatchLoader {
+  readonly batchSize: number;
+  readonly batchesPerEpoch: number;
+  readonly #images: Tensor;
+  readonly #labels: Tensor | null;
+  #epochOrder: { epoch: number; order: Tensor } | null = null;
+
+  constructor(readonly dataset: ImageDataset, batchSize: number, readonly seed: number) {
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batch size must be a positive integer, got ${batchSize}`);
+    if (batchSize > dataset.count) {
+      throw new RangeError(`batch size ${batchSize} is larger than the data set (${dataset.count} images in ${dataset.name})`);
+    }
+    this.batchSize = batchSize;
+    // Incomplete final batches are dropped, so every step sees the same batch size (as drop_last=True).
+    this.batchesPerEpoch = Math.floor(dataset.count / batchSize);
+    const { count, channels, height, width } = dataset;
+    this.#images = keep(tensor(dataset.images, [count, channels, height, width]));
+    this.#labels = dataset.labels ? keep(tensor(dataset.labels, [count]).to({ dtype: 'int64' })) : null;
+  }
+
+  get imageShape(): [number, number, number] {
+    return [this.dataset.channels, this.dataset.height, this.dataset.width];
+  }
+
+  /** Batch `index` (0-based) of epoch `epoch` (1-based). Deterministic in (seed, epoch, index). */
+  batch(epoch: number, index: number): Batch {
+    if (index < 0 || index >= this.batchesPerEpoch) throw new RangeError(`batch ${index} is outside epoch (0…${this.batchesPerEpoch - 1})`);
+    const order = this.#orderFor(epoch);
+    return noGrad(() => {
+      const picked = order.narrow(0, index * this.batchSize, this.batchSize);
+      const raw = this.#images.indexSelect(0, picked);
+      const asFloat = raw.to({ dtype: 'float32' });
+      const scaled = asFloat.mul(2 / 255);
+      const images = scaled.sub(1);
+      const labels = this.#labels ? this.#labels.indexSelect(0, picked) : null;
+      for (const t of [picked, raw, asFloat, scaled]) t.dispose();
+      return { images, labels };
+    });
+  }
+
+  #orderFor(epoch: number): Tensor {
+    if (this.#epochOrder?.epoch !== epoch) {
+      this.#epochOrder?.order.dispose();
+      // A large odd multiplier keeps (seed, epoch) pairs from colliding for any practical seed and epoch.
+      const order = keep(randperm(this.dataset.count, (this.seed * 1_000_003 + epoch) % Number.MAX_SAFE_INTEGER));
+      this.#epochOrder = { epoch, order };
+    }
+    return this.#epochOrder.order;
+  }
+
+  dispose(): void {
+    this.#images.dispose();
+    this.#labels?.dispose();
+    this.#epochOrder?.order.dispose();
+    this.#epochOrder = null;
+  }
+}

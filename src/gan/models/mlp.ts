@@ -1,0 +1,64 @@
+// The classic fully connected GAN (Goodfellow et al. 2014, as in most tutorials):
+//   G: z(100) → 256 → 512 → 1024 → C·H·W, LeakyReLU 0.2, tanh output reshaped to C×H×W;
+//   D: C·H·W → 1024 → 512 → 256 → 1, LeakyReLU 0.2, a logit (the sigmoid lives in the loss).
+// Names follow a PyTorch `self.model = nn.Sequential(...)`, so `model.0.weight` etc. load in PyTorch.
+import { LeakyReLU, Linear, Module, Sequential, Tanh } from '../../nn';
+import type { Tensor } from '../../torch';
+import type { Discriminator, Generator, ImageShape, ModelFamily, ModelSpec } from '../types';
+
+const SLOPE = 0.2;
+
+export class MlpGenerator extends Module implements Generator {
+  readonly model: Sequential;
+
+  constructor(readonly latentDim: number, readonly imageShape: ImageShape) {
+    super();
+    const pixels = imageShape[0] * imageShape[1] * imageShape[2];
+    this.model = this.addModule('model', new Sequential(
+      new Linear(latentDim, 256), new LeakyReLU(SLOPE),
+      new Linear(256, 512), new LeakyReLU(SLOPE),
+      new Linear(512, 1024), new LeakyReLU(SLOPE),
+      new Linear(1024, pixels), new Tanh(),
+    ));
+  }
+
+  forward(z: Tensor): Tensor {
+    const flat = this.model.forward(z);
+    const images = flat.reshape([z.shape[0], ...this.imageShape]);
+    flat.dispose();
+    return images;
+  }
+}
+
+export class MlpDiscriminator extends Module implements Discriminator {
+  readonly model: Sequential;
+
+  constructor(imageShape: ImageShape) {
+    super();
+    const pixels = imageShape[0] * imageShape[1] * imageShape[2];
+    this.model = this.addModule('model', new Sequential(
+      new Linear(pixels, 1024), new LeakyReLU(SLOPE),
+      new Linear(1024, 512), new LeakyReLU(SLOPE),
+      new Linear(512, 256), new LeakyReLU(SLOPE),
+      new Linear(256, 1),
+    ));
+  }
+
+  forward(x: Tensor): Tensor {
+    const flat = x.flatten(1);
+    const logits = this.model.forward(flat);
+    flat.dispose();
+    return logits;
+  }
+}
+
+export const mlpFamily: ModelFamily = {
+  name: 'mlp',
+  summary: 'fully connected GAN: G 100→256→512→1024→pixels (tanh), D pixels→1024→512→256→1, LeakyReLU 0.2',
+  build(spec: ModelSpec) {
+    // G first, then D: the order of the random draws matches the PyTorch reference built the same way.
+    const generator = new MlpGenerator(spec.latentDim, spec.imageShape);
+    const discriminator = new MlpDiscriminator(spec.imageShape);
+    return { generator, discriminator };
+  },
+};

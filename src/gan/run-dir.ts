@@ -1,0 +1,110 @@
+// The layout of a run on disk:
+//   runs/NAME/config.json                  the resolved config
+//   runs/NAME/metrics.jsonl                one JSON object per recorded step
+//   runs/NAME/samples/epoch-0001.png       grids from fixed noise, one per epoch
+//   runs/NAME/samples.png                  the latest grid
+//   runs/NAME/loss.svg, d-outputs.svg      curves over the run
+//   runs/NAME/checkpoints/last.safetensors everything needed to resume
+import * as fs from 'fs';
+import * as path from 'path';
+import { writeFileAtomic } from '../io/atomic';
+import { lineChartSvg } from '../io/plot';
+import { encodePng, Image } from '../io/png';
+
+export interface MetricRecord {
+  step: number;
+  epoch: number;
+  loss_d: number;
+  loss_g: number;
+  d_x: number;
+  d_g_z: number;
+  d_g_z2: number;
+  step_ms: number;
+  elapsed_s: number;
+  [extra: string]: number | string | boolean | null;
+}
+
+export class RunDir {
+  constructor(readonly root: string) {}
+
+  get configPath(): string { return path.join(this.root, 'config.json'); }
+  get metricsPath(): string { return path.join(this.root, 'metrics.jsonl'); }
+  get samplesDir(): string { return path.join(this.root, 'samples'); }
+  get checkpointsDir(): string { return path.join(this.root, 'checkpoints'); }
+  get checkpointPath(): string { return path.join(this.checkpointsDir, 'last.safetensors'); }
+  get latestGridPath(): string { return path.join(this.root, 'samples.png'); }
+  epochGridPath(epoch: number): string { return path.join(this.samplesDir, `epoch-${String(epoch).padStart(4, '0')}.png`); }
+
+  hasCheckpoint(): boolean {
+    return fs.existsSync(this.checkpointPath);
+  }
+
+  /** Creates the folders and proves they are writable now, not after an hour of training. */
+  prepare(): void {
+    try {
+      for (const dir of [this.root, this.samplesDir, this.checkpointsDir]) fs.mkdirSync(dir, { recursive: true });
+      const probe = path.join(this.root, `.write-test-${process.pid}`);
+      fs.writeFileSync(probe, 'ok');
+      fs.unlinkSync(probe);
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      throw new Error(`cannot write to ${this.root}: ${e.code ?? ''} ${e.message.replace(/^[A-Z]+: /, '')}`.trim());
+    }
+  }
+
+  writeConfig(config: object): void {
+    writeFileAtomic(this.configPath, JSON.stringify(config, null, 2) + '\n');
+  }
+
+  appendMetrics(record: MetricRecord): void {
+    fs.appendFileSync(this.metricsPath, JSON.stringify(record) + '\n');
+  }
+
+  readMetrics(): MetricRecord[] {
+    if (!fs.existsSync(this.metricsPath)) return [];
+    return fs
+      .readFileSync(this.metricsPath, 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .flatMap((line) => {
+        try {
+          return [JSON.parse(line) as MetricRecord];
+        } catch {
+          return []; // a line cut short by a kill mid-write: drop it
+        }
+      });
+  }
+
+  /** On resume: drops records past the checkpoint, since those steps will be trained again. */
+  truncateMetricsAfter(step: number): void {
+    const kept = this.readMetrics().filter((r) => r.step <= step);
+    writeFileAtomic(this.metricsPath, kept.map((r) => JSON.stringify(r) + '\n').join(''));
+  }
+
+  writeGrid(image: Image, epoch: number | null): void {
+    const png = encodePng(image);
+    if (epoch !== null) writeFileAtomic(this.epochGridPath(epoch), png);
+    writeFileAtomic(this.latestGridPath, png);
+  }
+
+  /** Redraws loss.svg and d-outputs.svg from metrics.jsonl. */
+  writePlots(): void {
+    const records = this.readMetrics();
+    const series = (key: keyof MetricRecord, name: string) => ({
+      name,
+      points: records.map((r) => [r.step, Number(r[key])] as [number, number]),
+    });
+    writeFileAtomic(path.join(this.root, 'loss.svg'), lineChartSvg({
+      title: 'Generator and discriminator losses',
+      xLabel: 'step',
+      yLabel: 'loss',
+      series: [series('loss_d', 'Loss_D'), series('loss_g', 'Loss_G')],
+    }));
+    writeFileAtomic(path.join(this.root, 'd-outputs.svg'), lineChartSvg({
+      title: 'Discriminator outputs (equilibrium: both 0.5)',
+      xLabel: 'step',
+      yLabel: 'mean D output',
+      series: [series('d_x', 'D(x)'), series('d_g_z', 'D(G(z))')],
+    }));
+  }
+}

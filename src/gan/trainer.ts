@@ -1,0 +1,132 @@
+// The training loop. Each step: update D on a real batch (label 1) and a fake batch (label 0), then, every
+// dSteps steps, update G through D. Watched quantities: Loss_D, Loss_G, D(x), D(G(z)) before and after D's
+// update. Grids from fixed noise each epoch, checkpoints each epoch / every N steps / at the end / on stop.
+import type { ImageDataset } from '../data/dataset';
+import { memory } from '../torch';
+import { LoadedCheckpoint, restoreTraining, saveCheckpoint, TrainProgress } from './checkpoint';
+import { totalSteps, TrainConfig, validateConfig } from './config';
+import { MetricRecord, RunDir } from './run-dir';
+import { sampleGrid } from './sampling';
+import { GanSession, StepScalars } from './session';
+
+export type { StepScalars } from './session';
+
+export interface TrainHooks {
+  /** A full log line (the log every logEvery steps, notices). */
+  log(line: string): void;
+  /** Called after every step, e.g. to move a progress bar. */
+  onStep?(progress: TrainProgress, total: number, scalars: StepScalars): void;
+  /** Polled between steps; when it returns true the run checkpoints and stops. */
+  shouldStop?(): boolean;
+}
+
+export interface TrainResult {
+  progress: TrainProgress;
+  totalSteps: number;
+  stopped: boolean;
+  last: StepScalars | null;
+  runDir: RunDir;
+}
+
+/** Raised when a loss stops being finite; the last good checkpoint is left as it was. */
+export class DivergedError extends Error {}
+
+function formatLogLine(progress: TrainProgress, epochs: number, perEpoch: number, s: StepScalars): string {
+  const batch = progress.batchInEpoch === 0 ? perEpoch : progress.batchInEpoch;
+  const epoch = progress.batchInEpoch === 0 ? progress.epoch - 1 : progress.epoch;
+  return `[${epoch}/${epochs}][${batch}/${perEpoch}] Loss_D: ${s.lossD.toFixed(4)} Loss_G: ${s.lossG.toFixed(4)} ` +
+    `D(x): ${s.dReal.toFixed(4)} D(G(z)): ${s.dFake.toFixed(4)} / ${s.dFakeAfter.toFixed(4)}`;
+}
+
+/**
+ * Trains `config` on `dataset` in the run folder `out`. Given the run's checkpoint, continues from it exactly
+ * as an uninterrupted run would (same losses, bit for bit) up to the configured length; the checkpoint is
+ * disposed once restored.
+ */
+export async function train(
+  config: TrainConfig, dataset: ImageDataset, out: string, checkpoint: LoadedCheckpoint | null, hooks: TrainHooks,
+): Promise<TrainResult> {
+  validateConfig(config);
+  const run = new RunDir(out);
+  run.prepare();
+  if (!checkpoint && run.hasCheckpoint()) {
+    throw new Error(`${out} already holds a run: pass --resume to continue it, or choose another --out`);
+  }
+
+  const session = new GanSession(config, dataset);
+  const { state, loader } = session;
+  const { generator, fixedNoise } = state;
+  const total = totalSteps(config, loader.batchesPerEpoch);
+  const epochs = Math.ceil(total / loader.batchesPerEpoch);
+
+  let progress: TrainProgress = { step: 0, epoch: 1, batchInEpoch: 0, elapsedMs: 0 };
+  if (checkpoint) {
+    restoreTraining(checkpoint, state);
+    progress = checkpoint.progress;
+    checkpoint.dispose();
+    run.truncateMetricsAfter(progress.step);
+    hooks.log(`resuming ${out} at step ${progress.step} of ${total}`);
+  }
+  run.writeConfig(config);
+
+  const keptCheckpoint = () =>
+    run.hasCheckpoint() ? `the last good checkpoint is kept in ${run.checkpointPath}` : 'no checkpoint was written';
+  // A checkpoint must be one worth resuming from: weights that overflowed are divergence, not progress.
+  const saveAll = () => {
+    const bad = [state.generator, state.discriminator].find((m) => !m.parameters().every((p) => p.allFinite()));
+    if (bad) throw new DivergedError(`training diverged by step ${progress.step}: ${bad === state.generator ? 'G' : 'D'} has non-finite weights; ${keptCheckpoint()} (try a lower --lr)`);
+    saveCheckpoint(run.checkpointPath, config, progress, state);
+  };
+  const writeGrid = (epoch: number | null) => run.writeGrid(sampleGrid(generator, fixedNoise), epoch);
+  let last: StepScalars | null = null;
+  let stopped = false;
+  try {
+    while (progress.step < total) {
+      if (hooks.shouldStop?.()) {
+        stopped = true;
+        break;
+      }
+      const started = performance.now();
+      const updateG = (progress.step + 1) % config.dSteps === 0;
+      let scalars = session.step(progress.epoch, progress.batchInEpoch, updateG);
+      if (!updateG && last) scalars = { ...scalars, lossG: last.lossG, dFakeAfter: last.dFakeAfter };
+      if (!Number.isFinite(scalars.lossD) || (updateG && !Number.isFinite(scalars.lossG))) {
+        const which = Number.isFinite(scalars.lossD) ? `Loss_G is ${scalars.lossG}` : `Loss_D is ${scalars.lossD}`;
+        throw new DivergedError(`training diverged at step ${progress.step + 1}: ${which}; ${keptCheckpoint()} (try a lower --lr)`);
+      }
+      const stepMs = performance.now() - started;
+      last = scalars;
+      progress = { ...progress, step: progress.step + 1, batchInEpoch: progress.batchInEpoch + 1, elapsedMs: progress.elapsedMs + stepMs };
+      const epochEnded = progress.batchInEpoch === loader.batchesPerEpoch;
+      if (epochEnded) progress = { ...progress, epoch: progress.epoch + 1, batchInEpoch: 0 };
+
+      if (progress.step % config.metricsEvery === 0 || progress.step === total) {
+        const record: MetricRecord = {
+          step: progress.step, epoch: epochEnded ? progress.epoch - 1 : progress.epoch,
+          loss_d: scalars.lossD, loss_g: scalars.lossG, d_x: scalars.dReal, d_g_z: scalars.dFake, d_g_z2: scalars.dFakeAfter,
+          step_ms: Number(stepMs.toFixed(3)), elapsed_s: Number((progress.elapsedMs / 1000).toFixed(3)),
+          live_tensors: memory().liveTensors,
+        };
+        run.appendMetrics(record);
+      }
+      if (progress.step % config.logEvery === 0) hooks.log(formatLogLine(progress, epochs, loader.batchesPerEpoch, scalars));
+      hooks.onStep?.(progress, total, scalars);
+      if (epochEnded) {
+        writeGrid(progress.epoch - 1);
+        run.writePlots();
+        saveAll();
+      } else if (config.checkpointEvery > 0 && progress.step % config.checkpointEvery === 0) {
+        saveAll();
+      }
+      // Yield to the event loop so Ctrl-C (SIGINT) handlers can run between steps.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    // The end, or a requested stop: grid, curves and a checkpoint that a later --resume continues from.
+    if (progress.batchInEpoch !== 0 || stopped) writeGrid(null);
+    run.writePlots();
+    saveAll();
+  } finally {
+    session.dispose();
+  }
+  return { progress, totalSteps: total, stopped, last, runDir: run };
+}
