@@ -97,8 +97,9 @@ export async function ensureDownloaded(spec: RemoteDataset, options: DownloadOpt
         break;
       } catch (err) {
         fs.rmSync(temp, { force: true });
-        const e = err as Error & { cause?: { code?: string } };
-        failures.push(`${url}: ${e.cause?.code ?? e.message}`);
+        // fetch wraps network errors: the reason (ECONNREFUSED, a timeout, …) is in `cause`.
+        const e = err as Error & { cause?: { code?: string; message?: string } };
+        failures.push(`${url}: ${e.cause?.code ?? e.cause?.message ?? e.message}`);
       }
     }
     if (!done) throw new Error(`cannot download ${file.name} (${failures.join('; ')})`);

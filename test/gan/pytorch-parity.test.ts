@@ -1,0 +1,81 @@
+// ganforge against PyTorch itself (Debian's python3-torch, skipped when absent): the same seed, data order and
+// step give the same losses, and a ganforge checkpoint's generator runs in PyTorch with the same outputs.
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { writeIdx } from '../../src/data/idx';
+import { loadBundledMnist } from '../../src/data/mnist';
+import { readCheckpoint, restoreGenerator } from '../../src/gan/checkpoint';
+import { DEFAULT_CONFIG, TrainConfig } from '../../src/gan/config';
+import { modelFamily } from '../../src/gan/registry';
+import { generate } from '../../src/gan/sampling';
+import { train } from '../../src/gan/trainer';
+import { tempDir } from '../helpers/fixtures';
+
+const REFERENCE = path.join(__dirname, '..', '..', '..', 'bench', 'reference', 'mlp_gan.py');
+const HELPER = path.join(__dirname, '..', 'helpers', 'session-losses.js');
+
+function hasTorch(): boolean {
+  try {
+    execFileSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('parity with PyTorch', { skip: hasTorch() ? false : 'python3-torch is not installed' }, () => {
+  const dataFile = path.join(tempDir('parity'), 'images-idx3-ubyte');
+  const mnist = loadBundledMnist();
+  writeIdx(dataFile, [mnist.count, 28, 28], mnist.images);
+  const steps = 30;
+  const reference: number[][] = JSON.parse(execFileSync('/usr/bin/python3',
+    [REFERENCE, '--data', dataFile, '--steps', String(steps), '--warmup', '0', '--seed', '1'], { encoding: 'utf8' })).losses;
+  const ours = (unfused: boolean): number[][] => JSON.parse(execFileSync(process.execPath, [HELPER, dataFile, String(steps)],
+    { encoding: 'utf8', env: { ...process.env, GANFORGE_UNFUSED_ADAM: unfused ? '1' : '0' } }));
+
+  it('with Adam as ATen ops (PyTorch 1.13’s own update), 30 MLP GAN steps give bit-identical losses', () => {
+    assert.deepEqual(ours(true), reference);
+  });
+
+  it('with the fused Adam, the losses agree to float32 rounding and stay close', () => {
+    const fused = ours(false);
+    for (let i = 0; i < steps; i++) {
+      const tol = i < 5 ? 1e-5 : 0.05;
+      for (const k of [0, 1]) assert.ok(Math.abs(fused[i][k] - reference[i][k]) <= tol, `step ${i}: ${fused[i]} vs ${reference[i]}`);
+    }
+  });
+
+  it('a checkpoint’s generator loads into torch.nn.Sequential (strict) and gives the same images', async () => {
+    const out = tempDir('interop');
+    const config = { ...DEFAULT_CONFIG, imageShape: [1, 28, 28], numClasses: 10, epochs: null, steps: 20 } as TrainConfig;
+    await train(config, mnist, out, null, { log: () => undefined });
+    const file = path.join(out, 'checkpoints', 'last.safetensors');
+    const checkpoint = readCheckpoint(file);
+    const { generator, discriminator } = modelFamily('mlp').build({ imageShape: [1, 28, 28], latentDim: 100, numClasses: 10 });
+    discriminator.dispose();
+    restoreGenerator(checkpoint, generator);
+    const ourImages = generate(generator, checkpoint.tensors.get('fixed_noise')!);
+    checkpoint.dispose();
+    generator.dispose();
+    const script = `
+import json, struct, sys, numpy as np, torch, torch.nn as nn
+data = open(sys.argv[1], 'rb').read()
+n = struct.unpack('<Q', data[:8])[0]
+header = json.loads(data[8:8 + n])
+types = {'F32': np.float32, 'U8': np.uint8, 'F64': np.float64, 'I64': np.int64}
+def tensor(name):
+    info = header[name]; a, b = info['data_offsets']
+    return torch.from_numpy(np.frombuffer(data[8 + n + a:8 + n + b], dtype=types[info['dtype']]).reshape(info['shape']).copy())
+G = nn.Sequential(nn.Linear(100, 256), nn.LeakyReLU(0.2), nn.Linear(256, 512), nn.LeakyReLU(0.2),
+                  nn.Linear(512, 1024), nn.LeakyReLU(0.2), nn.Linear(1024, 784), nn.Tanh())
+G.load_state_dict({k[len('G.model.'):]: tensor(k) for k in header if k.startswith('G.model.')}, strict=True)
+with torch.no_grad():
+    print(json.dumps(G(tensor('fixed_noise')).flatten().tolist()))`;
+    const theirs: number[] = JSON.parse(execFileSync('/usr/bin/python3', ['-c', script, file], { encoding: 'utf8', maxBuffer: 64 << 20 }));
+    assert.equal(theirs.length, ourImages.length);
+    const worst = theirs.reduce((m, v, i) => Math.max(m, Math.abs(v - ourImages[i])), 0);
+    assert.ok(worst < 1e-5, `largest difference ${worst}`);
+  });
+});
