@@ -2,7 +2,7 @@
 // (Debian's python3-torch) back to back, alternating rounds, on the same data, and prints the median
 // ms/step of each and the ratio of images per second. Speed is judged here, never in timed tests.
 //
-//   npm run bench                      all cases, 150 timed steps, 2 rounds
+//   npm run bench                      all cases, 100 timed steps, 4 alternating rounds
 //   npm run bench -- --steps 300 --rounds 3 --cases mlp
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -73,9 +73,9 @@ function timeReference(script: string, dataFile: string, warmup: number, steps: 
 }
 
 function main(): void {
-  const steps = Number(option('steps', '150'));
-  const warmup = Number(option('warmup', '15'));
-  const rounds = Number(option('rounds', '2'));
+  const steps = Number(option('steps', '100'));
+  const warmup = Number(option('warmup', '10'));
+  const rounds = Number(option('rounds', '4'));
   const only = option('cases', CASES.map((c) => c.name).join(',')).split(',');
   const torchVersion = pythonTorchVersion();
   const dataset = loadBundledMnist();

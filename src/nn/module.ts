@@ -106,6 +106,12 @@ export abstract class Module {
     return this.train(false);
   }
 
+  /** Turns gradient recording for every parameter on or off (e.g. freeze D while G trains through it). */
+  requiresGrad_(flag: boolean): this {
+    for (const p of this.parameters()) p.requiresGrad_(flag);
+    return this;
+  }
+
   zeroGrad(): void {
     clearGrads(this.parameters());
   }
