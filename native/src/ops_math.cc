@@ -103,6 +103,18 @@ Napi::Value Argmax(const Napi::CallbackInfo& i) {
   if (!HasArg(i, 1)) return Wrap(i.Env(), at::argmax(t));
   return Wrap(i.Env(), at::argmax(t, ArgInt(i, 1), ArgBool(i, 2)));
 }
+// topk(t, k, dim, largest) → [values, indices]
+Napi::Value Topk(const Napi::CallbackInfo& i) {
+  auto [values, indices] = at::topk(ArgTensor(i, 0), ArgInt(i, 1), ArgInt(i, 2), ArgBool(i, 3));
+  return WrapList(i.Env(), {values, indices});
+}
+// linalgEigh(symmetric) → [eigenvalues ascending, eigenvectors as columns]
+Napi::Value LinalgEigh(const Napi::CallbackInfo& i) {
+  auto [values, vectors] = at::linalg_eigh(ArgTensor(i, 0));
+  return WrapList(i.Env(), {values, vectors});
+}
+// cdist(a [N, D], b [M, D]) → Euclidean distances [N, M]
+Napi::Value Cdist(const Napi::CallbackInfo& i) { return Wrap(i.Env(), at::cdist(ArgTensor(i, 0), ArgTensor(i, 1))); }
 Napi::Value AllTrue(const Napi::CallbackInfo& i) { return Napi::Boolean::New(i.Env(), ArgTensor(i, 0).all().item<bool>()); }
 
 // ---- shape and indexing ----
@@ -163,6 +175,9 @@ void RegisterMath(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "min", Min);
   Export(env, exports, "argmax", Argmax);
   Export(env, exports, "allTrue", AllTrue);
+  Export(env, exports, "topk", Topk);
+  Export(env, exports, "linalgEigh", LinalgEigh);
+  Export(env, exports, "cdist", Cdist);
   Export(env, exports, "reshape", Reshape);
   Export(env, exports, "view", View);
   Export(env, exports, "flatten", Flatten);

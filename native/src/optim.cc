@@ -135,11 +135,24 @@ Napi::Value SgdStep(const Napi::CallbackInfo& i) {
   return i.Env().Undefined();
 }
 
+// emaUpdate(averages[], params[], decay): average ← decay·average + (1 − decay)·param, for an exponential
+// moving average of a generator's weights (used for sampling).
+Napi::Value EmaUpdate(const Napi::CallbackInfo& i) {
+  at::NoGradGuard noGrad;
+  auto averages = ArgTensorList(i, 0);
+  auto params = ArgTensorList(i, 1);
+  double decay = ArgNumber(i, 2);
+  if (averages.size() != params.size()) throw Napi::Error::New(i.Env(), "emaUpdate: lists differ in length");
+  for (size_t k = 0; k < params.size(); k++) averages[k].lerp_(params[k], 1 - decay);
+  return i.Env().Undefined();
+}
+
 }  // namespace
 
 void RegisterOptim(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "adamStep", AdamStep);
   Export(env, exports, "sgdStep", SgdStep);
+  Export(env, exports, "emaUpdate", EmaUpdate);
 }
 
 }  // namespace ganforge

@@ -1,16 +1,16 @@
 // Convolutional layers with PyTorch's shapes, names and default initialisation.
-import { F, Tensor, zeros } from '../torch';
+import { F, Tensor, tidy, zeros } from '../torch';
 import { biasUniform_, fans, kaimingUniform_ } from './init';
+import { effectiveWeight, spectralVector, WeightOptions } from './layers';
 import { Layer, Module } from './module';
 
 type Pair = F.Pair;
 
-export interface Conv2dOptions {
+export interface Conv2dOptions extends WeightOptions {
   stride?: Pair;
   padding?: Pair;
   dilation?: Pair;
   groups?: number;
-  bias?: boolean;
 }
 
 const pairOf = (v: Pair): [number, number] => (typeof v === 'number' ? [v, v] : v);
@@ -19,6 +19,7 @@ const pairOf = (v: Pair): [number, number] => (typeof v === 'number' ? [v, v] : 
 export class Conv2d extends Module implements Layer {
   readonly weight: Tensor;
   readonly bias: Tensor | null;
+  readonly weightU: Tensor | null;
 
   constructor(readonly inChannels: number, readonly outChannels: number, kernel: Pair, readonly options: Conv2dOptions = {}) {
     super();
@@ -28,10 +29,12 @@ export class Conv2d extends Module implements Layer {
     kaimingUniform_(this.weight, Math.sqrt(5));
     this.bias = options.bias === false ? null : this.addParameter('bias', zeros([outChannels]));
     if (this.bias) biasUniform_(this.bias, fans(this.weight.shape).fanIn);
+    this.weightU = options.spectralNorm ? this.addBuffer('weight_u', spectralVector(outChannels)) : null;
   }
 
   forward(x: Tensor): Tensor {
-    return F.conv2d(x, this.weight, this.bias ?? undefined, this.options);
+    if (!this.weightU) return F.conv2d(x, this.weight, this.bias ?? undefined, this.options);
+    return tidy(() => F.conv2d(x, effectiveWeight(this, this.weight, this.weightU), this.bias ?? undefined, this.options));
   }
 }
 

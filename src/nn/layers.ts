@@ -1,23 +1,46 @@
 // The basic layers. Each holds its parameters and defines forward(x); initialisation follows PyTorch.
-import { F, Tensor, zeros } from '../torch';
+import { F, randn, Tensor, tidy, zeros } from '../torch';
 import { biasUniform_, kaimingUniform_ } from './init';
 import { Layer, Module } from './module';
+import { spectralNormalize } from './spectral-norm';
+
+/** Options shared by layers with a weight matrix: `spectralNorm` divides it by its largest singular value. */
+export interface WeightOptions {
+  bias?: boolean;
+  spectralNorm?: boolean;
+}
+
+/** The weight a layer computes with: its own, or spectrally normalised through the `weight_u` buffer. */
+export function effectiveWeight(module: Module & { training: boolean }, weight: Tensor, u: Tensor | null): Tensor {
+  return u ? spectralNormalize(weight, u, 1, module.training) : weight;
+}
+
+/** A fresh power-iteration vector for spectral norm: random, unit length. */
+export function spectralVector(rows: number): Tensor {
+  return tidy(() => {
+    const u = randn([rows]);
+    return u.div(u.square().sum().sqrt());
+  });
+}
 
 /** y = x·Wᵀ + b, with W of shape [out, in]. */
 export class Linear extends Module implements Layer {
   readonly weight: Tensor;
   readonly bias: Tensor | null;
+  readonly weightU: Tensor | null;
 
-  constructor(readonly inFeatures: number, readonly outFeatures: number, options: { bias?: boolean } = {}) {
+  constructor(readonly inFeatures: number, readonly outFeatures: number, options: WeightOptions = {}) {
     super();
     this.weight = this.addParameter('weight', zeros([outFeatures, inFeatures]));
     kaimingUniform_(this.weight, Math.sqrt(5));
     this.bias = options.bias === false ? null : this.addParameter('bias', zeros([outFeatures]));
     if (this.bias) biasUniform_(this.bias, inFeatures);
+    this.weightU = options.spectralNorm ? this.addBuffer('weight_u', spectralVector(outFeatures)) : null;
   }
 
   forward(x: Tensor): Tensor {
-    return F.linear(x, this.weight, this.bias ?? undefined);
+    if (!this.weightU) return F.linear(x, this.weight, this.bias ?? undefined);
+    return tidy(() => F.linear(x, effectiveWeight(this, this.weight, this.weightU), this.bias ?? undefined));
   }
 }
 

@@ -106,3 +106,15 @@ export function embedding(weight: Tensor, indices: Tensor): Tensor {
 export function pad(x: Tensor, amounts: number[], mode: 'constant' | 'reflect' | 'replicate' = 'constant', value = 0): Tensor {
   return new Tensor(native.pad(x.handle, amounts, mode, mode === 'constant' ? value : undefined));
 }
+
+// ---- linear algebra ----
+/** Eigen-decomposition of a symmetric matrix: eigenvalues ascending, eigenvectors as columns. */
+export function eigh(symmetric: Tensor): { values: Tensor; vectors: Tensor } {
+  const [values, vectors] = native.linalgEigh(symmetric.handle);
+  return { values: new Tensor(values), vectors: new Tensor(vectors) };
+}
+
+/** Pairwise Euclidean distances between the rows of a [N, D] and b [M, D]: [N, M]. */
+export function cdist(a: Tensor, b: Tensor): Tensor {
+  return new Tensor(native.cdist(a.handle, b.handle));
+}

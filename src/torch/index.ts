@@ -6,5 +6,5 @@ export * from './create';
 export { grad } from './autograd';
 export { tidy, keep, noGrad, memory } from './scope';
 export * as F from './functional';
-export { adamUpdate, sgdUpdate, clearGrads } from './optim-kernels';
+export { adamUpdate, sgdUpdate, clearGrads, emaUpdate } from './optim-kernels';
 export type { AdamHyper, SgdHyper } from './optim-kernels';

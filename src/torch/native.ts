@@ -90,6 +90,9 @@ export interface NativeAddon {
   min(t: H, dim: number, keepdim?: boolean): [H, H];
   argmax(t: H, dim?: number, keepdim?: boolean): H;
   allTrue(t: H): boolean;
+  topk(t: H, k: number, dim: number, largest: boolean): [H, H];
+  linalgEigh(t: H): [H, H];
+  cdist(a: H, b: H): H;
   // shape and indexing
   reshape(t: H, shape: number[]): H;
   view(t: H, shape: number[]): H;
@@ -143,6 +146,7 @@ export interface NativeAddon {
     params: H[], expAvg: H[], expAvgSq: H[], maxExpAvgSq: H[], steps: Float64Array,
     lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, amsgrad: boolean, fused: boolean,
   ): void;
+  emaUpdate(averages: H[], params: H[], decay: number): void;
   sgdStep(
     params: H[], momentumBuffers: H[], steps: Float64Array,
     lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: boolean,

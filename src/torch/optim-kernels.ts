@@ -42,3 +42,8 @@ export function sgdUpdate(params: Tensor[], momentumBuffers: Tensor[], steps: Fl
 export function clearGrads(params: Tensor[]): void {
   native.clearGrads(handles(params));
 }
+
+/** average ← decay·average + (1 − decay)·param for each pair (an exponential moving average of weights). */
+export function emaUpdate(averages: Tensor[], params: Tensor[], decay: number): void {
+  native.emaUpdate(handles(averages), handles(params), decay);
+}

@@ -166,6 +166,11 @@ export class Tensor implements ScopedTensor, Disposable {
     return { values: wrap(values), indices: wrap(indices) };
   }
   argmax(dim?: number, keepdim = false): Tensor { return wrap(native.argmax(this.handle, dim, keepdim)); }
+  /** The k largest (or smallest) values along dim, sorted, and where they are. */
+  topk(k: number, dim = -1, largest = true): { values: Tensor; indices: Tensor } {
+    const [values, indices] = native.topk(this.handle, k, dim, largest);
+    return { values: wrap(values), indices: wrap(indices) };
+  }
 
   // ---- shape and indexing ----
   reshape(shape: number[]): Tensor { return wrap(native.reshape(this.handle, shape)); }
