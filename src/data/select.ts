@@ -1,13 +1,28 @@
 // Resolves a --dataset value to loaded images: 'mnist' (the bundled 10,000 digits, or the full set with
-// --download), 'fashion-mnist' (Debian's files, or downloaded), or a folder of IDX files.
+// --download), 'fashion-mnist' (Debian's files, or downloaded), a folder of IDX files, or a folder of images.
 import * as fs from 'fs';
+import * as path from 'path';
 import type { ImageDataset } from './dataset';
 import { ensureDownloaded, FASHION_MNIST_REMOTE, MNIST_REMOTE } from './download';
+import { isImageFolder, loadImageFolder } from './image-folder';
 import { loadBundledMnist, loadFashionMnist, loadIdxFolder } from './mnist';
 
-export const DATASET_HELP = "'mnist' (bundled 10,000 digits), 'fashion-mnist', or a folder holding train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz]";
+export const DATASET_HELP = "'mnist' (bundled 10,000 digits), 'fashion-mnist', a folder of IDX files (train-images-idx3-ubyte[.gz] …), or a folder of PNG/JPEG images";
 
-export async function loadDataset(name: string, options: { download?: boolean; log?: (line: string) => void } = {}): Promise<ImageDataset> {
+export interface DatasetOptions {
+  download?: boolean;
+  log?: (line: string) => void;
+  /** Image folders only: output side and colour. */
+  imageSize?: number;
+  grayscale?: boolean;
+  onProgress?: (done: number, total: number) => void;
+}
+
+function hasIdx(dir: string): boolean {
+  return fs.readdirSync(dir).some((f) => /-idx\d-ubyte(\.gz)?$/.test(f));
+}
+
+export async function loadDataset(name: string, options: DatasetOptions = {}): Promise<ImageDataset> {
   switch (name) {
     case 'mnist':
       if (!options.download) return loadBundledMnist();
@@ -15,10 +30,24 @@ export async function loadDataset(name: string, options: { download?: boolean; l
     case 'fashion-mnist':
       if (!options.download) return loadFashionMnist();
       return loadFashionMnist(await ensureDownloaded(FASHION_MNIST_REMOTE, { log: options.log }));
-    default:
+    default: {
       if (options.download) throw new Error(`--download works with mnist and fashion-mnist, not '${name}'`);
       if (!fs.existsSync(name)) throw new Error(`unknown dataset '${name}': expected ${DATASET_HELP}`);
       if (!fs.statSync(name).isDirectory()) throw new Error(`dataset ${name} is not a folder: expected ${DATASET_HELP}`);
-      return loadIdxFolder(name, name);
+      if (hasIdx(name) || !isImageFolder(name)) return loadIdxFolder(name, path.normalize(name));
+      return loadImageFolder(name, { size: options.imageSize ?? 64, grayscale: options.grayscale ?? false, onProgress: options.onProgress });
+    }
   }
+}
+
+/** The images of one class, for training one model per label. */
+export function onlyClass(dataset: ImageDataset, label: number): ImageDataset {
+  if (!dataset.labels) throw new Error(`${dataset.name} has no labels`);
+  const per = dataset.channels * dataset.height * dataset.width;
+  const picked: number[] = [];
+  dataset.labels.forEach((l, i) => l === label && picked.push(i));
+  const images = new Uint8Array(picked.length * per);
+  picked.forEach((from, to) => images.set(dataset.images.subarray(from * per, (from + 1) * per), to * per));
+  const className = dataset.classes?.[label] ?? String(label);
+  return { ...dataset, name: `${dataset.name} (class ${className})`, images, labels: new Uint8Array(picked.length).fill(label), count: picked.length };
 }

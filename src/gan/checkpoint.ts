@@ -25,6 +25,8 @@ export interface TrainProgress {
 export interface TrainingState {
   generator: Generator;
   discriminator: Discriminator;
+  /** The exponential moving average of G's weights, when enabled (saved as E.*). */
+  averageGenerator: Generator | null;
   optimizerG: Optimizer;
   optimizerD: Optimizer;
   fixedNoise: Tensor;
@@ -44,6 +46,7 @@ export function saveCheckpoint(file: string, config: TrainConfig, progress: Trai
     const tensors = new Map<string, Tensor>([
       ...prefixed('G.', state.generator.stateDict()),
       ...prefixed('D.', state.discriminator.stateDict()),
+      ...(state.averageGenerator ? prefixed('E.', state.averageGenerator.stateDict()) : []),
       ...prefixed('optG.', optG),
       ...prefixed('optD.', optD),
       ['fixed_noise', state.fixedNoise],
@@ -96,15 +99,17 @@ export function section(checkpoint: LoadedCheckpoint, prefix: string): Map<strin
   return out;
 }
 
-/** Loads the generator only (for sampling). */
-export function restoreGenerator(checkpoint: LoadedCheckpoint, generator: Generator): void {
-  generator.loadStateDict(section(checkpoint, 'G.'), `${checkpoint.file} (generator)`);
+/** Loads the generator only (for sampling): the moving average when the run kept one, unless `raw`. */
+export function restoreGenerator(checkpoint: LoadedCheckpoint, generator: Generator, raw = false): void {
+  const average = !raw && checkpoint.config.emaDecay > 0;
+  generator.loadStateDict(section(checkpoint, average ? 'E.' : 'G.'), `${checkpoint.file} (${average ? 'averaged ' : ''}generator)`);
 }
 
 /** Loads networks, optimizers, fixed noise and the random generator's state. */
 export function restoreTraining(checkpoint: LoadedCheckpoint, state: TrainingState): void {
   const where = checkpoint.file;
-  restoreGenerator(checkpoint, state.generator);
+  restoreGenerator(checkpoint, state.generator, true);
+  if (state.averageGenerator) restoreGenerator(checkpoint, state.averageGenerator);
   state.discriminator.loadStateDict(section(checkpoint, 'D.'), `${where} (discriminator)`);
   state.optimizerG.loadStateDict(section(checkpoint, 'optG.'), `${where} (generator optimizer)`);
   state.optimizerD.loadStateDict(section(checkpoint, 'optD.'), `${where} (discriminator optimizer)`);

@@ -1,25 +1,47 @@
 // The training configuration: typed defaults, validation, and the resolved form written to config.json.
-// Everything needed to rebuild the models and continue the run is in here.
+// Everything needed to rebuild the models and continue the run is in here. Layers, lowest first:
+// DEFAULT_CONFIG ← the model family's own defaults ← a named recipe ← a --config file ← command-line flags.
 import { GAN_LOSSES, GanLossName } from './losses';
 import type { ImageShape } from './types';
 
 export interface TrainConfig {
+  /** The named recipe this config started from (informational; null when none). */
+  recipe: string | null;
   model: string;
-  /** 'mnist', 'fashion-mnist' or a folder of IDX files. */
+  /** Base channel width for convolutional families (null: the family's default). */
+  width: number | null;
+  /** 'mnist', 'fashion-mnist', or a folder of IDX files or images. */
   dataset: string;
   /** Fetch the standard files (checksummed, cached) instead of the bundled 10,000 digits. */
   download: boolean;
+  /** Image folders: the side images are resized and center-cropped to, and whether to read them as gray. */
+  imageSize: number;
+  grayscale: boolean;
   /** Training length: exactly one of epochs and steps is set. A step is one discriminator batch. */
   epochs: number | null;
   steps: number | null;
+  /** Also stop after this much training wall time (seconds), with a final checkpoint and grid. */
+  timeBudget: number | null;
   batchSize: number;
   seed: number;
-  lr: number;
+  lrG: number;
+  lrD: number;
   beta1: number;
   beta2: number;
+  amsgrad: boolean;
   loss: GanLossName;
-  /** Discriminator updates per generator update (k in Goodfellow et al.). */
+  /** Least-squares GAN targets: D pushes fakes to a and reals to b; G pushes fakes to c. */
+  lsganA: number;
+  lsganB: number;
+  lsganC: number;
+  /** WGAN-GP: weight λ of the gradient penalty. */
+  gpWeight: number;
+  /** One-sided label smoothing: D's target for real images is 1 − this (BCE losses only). */
+  labelSmoothing: number;
+  /** Discriminator updates per generator update (k in Goodfellow et al.; n_critic in WGAN-GP). */
   dSteps: number;
+  /** Decay of an exponential moving average of G's weights used for sampling (0: off). */
+  emaDecay: number;
   latentDim: number;
   /** Print a log line every this many steps. */
   logEvery: number;
@@ -27,6 +49,8 @@ export interface TrainConfig {
   metricsEvery: number;
   /** Write a checkpoint every this many steps as well as at each epoch's end (0: epoch ends only). */
   checkpointEvery: number;
+  /** Score a small sample every this many steps (0: off); needs the data set's classifier. */
+  evalEvery: number;
   /** Images in each epoch's sample grid. */
   gridSize: number;
   /** Filled in from the data: C×H×W and the number of classes. */
@@ -34,48 +58,93 @@ export interface TrainConfig {
   numClasses: number;
 }
 
-export const DEFAULT_CONFIG: Omit<TrainConfig, 'imageShape' | 'numClasses'> = {
+export const DEFAULT_CONFIG: TrainConfig = {
+  recipe: null,
   model: 'mlp',
+  width: null,
   dataset: 'mnist',
   download: false,
+  imageSize: 64,
+  grayscale: false,
   epochs: 20,
   steps: null,
+  timeBudget: null,
   batchSize: 64,
   seed: 1,
-  lr: 2e-4,
+  lrG: 2e-4,
+  lrD: 2e-4,
   beta1: 0.5,
   beta2: 0.999,
+  amsgrad: false,
   loss: 'non-saturating',
+  lsganA: 0,
+  lsganB: 1,
+  lsganC: 1,
+  gpWeight: 10,
+  labelSmoothing: 0,
   dSteps: 1,
+  emaDecay: 0,
   latentDim: 100,
   logEvery: 50,
   metricsEvery: 10,
   checkpointEvery: 0,
+  evalEvery: 0,
   gridSize: 64,
+  imageShape: [1, 28, 28],
+  numClasses: 0,
 };
+
+export const CONFIG_KEYS = Object.keys(DEFAULT_CONFIG) as (keyof TrainConfig)[];
+
+/**
+ * Merges `overrides` (e.g. parsed from a --config file) onto `base`, checking every key and value type:
+ * an unknown key is an error that names it (with the closest known key).
+ */
+export function mergeConfig(base: TrainConfig, overrides: Record<string, unknown>, source: string): TrainConfig {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(overrides)) {
+    if (!(key in DEFAULT_CONFIG)) {
+      const near = CONFIG_KEYS.find((k) => k.toLowerCase() === key.toLowerCase().replace(/[-_]/g, ''));
+      throw new Error(`${source}: unknown key '${key}'${near ? ` (did you mean '${near}'?)` : ''}`);
+    }
+    const expected = DEFAULT_CONFIG[key as keyof TrainConfig];
+    const nullable = ['epochs', 'steps', 'timeBudget', 'width', 'recipe'].includes(key);
+    const ok = (value === null && nullable) || (Array.isArray(expected) ? Array.isArray(value) : typeof value === typeof expected) ||
+      (nullable && typeof value === (key === 'recipe' ? 'string' : 'number'));
+    if (!ok) throw new Error(`${source}: '${key}' must be ${nullable ? `a ${key === 'recipe' ? 'string' : 'number'} or null` : typeof expected}, got ${JSON.stringify(value)}`);
+    out[key] = value;
+  }
+  if ('steps' in overrides && overrides.steps !== null && !('epochs' in overrides)) out.epochs = null;
+  if ('epochs' in overrides && overrides.epochs !== null && !('steps' in overrides)) out.steps = null;
+  return out as unknown as TrainConfig;
+}
 
 /** Throws one clear message for the first value that cannot work. */
 export function validateConfig(config: TrainConfig): TrainConfig {
   const positiveInt = (name: string, v: number) => {
     if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer, got ${v}`);
   };
+  const nonNegativeInt = (name: string, v: number) => {
+    if (!Number.isInteger(v) || v < 0) throw new RangeError(`${name} must be a non-negative integer, got ${v}`);
+  };
   if ((config.epochs === null) === (config.steps === null)) throw new RangeError('give exactly one of epochs and steps');
   if (config.epochs !== null) positiveInt('epochs', config.epochs);
   if (config.steps !== null) positiveInt('steps', config.steps);
-  for (const key of ['batchSize', 'dSteps', 'latentDim', 'logEvery', 'metricsEvery', 'gridSize'] as const) {
-    positiveInt(key, config[key]);
-  }
-  if (!Number.isInteger(config.checkpointEvery) || config.checkpointEvery < 0) {
-    throw new RangeError(`checkpointEvery must be a non-negative integer, got ${config.checkpointEvery}`);
-  }
+  if (config.timeBudget !== null && !(config.timeBudget > 0)) throw new RangeError(`timeBudget must be positive, got ${config.timeBudget}`);
+  if (config.width !== null) positiveInt('width', config.width);
+  for (const key of ['imageSize', 'batchSize', 'dSteps', 'latentDim', 'logEvery', 'metricsEvery', 'gridSize'] as const) positiveInt(key, config[key]);
+  for (const key of ['checkpointEvery', 'evalEvery'] as const) nonNegativeInt(key, config[key]);
   if (!Number.isInteger(config.seed) || config.seed < 0 || config.seed > 0xffffffff) {
     throw new RangeError(`seed must be an integer in 0…4294967295, got ${config.seed}`);
   }
-  if (!(config.lr > 0 && Number.isFinite(config.lr))) throw new RangeError(`lr must be a positive number, got ${config.lr}`);
-  for (const key of ['beta1', 'beta2'] as const) {
+  for (const key of ['lrG', 'lrD'] as const) {
+    if (!(config[key] > 0 && Number.isFinite(config[key]))) throw new RangeError(`${key} must be a positive number, got ${config[key]}`);
+  }
+  for (const key of ['beta1', 'beta2', 'emaDecay', 'labelSmoothing'] as const) {
     if (!(config[key] >= 0 && config[key] < 1)) throw new RangeError(`${key} must be in [0, 1), got ${config[key]}`);
   }
-  if (!GAN_LOSSES.includes(config.loss)) throw new RangeError(`unknown loss '${config.loss}' (expected ${GAN_LOSSES.join(' or ')})`);
+  if (!(config.gpWeight >= 0)) throw new RangeError(`gpWeight must be >= 0, got ${config.gpWeight}`);
+  if (!GAN_LOSSES.includes(config.loss)) throw new RangeError(`unknown loss '${config.loss}' (expected one of ${GAN_LOSSES.join(', ')})`);
   return config;
 }
 

@@ -1,46 +1,78 @@
-// GAN objectives on discriminator logits. D maximises log D(x) + log(1 − D(G(z))), i.e. minimises the BCE
-// of real logits against 1 and fake logits against 0. For G:
-//   'non-saturating' minimises −log D(G(z)) = BCE(fake, 1): strong gradients while D rejects early fakes;
-//   'minimax' minimises log(1 − D(G(z))) = −BCE(fake, 0): the original objective, which saturates.
-import { F, ones, Tensor, zeros } from '../torch';
+// GAN objectives on the discriminator's raw outputs (logits for the BCE losses, scores for the others).
+//   minimax         D: BCE(real, 1) + BCE(fake, 0);  G: minimise log(1 − D(G(z))) = −BCE(fake, 0) (saturates)
+//   non-saturating  D: as minimax;                    G: minimise −log D(G(z)) = BCE(fake, 1)
+//   lsgan           D: ½(D(x) − b)² + ½(D(G(z)) − a)²; G: ½(D(G(z)) − c)²   (Mao et al. 2017)
+//   wgan-gp         D: D(G(z)) − D(x) + λ·GP;          G: −D(G(z))          (Gulrajani et al. 2017)
+//   hinge           D: relu(1 − D(x)) + relu(1 + D(G(z))); G: −D(G(z))      (Miyato et al., Lim & Ye)
+// One-sided label smoothing replaces the BCE target 1 for real images by 1 − s.
+import { F, full, grad, rand, Tensor, tidy } from '../torch';
 
-export const GAN_LOSSES = ['non-saturating', 'minimax'] as const;
+export const GAN_LOSSES = ['non-saturating', 'minimax', 'lsgan', 'wgan-gp', 'hinge'] as const;
 export type GanLossName = (typeof GAN_LOSSES)[number];
 
+export interface LossOptions {
+  labelSmoothing: number;
+  lsganA: number;
+  lsganB: number;
+  lsganC: number;
+}
+
 export interface GanLoss {
-  discriminator(realLogits: Tensor, fakeLogits: Tensor): Tensor;
-  generator(fakeLogits: Tensor): Tensor;
+  name: GanLossName;
+  /** D's outputs are logits (so sigmoid gives D(x) as a probability) rather than unbounded scores. */
+  probabilistic: boolean;
+  discriminator(realOut: Tensor, fakeOut: Tensor): Tensor;
+  generator(fakeOut: Tensor): Tensor;
 }
 
-function bceAgainst(logits: Tensor, label: 0 | 1): Tensor {
-  const target = label === 1 ? ones(logits.shape) : zeros(logits.shape);
-  const loss = F.bceWithLogits(logits, target);
-  target.dispose();
-  return loss;
+function bceAgainst(logits: Tensor, target: number): Tensor {
+  return tidy(() => F.bceWithLogits(logits, full(logits.shape, target, { dtype: logits.dtype })));
 }
 
-function discriminatorBce(realLogits: Tensor, fakeLogits: Tensor): Tensor {
-  const real = bceAgainst(realLogits, 1);
-  const fake = bceAgainst(fakeLogits, 0);
-  const total = real.add(fake);
-  real.dispose();
-  fake.dispose();
-  return total;
+function squaredDistance(out: Tensor, target: number): Tensor {
+  return tidy(() => out.sub(target).square().mean().mul(0.5));
 }
 
-export function ganLoss(name: GanLossName): GanLoss {
+export function ganLoss(name: GanLossName, o: LossOptions): GanLoss {
+  const bceDiscriminator = (real: Tensor, fake: Tensor) => tidy(() => bceAgainst(real, 1 - o.labelSmoothing).add(bceAgainst(fake, 0)));
   switch (name) {
     case 'non-saturating':
-      return { discriminator: discriminatorBce, generator: (fake) => bceAgainst(fake, 1) };
+      return { name, probabilistic: true, discriminator: bceDiscriminator, generator: (fake) => bceAgainst(fake, 1) };
     case 'minimax':
+      return { name, probabilistic: true, discriminator: bceDiscriminator, generator: (fake) => tidy(() => bceAgainst(fake, 0).neg()) };
+    case 'lsgan':
       return {
-        discriminator: discriminatorBce,
-        generator: (fake) => {
-          const bce = bceAgainst(fake, 0);
-          const loss = bce.neg();
-          bce.dispose();
-          return loss;
-        },
+        name, probabilistic: false,
+        discriminator: (real, fake) => tidy(() => squaredDistance(real, o.lsganB).add(squaredDistance(fake, o.lsganA))),
+        generator: (fake) => squaredDistance(fake, o.lsganC),
+      };
+    case 'wgan-gp':
+      return {
+        name, probabilistic: false,
+        discriminator: (real, fake) => tidy(() => fake.mean().sub(real.mean())),
+        generator: (fake) => tidy(() => fake.mean().neg()),
+      };
+    case 'hinge':
+      return {
+        name, probabilistic: false,
+        discriminator: (real, fake) => tidy(() => real.neg().add(1).relu().mean().add(fake.add(1).relu().mean())),
+        generator: (fake) => tidy(() => fake.mean().neg()),
       };
   }
+}
+
+/**
+ * The WGAN-GP penalty E[(‖∇x̂ D(x̂)‖₂ − 1)²] at x̂ = εx + (1 − ε)x̃, with one ε ~ U(0, 1) per sample and the
+ * norm taken over each sample's whole flattened gradient. The gradient keeps its graph (double backward),
+ * so the penalty trains D. `critic` maps images to one score per image.
+ */
+export function gradientPenalty(critic: (x: Tensor) => Tensor, real: Tensor, fake: Tensor): Tensor {
+  return tidy(() => {
+    const n = real.shape[0];
+    const eps = rand([n, ...real.shape.slice(1).map(() => 1)], { dtype: real.dtype });
+    const mixed = real.detach().mul(eps).add(fake.detach().mul(eps.neg().add(1))).requiresGrad_();
+    const [g] = grad([critic(mixed).sum()], [mixed], { createGraph: true });
+    const norms = g!.reshape([n, -1]).square().sum([1]).add(1e-12).sqrt();
+    return norms.sub(1).square().mean();
+  });
 }

@@ -28,14 +28,17 @@ export function sampleGrid(generator: Generator, z: Tensor, labels?: Tensor, nro
  */
 export function sampleInBatches(
   generator: Generator, n: number, batchSize: number, onBatch: (data: Float32Array, count: number) => void,
+  labelsFor?: (start: number, count: number) => Tensor,
 ): void {
   for (let done = 0; done < n; done += batchSize) {
     const count = Math.min(batchSize, n - done);
     const z = randn([count, generator.latentDim]);
+    const labels = labelsFor?.(done, count);
     try {
-      onBatch(generate(generator, z), count);
+      onBatch(generate(generator, z, labels), count);
     } finally {
       z.dispose();
+      labels?.dispose();
     }
   }
 }

@@ -23,7 +23,9 @@ export interface TrainHooks {
 export interface TrainResult {
   progress: TrainProgress;
   totalSteps: number;
+  /** Stopped on request (Ctrl-C), as opposed to finishing or spending the time budget. */
   stopped: boolean;
+  budgetSpent: boolean;
   last: StepScalars | null;
   runDir: RunDir;
 }
@@ -55,7 +57,6 @@ export async function train(
 
   const session = new GanSession(config, dataset);
   const { state, loader } = session;
-  const { generator, fixedNoise } = state;
   const total = totalSteps(config, loader.batchesPerEpoch);
   const epochs = Math.ceil(total / loader.batchesPerEpoch);
 
@@ -77,13 +78,28 @@ export async function train(
     if (bad) throw new DivergedError(`training diverged by step ${progress.step}: ${bad === state.generator ? 'G' : 'D'} has non-finite weights; ${keptCheckpoint()} (try a lower --lr)`);
     saveCheckpoint(run.checkpointPath, config, progress, state);
   };
-  const writeGrid = (epoch: number | null) => run.writeGrid(sampleGrid(generator, fixedNoise), epoch);
+  // Conditional grids are drawn with one column per class.
+  const nrow = session.fixedLabels ? config.numClasses : undefined;
+  const writeGrid = (epoch: number | null) => run.writeGrid(sampleGrid(session.samplingGenerator, state.fixedNoise, session.fixedLabels, nrow), epoch);
   let last: StepScalars | null = null;
   let stopped = false;
+  let budgetSpent = false;
+  // elapsedMs is wall time across all sessions of the run (grids and checkpoints included), for --time-budget.
+  let clock = performance.now();
+  const tick = () => {
+    const now = performance.now();
+    progress = { ...progress, elapsedMs: progress.elapsedMs + (now - clock) };
+    clock = now;
+  };
   try {
     while (progress.step < total) {
       if (hooks.shouldStop?.()) {
         stopped = true;
+        break;
+      }
+      if (config.timeBudget !== null && progress.elapsedMs >= config.timeBudget * 1000) {
+        budgetSpent = true;
+        hooks.log(`time budget of ${config.timeBudget} s spent at step ${progress.step}`);
         break;
       }
       const started = performance.now();
@@ -96,7 +112,8 @@ export async function train(
       }
       const stepMs = performance.now() - started;
       last = scalars;
-      progress = { ...progress, step: progress.step + 1, batchInEpoch: progress.batchInEpoch + 1, elapsedMs: progress.elapsedMs + stepMs };
+      progress = { ...progress, step: progress.step + 1, batchInEpoch: progress.batchInEpoch + 1 };
+      tick();
       const epochEnded = progress.batchInEpoch === loader.batchesPerEpoch;
       if (epochEnded) progress = { ...progress, epoch: progress.epoch + 1, batchInEpoch: 0 };
 
@@ -118,15 +135,16 @@ export async function train(
       } else if (config.checkpointEvery > 0 && progress.step % config.checkpointEvery === 0) {
         saveAll();
       }
+      tick();
       // Yield to the event loop so Ctrl-C (SIGINT) handlers can run between steps.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     // The end, or a requested stop: grid, curves and a checkpoint that a later --resume continues from.
-    if (progress.batchInEpoch !== 0 || stopped) writeGrid(null);
+    if (progress.batchInEpoch !== 0 || stopped || budgetSpent) writeGrid(null);
     run.writePlots();
     saveAll();
   } finally {
     session.dispose();
   }
-  return { progress, totalSteps: total, stopped, last, runDir: run };
+  return { progress, totalSteps: total, stopped, budgetSpent, last, runDir: run };
 }

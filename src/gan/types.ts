@@ -1,7 +1,8 @@
 // What the trainer knows about a GAN: a generator, a discriminator and a loss. Model families (models/)
-// build the first two from a config; the trainer never learns a family's name.
+// build the first two from a spec; the trainer never learns a family's name.
 import type { Module } from '../nn';
 import type { Tensor } from '../torch';
+import type { TrainConfig } from './config';
 
 /** C×H×W of the data a model is built for. */
 export type ImageShape = [number, number, number];
@@ -9,18 +10,16 @@ export type ImageShape = [number, number, number];
 export interface Generator extends Module {
   readonly latentDim: number;
   readonly imageShape: ImageShape;
-  /** Noise [N, latentDim] (and class indices [N] for conditional models) → images [N, C, H, W] in [-1, 1]. */
+  /** Noise [N, latentDim] (and int64 classes [N] for conditional models) → images [N, C, H, W] in [-1, 1]. */
   forward(z: Tensor, labels?: Tensor): Tensor;
 }
 
 export interface Discriminator extends Module {
-  /** Images [N, C, H, W] (and class indices) → one logit per image, [N, 1]. D(x) is its sigmoid. */
+  /**
+   * Images [N, C, H, W] (and classes, for conditional models) → [N, 1 + auxiliaryClasses]: column 0 is the
+   * real/fake output (a logit for the BCE losses), the rest are class logits (AC-GAN).
+   */
   forward(x: Tensor, labels?: Tensor): Tensor;
-}
-
-export interface ModelPair {
-  generator: Generator;
-  discriminator: Discriminator;
 }
 
 /** Everything a family needs to build its networks. */
@@ -28,10 +27,19 @@ export interface ModelSpec {
   imageShape: ImageShape;
   latentDim: number;
   numClasses: number;
+  /** Base channel width (null: the family's default). */
+  width: number | null;
 }
 
 export interface ModelFamily {
   name: string;
   summary: string;
-  build(spec: ModelSpec): ModelPair;
+  /** 'conditional': G and D take class labels; 'auxiliary': G takes labels and D also predicts them (AC-GAN). */
+  conditioning: 'none' | 'conditional' | 'auxiliary';
+  /** Hyperparameters that come with the architecture (its paper's or tutorial's). */
+  defaults: Partial<TrainConfig>;
+  /** Why this family cannot model images of this shape, or null when it can. */
+  unsupported?(spec: ModelSpec): string | null;
+  generator(spec: ModelSpec): Generator;
+  discriminator(spec: ModelSpec): Discriminator;
 }

@@ -45,6 +45,11 @@ export abstract class Module {
     return [...this.#children];
   }
 
+  /** This module and every module below it, depth first. */
+  modules(): Module[] {
+    return [this, ...[...this.#children.values()].flatMap((child) => child.modules())];
+  }
+
   /** Every parameter with its dotted path, depth first in registration order (as PyTorch). */
   namedParameters(prefix = ''): [string, Tensor][] {
     const out: [string, Tensor][] = [];

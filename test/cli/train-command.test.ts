@@ -25,7 +25,7 @@ describe('ganforge train / sample', () => {
 
   it('trains from an IDX folder, then samples .idx, .npy and .png', () => {
     const out = path.join(tempDir('cli'), 'run');
-    const trained = ganforge(['train', '--dataset', data, '--steps', '30', '--out', out, '--log-every', '10']);
+    const trained = ganforge(['train', '--model', 'mlp', '--dataset', data, '--steps', '30', '--out', out, '--log-every', '10']);
     assert.equal(trained.status, 0, trained.stderr);
     assert.match(trained.stdout, /\[3\/3\]\[10\/10\] Loss_D: \d+\.\d{4} Loss_G: \d+\.\d{4} D\(x\): 0\.\d{4} D\(G\(z\)\): 0\.\d{4} \/ 0\.\d{4}/);
     assert.ok(fs.existsSync(path.join(out, 'samples', 'epoch-0003.png')));
@@ -52,11 +52,11 @@ describe('ganforge train / sample', () => {
   it('a run killed with SIGKILL mid-epoch resumes from its last checkpoint and ends as an uninterrupted run', async () => {
     const root = tempDir('kill');
     const straight = path.join(root, 'straight');
-    assert.equal(ganforge(['train', '--dataset', data, '--steps', '60', '--metrics-every', '1', '--out', straight]).status, 0);
+    assert.equal(ganforge(['train', '--model', 'mlp', '--dataset', data, '--steps', '60', '--metrics-every', '1', '--out', straight]).status, 0);
 
     const killed = path.join(root, 'killed');
     // Wait until the epoch-2 checkpoint exists and training has moved on past it, then kill without warning.
-    const run = ganforgeUntil(['train', '--dataset', data, '--steps', '60', '--metrics-every', '1', '--out', killed],
+    const run = ganforgeUntil(['train', '--model', 'mlp', '--dataset', data, '--steps', '60', '--metrics-every', '1', '--out', killed],
       () => readMetrics(killed).some((r) => r.step >= 24));
     await run.isReady;
     run.child.kill('SIGKILL');
@@ -71,7 +71,7 @@ describe('ganforge train / sample', () => {
 
   it('Ctrl-C (SIGINT) writes a checkpoint and exits 130; --resume finishes the run', async () => {
     const out = path.join(tempDir('sigint'), 'run');
-    const run = ganforgeUntil(['train', '--dataset', data, '--steps', '200', '--metrics-every', '1', '--out', out],
+    const run = ganforgeUntil(['train', '--model', 'mlp', '--dataset', data, '--steps', '200', '--metrics-every', '1', '--out', out],
       () => readMetrics(out).some((r) => r.step >= 5));
     await run.isReady;
     run.child.kill('SIGINT');
@@ -124,13 +124,13 @@ describe('ganforge train / sample', () => {
 
     it('a truncated checkpoint, a foreign file, and another model are refused without touching the run', () => {
       const out = path.join(tempDir('ckpt'), 'run');
-      assert.equal(ganforge(['train', '--dataset', data, '--steps', '12', '--out', out]).status, 0);
+      assert.equal(ganforge(['train', '--model', 'mlp', '--dataset', data, '--steps', '12', '--out', out]).status, 0);
       const checkpoint = path.join(out, 'checkpoints', 'last.safetensors');
       const before = sha(checkpoint);
 
       const otherModel = ganforge(['train', '--out', out, '--resume', '--lr', '0.1']);
       assert.equal(otherModel.status, 2);
-      assertOneLineError(otherModel.stderr, /--lr 0\.1 differs from the run's config \(0\.0002\)/);
+      assertOneLineError(otherModel.stderr, /--lr-g 0\.1 differs from the run's config \(0\.0002\)/);
       assert.equal(sha(checkpoint), before);
 
       const copy = path.join(tempDir('trunc'), 'cut.safetensors');
@@ -152,14 +152,14 @@ describe('ganforge train / sample', () => {
     it('an unwritable output folder fails before training', () => {
       const file = path.join(tempDir('unwritable'), 'a-file');
       fs.writeFileSync(file, 'x');
-      const result = ganforge(['train', '--dataset', data, '--steps', '1', '--out', path.join(file, 'run')]);
+      const result = ganforge(['train', '--model', 'mlp', '--dataset', data, '--steps', '1', '--out', path.join(file, 'run')]);
       assert.equal(result.status, 1);
       assertOneLineError(result.stderr, /cannot write to .*a-file\/run/);
     });
 
     it('NaN/Inf losses stop the run with a message and keep the last good checkpoint', () => {
       const out = path.join(tempDir('nan'), 'run');
-      const result = ganforge(['train', '--dataset', data, '--steps', '200', '--lr', '1e30', '--checkpoint-every', '1', '--out', out]);
+      const result = ganforge(['train', '--model', 'mlp', '--dataset', data, '--steps', '200', '--lr', '1e30', '--checkpoint-every', '1', '--out', out]);
       assert.equal(result.status, 3, result.stderr);
       assertOneLineError(result.stderr, /training diverged (at|by) step \d+: .*(the last good checkpoint is kept|no checkpoint was written)/);
       const checkpoint = path.join(out, 'checkpoints', 'last.safetensors');

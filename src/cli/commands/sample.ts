@@ -3,7 +3,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { writeIdx } from '../../data/idx';
 import { readCheckpoint, restoreGenerator } from '../../gan/checkpoint';
-import { modelFamily } from '../../gan/registry';
+import { familyFor } from '../../gan/registry';
+import { modelSpec } from '../../gan/session';
+import { tensor } from '../../torch';
 import { RunDir } from '../../gan/run-dir';
 import { sampleInBatches } from '../../gan/sampling';
 import { writeFileAtomic } from '../../io/atomic';
@@ -24,15 +26,24 @@ export const sampleSpec: CommandSpec = {
     { name: 'n', type: 'int', min: 1, max: 10_000_000, placeholder: 'N', help: 'number of images (default: 10000; 64 for .png)' },
     { name: 'seed', type: 'int', min: 0, max: 0xffffffff, default: 0, placeholder: 'S', help: 'seed of the noise' },
     { name: 'batch-size', type: 'int', min: 1, default: 500, placeholder: 'N', help: 'images generated per batch' },
+    { name: 'class', type: 'int', min: 0, placeholder: 'K', help: 'generate class K only (conditional models and --per-class runs; default: all classes in turn)' },
+    { name: 'raw', type: 'boolean', help: "sample from G itself rather than its moving average (runs trained with --ema)" },
   ],
   examples: ['ganforge sample --checkpoint runs/mlp --out samples.idx', 'ganforge sample --checkpoint runs/mlp --out grid.png --n 100'],
 };
 
 const FORMATS = ['.idx', '.npy', '.png'];
 
-function checkpointFile(given: string): string {
-  if (fs.existsSync(given) && fs.statSync(given).isDirectory()) return new RunDir(given).checkpointPath;
-  return given;
+/** A run folder, a --per-class run folder (with --class), or a checkpoint file. */
+function checkpointFile(given: string, classIndex: number | undefined): string {
+  if (!fs.existsSync(given) || !fs.statSync(given).isDirectory()) return given;
+  if (fs.existsSync(path.join(given, 'per-class.json'))) {
+    if (classIndex === undefined) throw new UsageError(`${given} holds one model per class: choose one with --class K`);
+    const folder = path.join(given, `class-${classIndex}`);
+    if (!fs.existsSync(folder)) throw new UsageError(`--class ${classIndex}: ${given} has no class-${classIndex}`);
+    return new RunDir(folder).checkpointPath;
+  }
+  return new RunDir(given).checkpointPath;
 }
 
 export async function runSample(flags: Record<string, unknown>): Promise<number> {
@@ -42,17 +53,24 @@ export async function runSample(flags: Record<string, unknown>): Promise<number>
   const n = (flags.n as number | undefined) ?? (format === '.png' ? 64 : 10000);
   if (!fs.existsSync(path.dirname(path.resolve(out)))) throw new Error(`cannot write ${out}: folder ${path.dirname(out)} does not exist`);
 
-  const checkpoint = readCheckpoint(checkpointFile(flags.checkpoint as string));
+  const classIndex = flags.class as number | undefined;
+  const checkpoint = readCheckpoint(checkpointFile(flags.checkpoint as string, classIndex));
   const { config } = checkpoint;
-  const { generator, discriminator } = modelFamily(config.model).build({
-    imageShape: config.imageShape, latentDim: config.latentDim, numClasses: config.numClasses,
-  });
-  discriminator.dispose();
+  const family = familyFor(modelSpec(config));
+  const generator = family.generator(modelSpec(config));
   try {
-    restoreGenerator(checkpoint, generator);
+    restoreGenerator(checkpoint, generator, flags.raw === true);
   } finally {
     checkpoint.dispose();
   }
+  const conditional = family.conditioning !== 'none';
+  if (conditional && classIndex !== undefined && classIndex >= config.numClasses) {
+    throw new UsageError(`--class ${classIndex}: the model knows classes 0…${config.numClasses - 1}`);
+  }
+  // Conditional models: the asked class, or all classes in turn.
+  const labelsFor = conditional
+    ? (start: number, count: number) => tensor(Array.from({ length: count }, (_, i) => classIndex ?? (start + i) % config.numClasses), [count], 'int64')
+    : undefined;
 
   const [c, h, w] = config.imageShape;
   const perImage = c * h * w;
@@ -64,12 +82,13 @@ export async function runSample(flags: Record<string, unknown>): Promise<number>
     all.set(data, done * perImage);
     done += count;
     bar.update(done);
-  });
+  }, labelsFor);
   bar.finish();
   generator.dispose();
 
   if (format === '.png') {
-    writeFileAtomic(out, encodePng(imageGrid(all, [n, c, h, w])));
+    const nrow = conditional && classIndex === undefined ? config.numClasses : undefined;
+    writeFileAtomic(out, encodePng(imageGrid(all, [n, c, h, w], { nrow })));
   } else if (format === '.npy') {
     writeFileAtomic(out, encodeNpy(all.map((v) => (v + 1) / 2), [n, c, h, w]));
   } else {

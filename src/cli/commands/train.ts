@@ -1,102 +1,181 @@
 // `ganforge train`: trains a GAN into a run folder; --resume continues one exactly.
+import * as fs from 'fs';
 import * as path from 'path';
-import { loadDataset, DATASET_HELP } from '../../data/select';
-import { readCheckpoint } from '../../gan/checkpoint';
-import { DEFAULT_CONFIG, TrainConfig, validateConfig } from '../../gan/config';
+import { writeFileAtomic } from '../../io/atomic';
+import { DATASET_HELP, loadDataset, onlyClass } from '../../data/select';
+import type { ImageDataset } from '../../data/dataset';
+import { LoadedCheckpoint, readCheckpoint } from '../../gan/checkpoint';
+import { TrainConfig, validateConfig } from '../../gan/config';
 import { GAN_LOSSES } from '../../gan/losses';
-import { MODEL_NAMES } from '../../gan/registry';
+import { RECIPE_NAMES } from '../../gan/recipes';
+import { familyFor, MODEL_NAMES } from '../../gan/registry';
+import { readConfigFile, resolveConfig } from '../../gan/resolve';
 import { RunDir } from '../../gan/run-dir';
-import { DivergedError, train } from '../../gan/trainer';
-import { CommandSpec, UsageError } from '../args';
+import { DivergedError, train, TrainHooks, TrainResult } from '../../gan/trainer';
+import { modelSpec } from '../../gan/session';
+import { CommandSpec, FlagSpec, UsageError } from '../args';
 import { ProgressBar } from '../progress';
 
-// Flags that shape the run carry no parser default: absent means "not given", which --resume needs to tell
-// apart from a value that happens to equal the default. Their defaults come from DEFAULT_CONFIG.
-const d = DEFAULT_CONFIG;
+/** Flags that set config keys. They carry no parser default: absent means "not given", which --resume and the
+ *  recipe/config-file layering need to tell apart from a value that happens to equal the default. */
+const CONFIG_FLAGS: (FlagSpec & { key: keyof TrainConfig | 'lr' })[] = [
+  { name: 'model', key: 'model', type: 'string', choices: MODEL_NAMES, help: 'model family (default: from the recipe)' },
+  { name: 'width', key: 'width', type: 'int', min: 1, placeholder: 'N', help: 'base channel width of conv models (dcgan, acgan: 64)' },
+  { name: 'dataset', key: 'dataset', type: 'string', placeholder: 'NAME|DIR', help: `${DATASET_HELP} (default: mnist)` },
+  { name: 'download', key: 'download', type: 'boolean', help: 'fetch the full standard data set (checksummed, cached in ~/.cache/ganforge)' },
+  { name: 'image-size', key: 'imageSize', type: 'int', min: 4, placeholder: 'N', help: 'image folders: resize and center-crop to N×N (default: 64)' },
+  { name: 'grayscale', key: 'grayscale', type: 'boolean', help: 'image folders: read images as gray (default: RGB)' },
+  { name: 'epochs', key: 'epochs', type: 'int', min: 1, placeholder: 'N', help: 'train for N passes over the data' },
+  { name: 'steps', key: 'steps', type: 'int', min: 1, placeholder: 'N', help: 'train for N steps (one discriminator batch each)' },
+  { name: 'time-budget', key: 'timeBudget', type: 'number', min: 0, placeholder: 'SECONDS', help: 'also stop after this much wall time, with a final checkpoint and grid' },
+  { name: 'batch-size', key: 'batchSize', type: 'int', min: 1, placeholder: 'N', help: 'images per batch (default: 64)' },
+  { name: 'seed', key: 'seed', type: 'int', min: 0, max: 0xffffffff, placeholder: 'S', help: 'random seed: same seed, same run (default: 1)' },
+  { name: 'lr', key: 'lr', type: 'number', min: 0, placeholder: 'RATE', help: 'Adam learning rate for both G and D' },
+  { name: 'lr-g', key: 'lrG', type: 'number', min: 0, placeholder: 'RATE', help: "G's learning rate (default: the model's, 2e-4 for most)" },
+  { name: 'lr-d', key: 'lrD', type: 'number', min: 0, placeholder: 'RATE', help: "D's learning rate" },
+  { name: 'beta1', key: 'beta1', type: 'number', min: 0, max: 0.999999, help: 'Adam β1 (default: 0.5 for most models)' },
+  { name: 'beta2', key: 'beta2', type: 'number', min: 0, max: 0.999999, help: 'Adam β2 (default: 0.999)' },
+  { name: 'amsgrad', key: 'amsgrad', type: 'boolean', help: 'Adam with AMSGrad (default: on for conv, off otherwise)' },
+  { name: 'loss', key: 'loss', type: 'string', choices: GAN_LOSSES, help: 'GAN objective (default: non-saturating)' },
+  { name: 'lsgan-a', key: 'lsganA', type: 'number', placeholder: 'A', help: 'lsgan: target for fakes in D (default: 0)' },
+  { name: 'lsgan-b', key: 'lsganB', type: 'number', placeholder: 'B', help: 'lsgan: target for reals in D (default: 1)' },
+  { name: 'lsgan-c', key: 'lsganC', type: 'number', placeholder: 'C', help: 'lsgan: target G aims for (default: 1)' },
+  { name: 'gp-weight', key: 'gpWeight', type: 'number', min: 0, placeholder: 'λ', help: 'wgan-gp: gradient penalty weight (default: 10)' },
+  { name: 'label-smoothing', key: 'labelSmoothing', type: 'number', min: 0, max: 0.5, placeholder: 'S', help: "one-sided: D's target for real images is 1 − S (default: 0)" },
+  { name: 'd-steps', key: 'dSteps', type: 'int', min: 1, placeholder: 'K', help: 'discriminator steps per generator step (default: 1; 5 for wgan-gp)' },
+  { name: 'ema', key: 'emaDecay', type: 'number', min: 0, max: 0.99999, placeholder: 'DECAY', help: "sample from a moving average of G's weights (e.g. 0.999; default: off)" },
+  { name: 'latent-dim', key: 'latentDim', type: 'int', min: 1, placeholder: 'N', help: 'noise dimensions (default: 100)' },
+  { name: 'log-every', key: 'logEvery', type: 'int', min: 1, placeholder: 'N', help: 'print a log line every N steps (default: 50)' },
+  { name: 'metrics-every', key: 'metricsEvery', type: 'int', min: 1, placeholder: 'N', help: 'record metrics.jsonl every N steps (default: 10)' },
+  { name: 'checkpoint-every', key: 'checkpointEvery', type: 'int', min: 0, placeholder: 'N', help: 'also checkpoint every N steps (default: epoch ends only)' },
+  { name: 'eval-every', key: 'evalEvery', type: 'int', min: 0, placeholder: 'N', help: 'score a small sample every N steps and raise alarms (default: off)' },
+  { name: 'grid-size', key: 'gridSize', type: 'int', min: 1, placeholder: 'N', help: 'images in each sample grid (default: 64)' },
+];
+// Keys a resumed run may change without changing what it computes.
+const CHANGEABLE_ON_RESUME = new Set<string>(['epochs', 'steps', 'timeBudget', 'logEvery', 'metricsEvery', 'checkpointEvery', 'evalEvery']);
+
 export const trainSpec: CommandSpec = {
   name: 'train',
   summary: 'Train a GAN and write its samples, curves and checkpoints into a run folder.',
-  usage: 'ganforge train [--model mlp] [--dataset mnist] [--epochs N | --steps N] [--out runs/NAME] [--resume]',
+  usage: 'ganforge train [--recipe NAME | --model NAME] [--dataset mnist] [--epochs N | --steps N] [--out runs/NAME] [--resume]',
   flags: [
-    { name: 'model', type: 'string', choices: MODEL_NAMES, help: `model family (default: ${d.model})` },
-    { name: 'dataset', type: 'string', placeholder: 'NAME|DIR', help: `${DATASET_HELP} (default: ${d.dataset})` },
-    { name: 'download', type: 'boolean', help: 'fetch the full standard data set (checksummed, cached in ~/.cache/ganforge)' },
-    { name: 'epochs', type: 'int', min: 1, placeholder: 'N', help: `train for N passes over the data (default: ${d.epochs})` },
-    { name: 'steps', type: 'int', min: 1, placeholder: 'N', help: 'train for N steps (one discriminator batch each) instead' },
-    { name: 'batch-size', type: 'int', min: 1, placeholder: 'N', help: `images per batch (default: ${d.batchSize})` },
-    { name: 'seed', type: 'int', min: 0, max: 0xffffffff, placeholder: 'S', help: `random seed: same seed, same run (default: ${d.seed})` },
-    { name: 'lr', type: 'number', min: 0, placeholder: 'RATE', help: `Adam learning rate for G and D (default: ${d.lr})` },
-    { name: 'beta1', type: 'number', min: 0, max: 0.999999, help: `Adam β1 (default: ${d.beta1})` },
-    { name: 'beta2', type: 'number', min: 0, max: 0.999999, help: `Adam β2 (default: ${d.beta2})` },
-    { name: 'loss', type: 'string', choices: GAN_LOSSES, help: `generator loss (default: ${d.loss})` },
-    { name: 'd-steps', type: 'int', min: 1, placeholder: 'K', help: `discriminator steps per generator step (default: ${d.dSteps})` },
+    { name: 'recipe', type: 'string', choices: RECIPE_NAMES, placeholder: 'NAME', help: `a named setup: ${RECIPE_NAMES.join(', ')} (default: 'default' unless --model is given)` },
+    { name: 'config', type: 'path', placeholder: 'FILE', help: 'a JSON or YAML file of config keys (as in a run\'s config.json), over the recipe' },
+    ...CONFIG_FLAGS.map(({ key: _key, ...flag }) => flag),
     { name: 'out', type: 'path', alias: 'o', placeholder: 'DIR', help: 'run folder (default: runs/MODEL-DATASET-TIME; required with --resume)' },
     { name: 'resume', type: 'boolean', help: 'continue the run in --out from its last checkpoint, up to --steps/--epochs' },
-    { name: 'log-every', type: 'int', min: 1, placeholder: 'N', help: `print a log line every N steps (default: ${d.logEvery})` },
-    { name: 'metrics-every', type: 'int', min: 1, placeholder: 'N', help: `record metrics.jsonl every N steps (default: ${d.metricsEvery})` },
-    { name: 'checkpoint-every', type: 'int', min: 0, placeholder: 'N', help: 'also checkpoint every N steps (default: at each epoch end only)' },
+    { name: 'per-class', type: 'boolean', help: 'train one unconditional model per class, into --out/class-K' },
   ],
   examples: [
+    'ganforge train                                   # the default recipe on the bundled MNIST',
     'ganforge train --model mlp --dataset mnist --steps 3000 --seed 1 --out runs/mlp',
     'ganforge train --out runs/mlp --resume --steps 6000',
-    'ganforge train --dataset fashion-mnist --epochs 5',
+    'ganforge train --recipe dcgan-faces --dataset data/faces',
+    'ganforge train --model dcgan --loss wgan-gp --d-steps 5 --lr 1e-4 --beta1 0 --beta2 0.9',
+    'ganforge train --config my-run.yaml --time-budget 120',
   ],
 };
-
-/** Flag name → config key, for the flags that shape the run. */
-const CONFIG_FLAGS: Record<string, keyof TrainConfig> = {
-  model: 'model', dataset: 'dataset', download: 'download', epochs: 'epochs', steps: 'steps', 'batch-size': 'batchSize',
-  seed: 'seed', lr: 'lr', beta1: 'beta1', beta2: 'beta2', loss: 'loss', 'd-steps': 'dSteps',
-  'log-every': 'logEvery', 'metrics-every': 'metricsEvery', 'checkpoint-every': 'checkpointEvery',
-};
-// Flags a resumed run may change without changing what it computes.
-const CHANGEABLE_ON_RESUME = new Set(['epochs', 'steps', 'log-every', 'metrics-every', 'checkpoint-every']);
 
 function timestamp(): string {
   return new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 }
 
+/** Config keys set by flags (with --lr expanded to both learning rates). */
 function givenConfig(flags: Record<string, unknown>): Partial<TrainConfig> {
   const out: Record<string, unknown> = {};
-  for (const [flag, key] of Object.entries(CONFIG_FLAGS)) if (flags[flag] !== undefined) out[key] = flags[flag];
+  for (const flag of CONFIG_FLAGS) if (flags[flag.name] !== undefined) out[flag.key] = flags[flag.name];
+  if (out.lr !== undefined) {
+    out.lrG ??= out.lr;
+    out.lrD ??= out.lr;
+    delete out.lr;
+  }
   if (flags.steps !== undefined && flags.epochs !== undefined) throw new UsageError('give --epochs or --steps, not both');
   if (flags.steps !== undefined) out.epochs = null;
   if (flags.epochs !== undefined) out.steps = null;
   return out as Partial<TrainConfig>;
 }
 
+/** A resumed run keeps its config; only the length and logging may change. */
+function resumedConfig(saved: TrainConfig, given: Partial<TrainConfig>): TrainConfig {
+  for (const [key, value] of Object.entries(given)) {
+    if (CHANGEABLE_ON_RESUME.has(key) || value === null) continue;
+    if (value !== saved[key as keyof TrainConfig]) {
+      const flag = CONFIG_FLAGS.find((f) => f.key === key)!.name;
+      throw new UsageError(`--${flag} ${value} differs from the run's config (${String(saved[key as keyof TrainConfig])}); a resumed run keeps its config`);
+    }
+  }
+  return { ...saved, ...given };
+}
+
+function consoleHooks(label: string, stopRequested: () => boolean): TrainHooks & { finish(): void } {
+  let bar: ProgressBar | null = null;
+  return {
+    // On a terminal the bar owns the last line and log lines go above it; elsewhere only log lines, on stdout.
+    log: (line) => (bar ? bar.log(`${label}${line}`) : console.log(`${label}${line}`)),
+    onStep: (progress, total, s) => {
+      if (!process.stderr.isTTY) return;
+      bar ??= new ProgressBar({ total, label: `${label}train`, unit: 'step' });
+      bar.update(progress.step, `Loss_D ${s.lossD.toFixed(3)} Loss_G ${s.lossG.toFixed(3)}`);
+    },
+    shouldStop: stopRequested,
+    finish: () => bar?.finish(),
+  };
+}
+
+function report(result: TrainResult, out: string): void {
+  const { progress, runDir } = result;
+  const how = result.stopped ? 'stopped' : result.budgetSpent ? 'time budget spent' : 'done';
+  console.log(`${how} at step ${progress.step}/${result.totalSteps} (${(progress.elapsedMs / 1000).toFixed(1)} s)`);
+  console.log(`samples: ${runDir.latestGridPath}\ncheckpoint: ${runDir.checkpointPath}\ncurves: ${path.join(runDir.root, 'loss.svg')}`);
+  if (result.stopped) console.log(`continue with: ganforge train --out ${out} --resume`);
+}
+
 export async function runTrain(flags: Record<string, unknown>): Promise<number> {
   const given = givenConfig(flags);
   const resume = flags.resume === true;
+  const perClass = flags['per-class'] === true;
   if (resume && flags.out === undefined) throw new UsageError('--resume needs --out, the run folder to continue');
+  if (resume && (flags.recipe !== undefined || flags.config !== undefined)) throw new UsageError('--resume keeps the run\'s config: drop --recipe and --config');
 
+  const out = (flags.out as string | undefined) ?? '';
+  const perClassFile = path.join(out, 'per-class.json');
+  let checkpoint: LoadedCheckpoint | null = null;
   let config: TrainConfig;
-  let checkpoint = null;
-  let out: string;
-  if (resume) {
-    out = flags.out as string;
+  if (resume && perClass !== fs.existsSync(perClassFile)) {
+    throw new UsageError(perClass ? `${out} is not a --per-class run` : `${out} is a --per-class run: resume it with --per-class`);
+  }
+  if (resume && !perClass) {
     const run = new RunDir(out);
     if (!run.hasCheckpoint()) throw new Error(`nothing to resume: ${run.checkpointPath} does not exist`);
     checkpoint = readCheckpoint(run.checkpointPath);
-    config = checkpoint.config;
-    for (const [flag, key] of Object.entries(CONFIG_FLAGS)) {
-      if (flags[flag] === undefined || CHANGEABLE_ON_RESUME.has(flag)) continue;
-      if (flags[flag] !== config[key]) {
-        throw new UsageError(`--${flag} ${flags[flag]} differs from the run's config (${String(config[key])}); a resumed run keeps its config`);
-      }
-    }
-    config = { ...config, ...given };
+    config = resumedConfig(checkpoint.config, given);
+  } else if (resume) {
+    config = resumedConfig(JSON.parse(fs.readFileSync(perClassFile, 'utf8')).config, given);
   } else {
-    config = { ...DEFAULT_CONFIG, imageShape: [1, 28, 28], numClasses: 0, ...given };
-    out = (flags.out as string | undefined) ?? path.join('runs', `${config.model}-${path.basename(config.dataset)}-${timestamp()}`);
+    const file = flags.config ? { path: flags.config as string, values: readConfigFile(flags.config as string) } : undefined;
+    config = resolveConfig({ recipe: flags.recipe as string | undefined, file, flags: given });
   }
+  const runOut = out || path.join('runs', `${config.model}-${path.basename(config.dataset)}-${timestamp()}`);
 
-  const dataset = await loadDataset(config.dataset, { download: config.download, log: (line) => process.stderr.write(line + '\n') });
+  let bar: ProgressBar | null = null;
+  const dataset = await loadDataset(config.dataset, {
+    download: config.download, imageSize: config.imageSize, grayscale: config.grayscale,
+    log: (line) => process.stderr.write(line + '\n'),
+    onProgress: (done, total) => {
+      if (total < 500 || !process.stderr.isTTY) return;
+      bar ??= new ProgressBar({ total, label: 'load images', unit: 'img' });
+      bar.update(done);
+      if (done === total) bar.finish();
+    },
+  });
   const imageShape: [number, number, number] = [dataset.channels, dataset.height, dataset.width];
   if (resume && imageShape.join('x') !== config.imageShape.join('x')) {
     throw new Error(`the data (${imageShape.join('×')}) does not match the run's images (${config.imageShape.join('×')})`);
   }
-  config = validateConfig({ ...config, imageShape, numClasses: dataset.classes?.length ?? 0 });
+  config = validateConfig({ ...config, imageShape, numClasses: perClass ? 0 : dataset.classes?.length ?? 0 });
+  const family = familyFor(modelSpec(config));
+  if (perClass && family.conditioning !== 'none') throw new UsageError(`--per-class trains unconditional models; '${config.model}' is conditional`);
+  if (perClass && !dataset.labels) throw new Error(`--per-class needs labels, and ${dataset.name} has none`);
 
   let stopRequested = false;
   const onSigint = () => {
@@ -105,32 +184,47 @@ export async function runTrain(flags: Record<string, unknown>): Promise<number> 
     process.stderr.write('\nstopping after this step: writing a checkpoint (Ctrl-C again to quit at once)\n');
   };
   process.on('SIGINT', onSigint);
-  let bar: ProgressBar | null = null;
   try {
-    console.log(`ganforge train: ${config.model} on ${dataset.name} (${dataset.count} images ${imageShape.join('×')}) → ${out}`);
-    const result = await train(config, dataset, out, checkpoint, {
-      // On a terminal the bar owns the last line and log lines go above it; elsewhere only log lines, on stdout.
-      log: (line) => (bar ? bar.log(line) : console.log(line)),
-      onStep: (progress, total, s) => {
-        if (!process.stderr.isTTY) return;
-        bar ??= new ProgressBar({ total, label: 'train', unit: 'step' });
-        bar.update(progress.step, `Loss_D ${s.lossD.toFixed(3)} Loss_G ${s.lossG.toFixed(3)}`);
-      },
-      shouldStop: () => stopRequested,
-    });
-    (bar as ProgressBar | null)?.finish();
-    const { progress, runDir } = result;
-    const msPerStep = progress.elapsedMs / Math.max(1, progress.step);
-    console.log(`${result.stopped ? 'stopped' : 'done'} at step ${progress.step}/${result.totalSteps} ` +
-      `(${(progress.elapsedMs / 1000).toFixed(1)} s of training, ${msPerStep.toFixed(1)} ms/step)`);
-    console.log(`samples: ${runDir.latestGridPath}\ncheckpoint: ${runDir.checkpointPath}\ncurves: ${path.join(runDir.root, 'loss.svg')}`);
-    if (result.stopped) console.log(`continue with: ganforge train --out ${out} --resume`);
-    return result.stopped ? 130 : 0;
-  } catch (err) {
-    (bar as ProgressBar | null)?.finish();
-    if (err instanceof DivergedError) throw Object.assign(err, { exitCode: 3 });
-    throw err;
+    console.log(`ganforge train: ${config.model} (${config.loss}${config.recipe ? `, recipe ${config.recipe}` : ''}) on ${dataset.name} ` +
+      `(${dataset.count} images ${imageShape.join('×')}) → ${runOut}`);
+    if (!perClass) {
+      const hooks = consoleHooks('', () => stopRequested);
+      const result = await trainReporting(config, dataset, runOut, checkpoint, hooks);
+      report(result, runOut);
+      return result.stopped ? 130 : 0;
+    }
+    return await trainPerClass(config, dataset, runOut, resume, () => stopRequested);
   } finally {
     process.off('SIGINT', onSigint);
   }
+}
+
+async function trainReporting(config: TrainConfig, dataset: ImageDataset, out: string, checkpoint: LoadedCheckpoint | null,
+  hooks: TrainHooks & { finish(): void }): Promise<TrainResult> {
+  try {
+    return await train(config, dataset, out, checkpoint, hooks);
+  } catch (err) {
+    if (err instanceof DivergedError) throw Object.assign(err, { exitCode: 3 });
+    throw err;
+  } finally {
+    hooks.finish();
+  }
+}
+
+/** One model per class into out/class-K; per-class.json marks the folder and holds the shared config. */
+async function trainPerClass(config: TrainConfig, dataset: ImageDataset, out: string, resume: boolean, stopRequested: () => boolean): Promise<number> {
+  fs.mkdirSync(out, { recursive: true });
+  const classes = dataset.classes ?? [...new Set(dataset.labels!)].sort((a, b) => a - b).map(String);
+  writeFileAtomic(path.join(out, 'per-class.json'), JSON.stringify({ classes, config }, null, 2) + '\n');
+  for (let label = 0; label < classes.length; label++) {
+    const folder = path.join(out, `class-${label}`);
+    const run = new RunDir(folder);
+    const checkpoint = resume && run.hasCheckpoint() ? readCheckpoint(run.checkpointPath) : null;
+    const subset = onlyClass(dataset, label);
+    const result = await trainReporting({ ...config, seed: config.seed + label }, subset, folder, checkpoint,
+      consoleHooks(`[class ${classes[label]}] `, stopRequested));
+    report(result, out);
+    if (result.stopped) return 130;
+  }
+  return 0;
 }

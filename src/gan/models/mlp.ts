@@ -55,10 +55,8 @@ export class MlpDiscriminator extends Module implements Discriminator {
 export const mlpFamily: ModelFamily = {
   name: 'mlp',
   summary: 'fully connected GAN: G 100→256→512→1024→pixels (tanh), D pixels→1024→512→256→1, LeakyReLU 0.2',
-  build(spec: ModelSpec) {
-    // G first, then D: the order of the random draws matches the PyTorch reference built the same way.
-    const generator = new MlpGenerator(spec.latentDim, spec.imageShape);
-    const discriminator = new MlpDiscriminator(spec.imageShape);
-    return { generator, discriminator };
-  },
+  conditioning: 'none',
+  defaults: { lrG: 2e-4, lrD: 2e-4, beta1: 0.5, loss: 'non-saturating' },
+  generator: (spec: ModelSpec) => new MlpGenerator(spec.latentDim, spec.imageShape),
+  discriminator: (spec: ModelSpec) => new MlpDiscriminator(spec.imageShape),
 };

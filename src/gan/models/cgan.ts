@@ -1,0 +1,68 @@
+// Conditional GAN (Mirza & Osindero 2014): the MLP GAN with the class given to both networks as a learned
+// embedding concatenated to G's noise and to D's flattened image, so G learns p(x | y) and
+// `ganforge sample --class 7` draws sevens.
+import { Embedding, LeakyReLU, Linear, Module, Sequential, Tanh } from '../../nn';
+import { cat, Tensor, tidy } from '../../torch';
+import type { Discriminator, Generator, ImageShape, ModelFamily, ModelSpec } from '../types';
+
+const SLOPE = 0.2;
+
+function requireLabels(labels: Tensor | undefined, who: string): Tensor {
+  if (!labels) throw new Error(`${who} is conditional: it needs class labels`);
+  return labels;
+}
+
+export class CganGenerator extends Module implements Generator {
+  readonly labelEmbedding: Embedding;
+  readonly model: Sequential;
+
+  constructor(readonly latentDim: number, readonly imageShape: ImageShape, numClasses: number) {
+    super();
+    const pixels = imageShape[0] * imageShape[1] * imageShape[2];
+    this.labelEmbedding = this.addModule('label_emb', new Embedding(numClasses, numClasses));
+    this.model = this.addModule('model', new Sequential(
+      new Linear(latentDim + numClasses, 256), new LeakyReLU(SLOPE),
+      new Linear(256, 512), new LeakyReLU(SLOPE),
+      new Linear(512, 1024), new LeakyReLU(SLOPE),
+      new Linear(1024, pixels), new Tanh(),
+    ));
+  }
+
+  forward(z: Tensor, labels?: Tensor): Tensor {
+    return tidy(() => {
+      const input = cat([z, this.labelEmbedding.forward(requireLabels(labels, 'cgan generator'))], 1);
+      return this.model.forward(input).reshape([z.shape[0], ...this.imageShape]);
+    });
+  }
+}
+
+export class CganDiscriminator extends Module implements Discriminator {
+  readonly labelEmbedding: Embedding;
+  readonly model: Sequential;
+
+  constructor(imageShape: ImageShape, numClasses: number) {
+    super();
+    const pixels = imageShape[0] * imageShape[1] * imageShape[2];
+    this.labelEmbedding = this.addModule('label_emb', new Embedding(numClasses, numClasses));
+    this.model = this.addModule('model', new Sequential(
+      new Linear(pixels + numClasses, 1024), new LeakyReLU(SLOPE),
+      new Linear(1024, 512), new LeakyReLU(SLOPE),
+      new Linear(512, 256), new LeakyReLU(SLOPE),
+      new Linear(256, 1),
+    ));
+  }
+
+  forward(x: Tensor, labels?: Tensor): Tensor {
+    return tidy(() => this.model.forward(cat([x.flatten(1), this.labelEmbedding.forward(requireLabels(labels, 'cgan discriminator'))], 1)));
+  }
+}
+
+export const cganFamily: ModelFamily = {
+  name: 'cgan',
+  summary: 'conditional MLP GAN: a class embedding joins G\'s noise and D\'s input',
+  conditioning: 'conditional',
+  defaults: { lrG: 2e-4, lrD: 2e-4, beta1: 0.5, loss: 'non-saturating' },
+  unsupported: (spec: ModelSpec) => (spec.numClasses >= 2 ? null : 'needs a labelled data set (2 or more classes)'),
+  generator: (spec: ModelSpec) => new CganGenerator(spec.latentDim, spec.imageShape, spec.numClasses),
+  discriminator: (spec: ModelSpec) => new CganDiscriminator(spec.imageShape, spec.numClasses),
+};

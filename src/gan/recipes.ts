@@ -1,0 +1,59 @@
+// Named recipes: small sets of overrides for the classic setups, so `--recipe dcgan-mnist` is all it takes.
+// A recipe sits between the model family's own defaults and a --config file (see config.ts).
+import type { TrainConfig } from './config';
+
+export interface Recipe {
+  summary: string;
+  config: Partial<TrainConfig>;
+}
+
+export const RECIPES: Record<string, Recipe> = {
+  default: {
+    summary: 'the best MNIST digits per CPU-second we found: a narrow DCGAN with hinge loss and a weight average (see README)',
+    config: { model: 'dcgan', width: 32, loss: 'hinge', lrG: 2e-4, lrD: 2e-4, beta1: 0.5, emaDecay: 0.999, batchSize: 64, epochs: null, steps: 3000, timeBudget: null },
+  },
+  'mlp-mnist': {
+    summary: 'the classic fully connected GAN (Goodfellow et al. 2014) as in most tutorials',
+    config: { model: 'mlp', epochs: 20, steps: null },
+  },
+  'conv-mnist': {
+    summary: 'the tutorial conv GAN: bilinear upsampling + conv in G, Adam 1e-3 with AMSGrad',
+    config: { model: 'conv', epochs: 5, steps: null },
+  },
+  'dcgan-mnist': {
+    summary: 'DCGAN for 28×28 digits (ConvT 7→14→28), Adam 2e-4, β1 0.5',
+    config: { model: 'dcgan', epochs: 5, steps: null },
+  },
+  'dcgan-faces': {
+    summary: 'the standard 64×64 colour DCGAN on a folder of faces (make one with `ganforge data faces --out data/faces`)',
+    config: { model: 'dcgan', dataset: 'data/faces', epochs: 5, steps: null, batchSize: 64 },
+  },
+  'lsgan-mnist': {
+    summary: 'least-squares GAN (Mao et al. 2017) on the DCGAN architecture, targets a=0, b=1, c=1',
+    config: { model: 'dcgan', loss: 'lsgan', epochs: 5, steps: null },
+  },
+  'wgan-gp-mnist': {
+    summary: 'WGAN-GP (Gulrajani et al. 2017) with the MLP critic: λ=10, 5 critic steps, Adam 1e-4 β=(0.5, 0.9)',
+    config: { model: 'mlp', loss: 'wgan-gp', gpWeight: 10, dSteps: 5, lrG: 1e-4, lrD: 1e-4, beta1: 0.5, beta2: 0.9, epochs: 20, steps: null },
+  },
+  'hinge-mnist': {
+    summary: 'hinge loss (Lim & Ye 2017, Miyato et al. 2018) on the DCGAN architecture',
+    config: { model: 'dcgan', loss: 'hinge', epochs: 5, steps: null },
+  },
+  'cgan-mnist': {
+    summary: 'conditional MLP GAN: ask for a digit with `ganforge sample --class 7`',
+    config: { model: 'cgan', epochs: 20, steps: null },
+  },
+  'acgan-mnist': {
+    summary: 'AC-GAN: DCGAN with the class in G and a classifier head on D',
+    config: { model: 'acgan', epochs: 5, steps: null },
+  },
+};
+
+export const RECIPE_NAMES = Object.keys(RECIPES);
+
+export function recipe(name: string): Recipe {
+  const found = RECIPES[name];
+  if (!found) throw new Error(`unknown recipe '${name}' (available: ${RECIPE_NAMES.join(', ')})`);
+  return found;
+}
