@@ -35,7 +35,7 @@ function main(): void {
   writeIdx(dataFile, [mnist.count, 28, 28], mnist.images);
   const samples = path.join(out, 'pytorch-samples.npy');
   console.log(`PyTorch reference: ${steps} steps, seed ${seed}`);
-  execFileSync('/usr/bin/python3', [path.join(root, 'bench', 'reference', 'mlp_gan.py'), '--data', dataFile, '--steps', steps,
+  execFileSync('/usr/bin/python3', [path.join(root, 'bench', 'reference', 'gan_reference.py'), '--model', 'mlp', '--data', dataFile, '--steps', steps,
     '--warmup', '0', '--seed', seed, '--samples-out', samples], { stdio: ['ignore', 'ignore', 'inherit'] });
   const { data, shape } = decodeNpy(fs.readFileSync(samples), samples);
   writeFileAtomic(path.join(out, 'pytorch.png'), encodePng(imageGrid(data as Float32Array, shape as [number, number, number, number])));

@@ -10,7 +10,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { writeIdx } from '../src/data/idx';
 import { loadBundledMnist } from '../src/data/mnist';
-import { DEFAULT_CONFIG, TrainConfig } from '../src/gan/config';
+import type { TrainConfig } from '../src/gan/config';
+import { resolveConfig } from '../src/gan/resolve';
 import { GanSession } from '../src/gan/session';
 import { libtorchVersion, numThreads } from '../src/torch';
 
@@ -18,8 +19,10 @@ interface BenchCase {
   name: string;
   description: string;
   config: Partial<TrainConfig>;
-  /** The reference script under bench/reference/, run with `--data FILE --steps N --warmup W --seed S`. */
+  /** The PyTorch model of bench/reference/gan_reference.py (`--model`). */
   reference: string;
+  /** Share of --steps / --warmup this case runs (slow models run fewer steps). */
+  share: number;
 }
 
 const CASES: BenchCase[] = [
@@ -27,7 +30,22 @@ const CASES: BenchCase[] = [
     name: 'mlp',
     description: 'MLP GAN: G 100→256→512→1024→784, D 784→1024→512→256→1, batch 64, Adam 2e-4 β1 0.5',
     config: { model: 'mlp' },
-    reference: 'mlp_gan.py',
+    reference: 'mlp',
+    share: 1,
+  },
+  {
+    name: 'dcgan28',
+    description: 'DCGAN for 28×28: G ConvT 100→128 (7×7) →64 (14×14) →1 (28×28) with BN, D two strided convs, batch 64',
+    config: { model: 'dcgan' },
+    reference: 'dcgan',
+    share: 0.3,
+  },
+  {
+    name: 'conv',
+    description: 'tutorial conv GAN: fc→7×7×256, bilinear ×2 + conv/BN/ReLU twice, D conv/BN/ReLU/max-pool, Adam 1e-3 AMSGrad',
+    config: { model: 'conv' },
+    reference: 'conv',
+    share: 0.15,
   },
 ];
 
@@ -66,9 +84,10 @@ function pythonTorchVersion(): string | null {
   }
 }
 
-function timeReference(script: string, dataFile: string, warmup: number, steps: number, seed: number): number[] {
-  const out = execFileSync('/usr/bin/python3', [path.join(__dirname, '..', '..', 'bench', 'reference', script),
-    '--data', dataFile, '--steps', String(steps), '--warmup', String(warmup), '--seed', String(seed)], { encoding: 'utf8', maxBuffer: 64 << 20 });
+/** PyTorch gets the same intra-op thread count as ganforge used for the case. */
+function timeReference(model: string, dataFile: string, warmup: number, steps: number, seed: number, threads: number): number[] {
+  const out = execFileSync('/usr/bin/python3', [path.join(__dirname, '..', '..', 'bench', 'reference', 'gan_reference.py'),
+    '--model', model, '--data', dataFile, '--steps', String(steps), '--warmup', String(warmup), '--seed', String(seed), '--threads', String(threads)], { encoding: 'utf8', maxBuffer: 64 << 20 });
   return JSON.parse(out).step_ms;
 }
 
@@ -83,22 +102,25 @@ function main(): void {
   const dataFile = path.join(tmp, 'mnist-images-idx3-ubyte');
   writeIdx(dataFile, [dataset.count, dataset.height, dataset.width], dataset.images);
 
-  console.log(`ganforge bench: libtorch ${libtorchVersion()} (${numThreads()} intra-op thread), ` +
-    `PyTorch ${torchVersion ?? 'not installed'}; ${os.cpus().length} CPUs; ${steps} timed steps after ${warmup} warm-up, ${rounds} rounds`);
+  console.log(`ganforge bench: libtorch ${libtorchVersion()}, PyTorch ${torchVersion ?? 'not installed'}; ${os.cpus().length} CPUs; ` +
+    `up to ${steps} timed steps after ${warmup} warm-up, ${rounds} alternating rounds`);
   if (!torchVersion) console.log('PyTorch reference skipped: /usr/bin/python3 has no torch (apt-get install python3-torch)');
   const rows: string[][] = [['case', 'ganforge ms/step', 'PyTorch ms/step', 'ganforge img/s', 'PyTorch img/s', 'ratio']];
   for (const benchCase of CASES.filter((c) => only.includes(c.name))) {
-    const config: TrainConfig = { ...DEFAULT_CONFIG, ...benchCase.config, imageShape: [1, 28, 28], numClasses: 10 };
+    const config: TrainConfig = { ...resolveConfig({ flags: benchCase.config }), imageShape: [1, 28, 28], numClasses: 10 };
+    const caseSteps = Math.max(5, Math.round(steps * benchCase.share));
+    const caseWarmup = Math.max(2, Math.round(warmup * benchCase.share));
     const ours: number[] = [];
     const theirs: number[] = [];
     for (let round = 0; round < rounds; round++) {
-      ours.push(...timeGanforge(config, dataset, warmup, steps));
-      if (torchVersion) theirs.push(...timeReference(benchCase.reference, dataFile, warmup, steps, config.seed));
+      ours.push(...timeGanforge(config, dataset, caseWarmup, caseSteps));
+      if (torchVersion) theirs.push(...timeReference(benchCase.reference, dataFile, caseWarmup, caseSteps, config.seed, numThreads()));
     }
     const oursMs = median(ours);
     const theirsMs = theirs.length ? median(theirs) : NaN;
     const perSecond = (ms: number) => (config.batchSize * 1000) / ms;
-    console.log(`  ${benchCase.name}: ${benchCase.description}`);
+    console.log(`  ${benchCase.name}: ${benchCase.description}; ${caseSteps} steps × ${rounds} rounds, ` +
+      `${numThreads()} intra-op thread${numThreads() > 1 ? 's' : ''} in both`);
     rows.push([
       benchCase.name, oursMs.toFixed(2), theirs.length ? theirsMs.toFixed(2) : '—',
       perSecond(oursMs).toFixed(0), theirs.length ? perSecond(theirsMs).toFixed(0) : '—',

@@ -4,7 +4,7 @@
 import { BatchLoader } from '../data/loader';
 import type { ImageDataset } from '../data/dataset';
 import { Adam } from '../optim';
-import { emaUpdate, F, keep, manualSeed, noGrad, randint, randn, rngState, setRngState, Tensor, tensor, tidy } from '../torch';
+import { emaUpdate, F, keep, manualSeed, noGrad, randint, randn, rngState, setNumThreads, setRngState, Tensor, tensor, tidy } from '../torch';
 import type { TrainingState } from './checkpoint';
 import type { TrainConfig } from './config';
 import { ganLoss, GanLoss, gradientPenalty } from './losses';
@@ -41,6 +41,7 @@ export class GanSession {
   constructor(readonly config: TrainConfig, dataset: ImageDataset) {
     const spec = modelSpec(config);
     this.family = familyFor(spec);
+    setNumThreads(this.family.threads ?? 1);
     // Seed, then build G, D and the fixed noise in this order: the same seed gives the same run.
     manualSeed(config.seed);
     const generator = this.family.generator(spec);

@@ -36,6 +36,11 @@ export interface ModelFamily {
   summary: string;
   /** 'conditional': G and D take class labels; 'auxiliary': G takes labels and D also predicts them (AC-GAN). */
   conditioning: 'none' | 'conditional' | 'auxiliary';
+  /**
+   * Intra-op threads that train this family fastest on a 2-core CPU (measured; default 1). Convolutions with
+   * wide feature maps gain from 2; GEMM-bound models lose, as OpenBLAS already uses every core.
+   */
+  threads?: number;
   /** Hyperparameters that come with the architecture (its paper's or tutorial's). */
   defaults: Partial<TrainConfig>;
   /** Why this family cannot model images of this shape, or null when it can. */

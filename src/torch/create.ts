@@ -1,5 +1,5 @@
 // Creating tensors, and the functions that combine several tensors into one.
-import { AnyTypedArray, DType, native } from './native';
+import { AnyTypedArray, DType, native, THREADS_OVERRIDE } from './native';
 import { Tensor } from './tensor';
 
 export interface CreateOptions {
@@ -101,8 +101,9 @@ export function setRngState(state: Uint8Array): void {
   native.setRngState(state);
 }
 
+/** Sets libtorch's intra-op threads, unless GANFORGE_THREADS fixes them for the whole process. */
 export function setNumThreads(n: number): void {
-  native.setNumThreads(n);
+  native.setNumThreads(THREADS_OVERRIDE ?? n);
 }
 export function numThreads(): number {
   return native.numThreads();

@@ -170,5 +170,6 @@ export const native: NativeAddon = require(findAddon());
 
 // Thread settings, chosen on purpose (see bench/README.md): one intra-op thread and OpenBLAS's own threads is
 // the fastest mix on small CPUs; more intra-op threads oversubscribe the cores that OpenBLAS already uses.
-// GANFORGE_THREADS overrides the intra-op count.
-native.setNumThreads(Number(process.env.GANFORGE_THREADS ?? 1) || 1);
+// GANFORGE_THREADS overrides the intra-op count everywhere (see also setNumThreads and model families' `threads`).
+export const THREADS_OVERRIDE = Number(process.env.GANFORGE_THREADS) || null;
+native.setNumThreads(THREADS_OVERRIDE ?? 1);

@@ -13,7 +13,7 @@ import { generate } from '../../src/gan/sampling';
 import { train } from '../../src/gan/trainer';
 import { tempDir } from '../helpers/fixtures';
 
-const REFERENCE = path.join(__dirname, '..', '..', '..', 'bench', 'reference', 'mlp_gan.py');
+const REFERENCE = path.join(__dirname, '..', '..', '..', 'bench', 'reference', 'gan_reference.py');
 const HELPER = path.join(__dirname, '..', 'helpers', 'session-losses.js');
 
 function hasTorch(): boolean {
@@ -31,7 +31,7 @@ describe('parity with PyTorch', { skip: hasTorch() ? false : 'python3-torch is n
   writeIdx(dataFile, [mnist.count, 28, 28], mnist.images);
   const steps = 30;
   const reference: number[][] = JSON.parse(execFileSync('/usr/bin/python3',
-    [REFERENCE, '--data', dataFile, '--steps', String(steps), '--warmup', '0', '--seed', '1'], { encoding: 'utf8' })).losses;
+    [REFERENCE, '--model', 'mlp', '--data', dataFile, '--steps', String(steps), '--warmup', '0', '--seed', '1'], { encoding: 'utf8' })).losses;
   const ours = (unfused: boolean): number[][] => JSON.parse(execFileSync(process.execPath, [HELPER, dataFile, String(steps)],
     { encoding: 'utf8', env: { ...process.env, GANFORGE_UNFUSED_ADAM: unfused ? '1' : '0' } }));
 
