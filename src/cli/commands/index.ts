@@ -1,5 +1,6 @@
 // Every ganforge command: its flag spec and what it runs.
 import type { CommandSpec } from '../args';
+import { dataSpec, runData } from './data';
 import { runSample, sampleSpec } from './sample';
 import { runTrain, trainSpec } from './train';
 
@@ -8,4 +9,5 @@ export type CommandRun = (flags: Record<string, unknown>, positionals: string[])
 export const COMMANDS: Record<string, { spec: CommandSpec; run: CommandRun }> = {
   train: { spec: trainSpec, run: runTrain },
   sample: { spec: sampleSpec, run: runSample },
+  data: { spec: dataSpec, run: runData },
 };

@@ -8,7 +8,7 @@ import { LoadedCheckpoint, readCheckpoint } from '../../gan/checkpoint';
 import { TrainConfig, validateConfig } from '../../gan/config';
 import { GAN_LOSSES } from '../../gan/losses';
 import { RECIPE_NAMES } from '../../gan/recipes';
-import { familyFor, MODEL_NAMES } from '../../gan/registry';
+import { familyFor, MODEL_NAMES, modelFamily } from '../../gan/registry';
 import { readConfigFile, resolveConfig } from '../../gan/resolve';
 import { RunDir } from '../../gan/run-dir';
 import { DivergedError, train, TrainHooks, TrainResult } from '../../gan/trainer';
@@ -172,9 +172,11 @@ export async function runTrain(flags: Record<string, unknown>): Promise<number> 
   if (resume && imageShape.join('x') !== config.imageShape.join('x')) {
     throw new Error(`the data (${imageShape.join('×')}) does not match the run's images (${config.imageShape.join('×')})`);
   }
+  if (perClass && modelFamily(config.model).conditioning !== 'none') {
+    throw new UsageError(`--per-class trains unconditional models; '${config.model}' is conditional`);
+  }
   config = validateConfig({ ...config, imageShape, numClasses: perClass ? 0 : dataset.classes?.length ?? 0 });
-  const family = familyFor(modelSpec(config));
-  if (perClass && family.conditioning !== 'none') throw new UsageError(`--per-class trains unconditional models; '${config.model}' is conditional`);
+  familyFor(modelSpec(config)); // fails now, with the reason, if the model cannot fit this data
   if (perClass && !dataset.labels) throw new Error(`--per-class needs labels, and ${dataset.name} has none`);
 
   let stopRequested = false;

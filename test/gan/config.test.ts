@@ -1,0 +1,53 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { DEFAULT_CONFIG, mergeConfig, validateConfig } from '../../src/gan/config';
+import { RECIPES } from '../../src/gan/recipes';
+import { readConfigFile, resolveConfig } from '../../src/gan/resolve';
+import { tempDir } from '../helpers/fixtures';
+
+describe('config layering', () => {
+  it('no recipe and no model: the default recipe; a model alone brings its own defaults', () => {
+    const plain = resolveConfig({ flags: {} });
+    assert.equal(plain.recipe, 'default');
+    assert.equal(plain.model, RECIPES.default.config.model);
+    const conv = resolveConfig({ flags: { model: 'conv' } });
+    assert.equal(conv.recipe, null);
+    assert.deepEqual([conv.lrG, conv.amsgrad, conv.beta1], [1e-3, true, 0.9]);
+  });
+
+  it('recipe ← file ← flags, later layers winning; steps replaces epochs', () => {
+    const file = { path: 'x.yaml', values: { lrG: 5e-4, batchSize: 32, steps: 100 } };
+    const config = resolveConfig({ recipe: 'wgan-gp-mnist', file, flags: { batchSize: 16 } });
+    assert.deepEqual([config.model, config.loss, config.dSteps], ['mlp', 'wgan-gp', 5]);
+    assert.deepEqual([config.lrG, config.lrD, config.batchSize, config.steps, config.epochs], [5e-4, 1e-4, 16, 100, null]);
+  });
+
+  it('an unknown key or a wrong type is an error naming it; unknown recipes and models too', () => {
+    assert.throws(() => mergeConfig(DEFAULT_CONFIG, { batch_size: 3 }, 'run.yaml'), /run\.yaml: unknown key 'batch_size' \(did you mean 'batchSize'\?\)/);
+    assert.throws(() => mergeConfig(DEFAULT_CONFIG, { lrG: '0.1' }, 'run.json'), /run\.json: 'lrG' must be number, got "0\.1"/);
+    assert.throws(() => resolveConfig({ recipe: 'nope', flags: {} }), /unknown recipe 'nope' \(available: default, /);
+    assert.throws(() => resolveConfig({ flags: { model: 'gpt' } }), /unknown model 'gpt'/);
+    assert.throws(() => validateConfig({ ...DEFAULT_CONFIG, beta1: 1 }), /beta1 must be in \[0, 1\)/);
+    assert.throws(() => validateConfig({ ...DEFAULT_CONFIG, steps: 5 }), /exactly one of epochs and steps/);
+  });
+
+  it('reads YAML and JSON files, and names a broken one', () => {
+    const dir = tempDir('config');
+    fs.writeFileSync(path.join(dir, 'a.yaml'), 'recipe: dcgan-mnist\nloss: hinge\nemaDecay: 0.99\n');
+    fs.writeFileSync(path.join(dir, 'b.json'), '{"loss": "lsgan"}');
+    fs.writeFileSync(path.join(dir, 'c.yaml'), 'loss: [unclosed\n');
+    const a = readConfigFile(path.join(dir, 'a.yaml'));
+    assert.deepEqual(a, { recipe: 'dcgan-mnist', loss: 'hinge', emaDecay: 0.99 });
+    const config = resolveConfig({ file: { path: 'a.yaml', values: a }, flags: {} });
+    assert.deepEqual([config.recipe, config.model, config.loss, config.emaDecay], ['dcgan-mnist', 'dcgan', 'hinge', 0.99]);
+    assert.deepEqual(readConfigFile(path.join(dir, 'b.json')), { loss: 'lsgan' });
+    assert.throws(() => readConfigFile(path.join(dir, 'c.yaml')), /c\.yaml: not valid YAML/);
+    assert.throws(() => readConfigFile(path.join(dir, 'missing.json')), /cannot read config file .*missing\.json/);
+  });
+
+  it('every recipe resolves to a valid config', () => {
+    for (const name of Object.keys(RECIPES)) validateConfig(resolveConfig({ recipe: name, flags: {} }));
+  });
+});
