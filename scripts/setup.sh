@@ -24,4 +24,5 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 echo "setup: npm ci (builds the native addon against libtorch, then compiles TypeScript)"
-npm ci --no-audit --no-fund
+# onnxruntime-node (optional: ONNX feature extractors) bundles its CPU binaries; skip its download of CUDA extras.
+ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund

@@ -1,0 +1,59 @@
+// The data a judge compares against. Every score records which split it used: the classifier trains on the
+// `train` split and generated samples are compared with the `heldOut` split, which the classifier never saw.
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import type { ImageDataset } from '../data/dataset';
+import { ensureDownloaded, FASHION_MNIST_REMOTE, MNIST_REMOTE } from '../data/download';
+import { DEBIAN_FASHION_MNIST, FASHION_CLASSES, loadBundledMnist, loadIdxFolder } from '../data/mnist';
+import { loadDataset } from '../data/select';
+import { randperm, tidy } from '../torch';
+
+export interface ReferenceData {
+  /** Names the data and split in cache files and reports, e.g. 'mnist-bundled'. */
+  key: string;
+  train: ImageDataset;
+  heldOut: ImageDataset;
+  /** One line for reports, e.g. 'bundled MNIST: 2,000 held-out digits (seeded 80/20 split of 10,000)'. */
+  description: string;
+}
+
+/** Rows `indices` of a data set. */
+function subset(data: ImageDataset, indices: number[], name: string): ImageDataset {
+  const per = data.channels * data.height * data.width;
+  const images = new Uint8Array(indices.length * per);
+  indices.forEach((from, to) => images.set(data.images.subarray(from * per, (from + 1) * per), to * per));
+  const labels = data.labels ? Uint8Array.from(indices, (i) => data.labels![i]) : null;
+  return { ...data, name, images, labels, count: indices.length };
+}
+
+/** A fixed 80/20 split (seeded permutation), for data without an official test split. */
+export function splitEightyTwenty(data: ImageDataset): { train: ImageDataset; heldOut: ImageDataset } {
+  const order = tidy(() => randperm(data.count, 20_241_122).toArray());
+  const cut = Math.round(data.count * 0.8);
+  return { train: subset(data, order.slice(0, cut), `${data.name} (train 80%)`), heldOut: subset(data, order.slice(cut), `${data.name} (held out 20%)`) };
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+export async function referenceData(dataset: string, options: { download?: boolean; imageSize?: number; grayscale?: boolean } = {}): Promise<ReferenceData> {
+  if (dataset === 'mnist' && !options.download) {
+    const { train, heldOut } = splitEightyTwenty(loadBundledMnist());
+    return { key: 'mnist-bundled', train, heldOut, description: `bundled MNIST: ${count(heldOut.count)} held-out digits (seeded 80/20 split of 10,000)` };
+  }
+  const idxFolder = dataset === 'mnist' ? await ensureDownloaded(MNIST_REMOTE)
+    : dataset === 'fashion-mnist' ? (options.download ? await ensureDownloaded(FASHION_MNIST_REMOTE) : DEBIAN_FASHION_MNIST)
+    : fs.existsSync(dataset) && fs.readdirSync(dataset).some((f) => f.startsWith('t10k-images-idx3-ubyte')) ? dataset : null;
+  if (idxFolder) {
+    const classes = dataset === 'fashion-mnist' ? FASHION_CLASSES : undefined;
+    const name = dataset === 'mnist' || dataset === 'fashion-mnist' ? dataset : path.normalize(dataset);
+    const train = loadIdxFolder(idxFolder, name, 'train', classes);
+    const heldOut = loadIdxFolder(idxFolder, name, 'test', classes);
+    const key = dataset === 'mnist' ? 'mnist-full' : dataset === 'fashion-mnist' ? 'fashion-mnist' : `folder-${crypto.createHash('sha1').update(path.resolve(dataset)).digest('hex').slice(0, 10)}`;
+    return { key, train, heldOut, description: `${name}: the official test split (${count(heldOut.count)} images)` };
+  }
+  const data = await loadDataset(dataset, options);
+  const { train, heldOut } = splitEightyTwenty(data);
+  const key = `folder-${crypto.createHash('sha1').update(path.resolve(dataset)).digest('hex').slice(0, 10)}`;
+  return { key, train, heldOut, description: `${data.name}: ${count(heldOut.count)} held-out images (seeded 80/20 split)` };
+}
