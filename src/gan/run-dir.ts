@@ -11,6 +11,7 @@ import { writeFileAtomic } from '../io/atomic';
 import { lineChartSvg } from '../io/plot';
 import { encodePng, Image } from '../io/png';
 
+/** A training step's record (no `kind`); eval and alarm records carry kind 'eval' / 'alarm'. */
 export interface MetricRecord {
   step: number;
   epoch: number;
@@ -57,10 +58,25 @@ export class RunDir {
   }
 
   appendMetrics(record: MetricRecord): void {
+    this.appendRecord(record as unknown as Record<string, unknown> & { step: number });
+  }
+
+  /** Any record (step, eval, alarm): one JSON line. */
+  appendRecord(record: Record<string, unknown> & { step: number }): void {
     fs.appendFileSync(this.metricsPath, JSON.stringify(record) + '\n');
   }
 
+  /** The training-step records only. */
   readMetrics(): MetricRecord[] {
+    return this.readRecords().filter((r) => r.kind === undefined) as unknown as MetricRecord[];
+  }
+
+  /** Records of one kind ('eval', 'alarm'). */
+  readRecordsOfKind(kind: string): (Record<string, unknown> & { step: number })[] {
+    return this.readRecords().filter((r) => r.kind === kind) as (Record<string, unknown> & { step: number })[];
+  }
+
+  readRecords(): Record<string, unknown>[] {
     if (!fs.existsSync(this.metricsPath)) return [];
     return fs
       .readFileSync(this.metricsPath, 'utf8')
@@ -68,7 +84,7 @@ export class RunDir {
       .filter((line) => line.trim() !== '')
       .flatMap((line) => {
         try {
-          return [JSON.parse(line) as MetricRecord];
+          return [JSON.parse(line) as Record<string, unknown>];
         } catch {
           return []; // a line cut short by a kill mid-write: drop it
         }
@@ -77,7 +93,7 @@ export class RunDir {
 
   /** On resume: drops records past the checkpoint, since those steps will be trained again. */
   truncateMetricsAfter(step: number): void {
-    const kept = this.readMetrics().filter((r) => r.step <= step);
+    const kept = this.readRecords().filter((r) => (r.step as number) <= step);
     writeFileAtomic(this.metricsPath, kept.map((r) => JSON.stringify(r) + '\n').join(''));
   }
 
@@ -106,5 +122,14 @@ export class RunDir {
       yLabel: 'mean D output',
       series: [series('d_x', 'D(x)'), series('d_g_z', 'D(G(z))')],
     }));
+    const evals = this.readRecordsOfKind('eval').filter((r) => typeof r.fid === 'number');
+    if (evals.length > 0) {
+      writeFileAtomic(path.join(this.root, 'fid.svg'), lineChartSvg({
+        title: 'FID against the held-out data (lower is better)',
+        xLabel: 'step',
+        yLabel: 'FID',
+        series: [{ name: 'FID', points: evals.map((r) => [r.step, r.fid as number] as [number, number]) }],
+      }));
+    }
   }
 }

@@ -2,11 +2,13 @@
 // dSteps steps, update G through D. Watched quantities: Loss_D, Loss_G, D(x), D(G(z)) before and after D's
 // update. Grids from fixed noise each epoch, checkpoints each epoch / every N steps / at the end / on stop.
 import type { ImageDataset } from '../data/dataset';
-import { memory } from '../torch';
+import { Alarm, AlarmMonitor } from '../metrics/alarms';
+import { evalRecord, Judge } from '../metrics/judge';
+import { manualSeed, memory, rngState, setRngState, Tensor, tensor } from '../torch';
 import { LoadedCheckpoint, restoreTraining, saveCheckpoint, TrainProgress } from './checkpoint';
 import { totalSteps, TrainConfig, validateConfig } from './config';
 import { MetricRecord, RunDir } from './run-dir';
-import { sampleGrid } from './sampling';
+import { sampleGrid, sampleInBatches } from './sampling';
 import { GanSession, StepScalars } from './session';
 
 export type { StepScalars } from './session';
@@ -18,6 +20,35 @@ export interface TrainHooks {
   onStep?(progress: TrainProgress, total: number, scalars: StepScalars): void;
   /** Polled between steps; when it returns true the run checkpoints and stops. */
   shouldStop?(): boolean;
+  /** Scores samples every config.evalEvery steps (needed for --eval-every and the mode-collapse alarm). */
+  judge?: Judge;
+}
+
+/** Class labels 0, 1, …, K−1, 0, … for samples start…start+count−1 (conditional models). */
+function labelsInTurn(start: number, count: number, classes: number): Tensor {
+  return tensor(Array.from({ length: count }, (_, i) => (start + i) % classes), [count], 'int64');
+}
+
+/** Images scored by each periodic evaluation: enough for FID's 128 feature dimensions, quick to extract. */
+export const PERIODIC_EVAL_SAMPLES = 1000;
+
+/** Samples from a fixed seed with the training generator's state saved and restored around it, so
+ *  evaluating never changes what training computes. */
+function periodicSamples(session: GanSession): { images: Float32Array; shape: [number, number, number, number] } {
+  const saved = rngState();
+  manualSeed(0x5eed);
+  const [c, h, w] = session.config.imageShape;
+  const images = new Float32Array(PERIODIC_EVAL_SAMPLES * c * h * w);
+  let at = 0;
+  try {
+    sampleInBatches(session.samplingGenerator, PERIODIC_EVAL_SAMPLES, 500, (data) => {
+      images.set(data, at);
+      at += data.length;
+    }, session.fixedLabels ? (start, count) => labelsInTurn(start, count, session.config.numClasses) : undefined);
+  } finally {
+    setRngState(saved);
+  }
+  return { images, shape: [PERIODIC_EVAL_SAMPLES, c, h, w] };
 }
 
 export interface TrainResult {
@@ -81,6 +112,23 @@ export async function train(
   // Conditional grids are drawn with one column per class.
   const nrow = session.fixedLabels ? config.numClasses : undefined;
   const writeGrid = (epoch: number | null) => run.writeGrid(sampleGrid(session.samplingGenerator, state.fixedNoise, session.fixedLabels, nrow), epoch);
+  const monitor = new AlarmMonitor(session.loss.probabilistic);
+  const raise = (alarms: Alarm[]) => {
+    for (const a of alarms) {
+      hooks.log(`ALARM [step ${a.step}] ${a.alarm}: ${a.message}; try: ${a.remedy}`);
+      run.appendRecord({ kind: 'alarm', ...a });
+    }
+  };
+  const evaluate = async () => {
+    const judge = hooks.judge!;
+    const { images, shape } = periodicSamples(session);
+    const result = await judge.evaluate(images, shape);
+    run.appendRecord({ kind: 'eval', step: progress.step, ...evalRecord(result) });
+    const coverage = result.coverage ? `, coverage ${result.coverage.normalizedEntropy.toFixed(2)}${result.coverage.missing.length ? ` (missing ${result.coverage.missing.join(', ')})` : ''}` : '';
+    hooks.log(`eval [step ${progress.step}] FID ${result.fid.toFixed(2)}, KID ${(result.kid.mean * 1000).toFixed(2)}e-3, precision ${result.precision.toFixed(3)}, recall ${result.recall.toFixed(3)}${coverage} (${PERIODIC_EVAL_SAMPLES} samples)`);
+    if (result.coverage) raise(monitor.observeCoverage(progress.step, result.coverage, result.coverage.shares.length));
+  };
+  if (config.evalEvery > 0 && !hooks.judge) throw new Error('evalEvery needs a judge (the CLI makes one for --eval-every)');
   let last: StepScalars | null = null;
   let stopped = false;
   let budgetSpent = false;
@@ -124,8 +172,12 @@ export async function train(
           step_ms: Number(stepMs.toFixed(3)), elapsed_s: Number((progress.elapsedMs / 1000).toFixed(3)),
           live_tensors: memory().liveTensors,
         };
+        // How far D is from the equilibrium guess of 0.5, for the BCE losses where outputs are probabilities.
+        if (session.loss.probabilistic) Object.assign(record, { d_x_gap: Math.abs(scalars.dReal - 0.5), d_g_z_gap: Math.abs(scalars.dFake - 0.5) });
         run.appendMetrics(record);
+        raise(monitor.observeStep(record));
       }
+      if (config.evalEvery > 0 && progress.step % config.evalEvery === 0) await evaluate();
       if (progress.step % config.logEvery === 0) hooks.log(formatLogLine(progress, epochs, loader.batchesPerEpoch, scalars));
       hooks.onStep?.(progress, total, scalars);
       if (epochEnded) {

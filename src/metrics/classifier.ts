@@ -9,7 +9,7 @@ import type { ImageDataset } from '../data/dataset';
 import { loadTensors, saveTensors } from '../io/tensors';
 import { Conv2d, Flatten, Linear, MaxPool2d, Module, ReLU, Sequential } from '../nn';
 import { Adam } from '../optim';
-import { F, manualSeed, noGrad, setNumThreads, Tensor, tensor, tidy } from '../torch';
+import { F, manualSeed, noGrad, numThreads, setNumThreads, Tensor, tensor, tidy } from '../torch';
 import type { ReferenceData } from './reference';
 
 export const FEATURE_DIMS = 128;
@@ -82,6 +82,7 @@ export interface ClassifierTrainOptions {
 export function trainClassifier(reference: ReferenceData, options: ClassifierTrainOptions = {}): { net: ClassifierNet; accuracy: number } {
   const { train, heldOut } = reference;
   if (!train.labels || !train.classes) throw new Error(`${train.name} has no labels: a classifier cannot be trained (give an ONNX --extractor instead)`);
+  const threadsBefore = numThreads();
   setNumThreads(2); // convolutions on 28×28 maps: 2 intra-op threads are faster here (see the conv model)
   manualSeed(0);
   const net = new ClassifierNet([train.channels, train.height, train.width], train.classes.length);
@@ -110,6 +111,7 @@ export function trainClassifier(reference: ReferenceData, options: ClassifierTra
   loader.dispose();
   optimizer.dispose();
   const acc = accuracy(net, heldOut);
+  setNumThreads(threadsBefore);
   options.log?.(`classifier held-out accuracy: ${(acc * 100).toFixed(2)}% on ${heldOut.count} images`);
   return { net, accuracy: acc };
 }

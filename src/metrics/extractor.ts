@@ -1,7 +1,7 @@
 // Feature extractors: images in, a feature vector (and class probabilities, when the extractor classifies)
 // out. The built-in one is the data set's CNN classifier; any ONNX model can stand in (e.g. Inception for
 // the standard FID), through onnxruntime-node. Every score records which extractor produced it.
-import { cat, F, noGrad, setNumThreads, Tensor, tensor, tidy } from '../torch';
+import { cat, F, noGrad, numThreads, setNumThreads, Tensor, tensor, tidy } from '../torch';
 import type { TrainedClassifier } from './classifier';
 
 export interface ExtractorInfo {
@@ -53,6 +53,8 @@ export function classifierExtractor(classifier: TrainedClassifier): FeatureExtra
       if (c !== expected[0] || h !== expected[1] || w !== expected[2]) {
         throw new Error(`images are ${c}×${h}×${w} but the classifier reads ${expected.join('×')}`);
       }
+      // Convolutions on 28×28 maps run faster on 2 threads; the caller's setting is restored afterwards.
+      const threadsBefore = numThreads();
       setNumThreads(2);
       const features: Tensor[] = [];
       const probabilities: Tensor[] = [];
@@ -65,6 +67,7 @@ export function classifierExtractor(classifier: TrainedClassifier): FeatureExtra
         }));
         onProgress?.(b.start + b.count);
       }
+      setNumThreads(threadsBefore);
       const result = tidy(() => ({ features: concat(features), probabilities: concat(probabilities) }));
       [...features, ...probabilities].forEach((t) => t.dispose());
       return result;

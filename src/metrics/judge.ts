@@ -126,3 +126,12 @@ export function formatResult(r: EvalResult): string[] {
     `KID ${p.kidSubsets} subsets of ${p.kidSubsetSize}; precision/recall k=${p.precisionRecallK}`);
   return lines;
 }
+
+/** The fields of a metrics.jsonl eval record (curves and reports read these). */
+export function evalRecord(r: EvalResult): Record<string, unknown> {
+  return {
+    fid: r.fid, kid: r.kid.mean, kid_std: r.kid.std, is: r.inceptionScore?.mean ?? null, precision: r.precision, recall: r.recall,
+    coverage_entropy: r.coverage?.normalizedEntropy ?? null, missing_classes: r.coverage?.missing ?? null,
+    class_shares: r.coverage?.shares ?? null, protocol: r.protocol,
+  };
+}

@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { readIdx } from '../../src/data/idx';
 import { readCheckpoint } from '../../src/gan/checkpoint';
 import { decodePng } from '../../src/io/png';
 import { ganforge, mnistSubsetFolder, readMetrics, tempDir } from '../helpers/fixtures';
@@ -62,7 +63,10 @@ describe('ganforge data / recipes / budgets / classes', () => {
     assert.equal(trained.status, 0, trained.stderr);
     for (let k = 0; k < 10; k++) assert.ok(fs.existsSync(path.join(out, `class-${k}`, 'checkpoints', 'last.safetensors')), `class ${k}`);
     assert.equal(ganforge(['sample', '--checkpoint', out, '--class', '7', '--n', '4', '--out', path.join(root, 'seven.png')]).status, 0);
-    assertUsage(ganforge(['sample', '--checkpoint', out, '--n', '4', '--out', path.join(root, 'x.png')]), /choose one with --class K/);
+    // Without --class: n images split evenly over the class models.
+    assert.equal(ganforge(['sample', '--checkpoint', out, '--n', '20', '--out', path.join(root, 'all.idx')]).status, 0);
+    assert.deepEqual(readIdx(path.join(root, 'all.idx')).dims, [20, 28, 28]);
+    assertUsage(ganforge(['sample', '--checkpoint', out, '--class', '11', '--n', '4', '--out', path.join(root, 'x.png')]), /--class 11: .* has no class-11/);
 
     const cgan = path.join(root, 'cgan');
     assert.equal(ganforge(['train', '--model', 'cgan', '--dataset', digits, '--steps', '2', '--out', cgan]).status, 0);

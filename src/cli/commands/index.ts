@@ -1,6 +1,7 @@
 // Every ganforge command: its flag spec and what it runs.
 import type { CommandSpec } from '../args';
 import { dataSpec, runData } from './data';
+import { evalSpec, runEval } from './eval';
 import { runSample, sampleSpec } from './sample';
 import { runTrain, trainSpec } from './train';
 
@@ -9,5 +10,6 @@ export type CommandRun = (flags: Record<string, unknown>, positionals: string[])
 export const COMMANDS: Record<string, { spec: CommandSpec; run: CommandRun }> = {
   train: { spec: trainSpec, run: runTrain },
   sample: { spec: sampleSpec, run: runSample },
+  eval: { spec: evalSpec, run: runEval },
   data: { spec: dataSpec, run: runData },
 };

@@ -13,6 +13,7 @@ import { readConfigFile, resolveConfig } from '../../gan/resolve';
 import { RunDir } from '../../gan/run-dir';
 import { DivergedError, train, TrainHooks, TrainResult } from '../../gan/trainer';
 import { modelSpec } from '../../gan/session';
+import { Judge } from '../../metrics/judge';
 import { CommandSpec, FlagSpec, UsageError } from '../args';
 import { ProgressBar } from '../progress';
 
@@ -191,10 +192,19 @@ export async function runTrain(flags: Record<string, unknown>): Promise<number> 
       `(${dataset.count} images ${imageShape.join('×')}) → ${runOut}`);
     if (!perClass) {
       const hooks = consoleHooks('', () => stopRequested);
-      const result = await trainReporting(config, dataset, runOut, checkpoint, hooks);
-      report(result, runOut);
-      return result.stopped ? 130 : 0;
+      // Periodic evaluation scores against the held-out split with the data set's classifier (trained once).
+      const judge = config.evalEvery > 0 ? await Judge.create(config.dataset, {
+        download: config.download, imageSize: config.imageSize, grayscale: config.grayscale, classifier: { log: (l) => console.log(l) },
+      }) : undefined;
+      try {
+        const result = await trainReporting(config, dataset, runOut, checkpoint, { ...hooks, judge });
+        report(result, runOut);
+        return result.stopped ? 130 : 0;
+      } finally {
+        judge?.dispose();
+      }
     }
+    if (config.evalEvery > 0) throw new UsageError('--eval-every scores one model against all classes; it does not apply to --per-class runs');
     return await trainPerClass(config, dataset, runOut, resume, () => stopRequested);
   } finally {
     process.off('SIGINT', onSigint);

@@ -1,0 +1,84 @@
+// `ganforge eval`: scores a trained run (or a file of samples from any tool) against the held-out reference,
+// with the protocol printed beside every number, and appends the result to the run's metrics.
+import * as fs from 'fs';
+import * as path from 'path';
+import { SampleChoiceError, sampleRun } from '../../gan/run-samples';
+import { RunDir } from '../../gan/run-dir';
+import { evalRecord, formatResult, Judge } from '../../metrics/judge';
+import { readSamples } from '../../metrics/samples-file';
+import { CommandSpec, UsageError } from '../args';
+import { ProgressBar } from '../progress';
+
+export const evalSpec: CommandSpec = {
+  name: 'eval',
+  summary: 'Score a run or a file of samples: FID, KID, Inception-style score, precision/recall and class coverage.',
+  usage: 'ganforge eval --checkpoint runs/NAME [--n 10000] [--json] | ganforge eval --samples FILE [--dataset mnist]',
+  flags: [
+    { name: 'checkpoint', type: 'path', placeholder: 'RUN', help: 'a run folder (or checkpoint file) to sample from' },
+    { name: 'samples', type: 'path', placeholder: 'FILE|DIR', help: 'score these instead: .idx, .npy (N×C×H×W, [0, 1]) or a folder of PNGs' },
+    { name: 'dataset', type: 'string', placeholder: 'NAME|DIR', help: "the reference data for --samples (default: mnist; with --checkpoint: the run's)" },
+    { name: 'n', type: 'int', min: 2, placeholder: 'N', default: 10000, help: 'images to generate' },
+    { name: 'seed', type: 'int', min: 0, default: 0, placeholder: 'S', help: 'seed of the noise' },
+    { name: 'json', type: 'boolean', help: 'print one JSON object instead of a table' },
+    { name: 'extractor', type: 'path', placeholder: 'FILE.onnx', help: "an ONNX feature extractor instead of the data set's classifier" },
+    { name: 'extractor-size', type: 'int', min: 1, placeholder: 'PX', help: 'resize images to PX×PX for the ONNX extractor (e.g. 299)' },
+    { name: 'extractor-channels', type: 'int', min: 1, max: 4, placeholder: 'C', help: 'repeat gray images to C channels for the ONNX extractor' },
+    { name: 'no-append', type: 'boolean', help: "don't append the result to the run's metrics.jsonl" },
+  ],
+  examples: [
+    'ganforge eval --checkpoint runs/mlp',
+    'ganforge eval --checkpoint runs/mlp --n 2000 --json',
+    'ganforge eval --samples other-tool-digits.idx --dataset mnist',
+  ],
+};
+
+export async function runEval(flags: Record<string, unknown>): Promise<number> {
+  const checkpoint = flags.checkpoint as string | undefined;
+  const samplesFile = flags.samples as string | undefined;
+  if ((checkpoint === undefined) === (samplesFile === undefined)) throw new UsageError('give --checkpoint or --samples (one of them)');
+  const json = flags.json === true;
+  const log = (line: string) => process.stderr.write(line + '\n');
+
+  // What to score, and against which data.
+  let images: Float32Array;
+  let shape: [number, number, number, number];
+  let dataset = (flags.dataset as string | undefined) ?? 'mnist';
+  let dataOptions: { download?: boolean; imageSize?: number; grayscale?: boolean } = {};
+  let step: number | null = null;
+  if (checkpoint) {
+    const n = flags.n as number;
+    const bar = new ProgressBar({ total: n, label: 'generate', unit: 'img' });
+    try {
+      const samples = sampleRun(checkpoint, { n, seed: flags.seed as number, onProgress: (done) => bar.update(done) });
+      ({ images, shape, step } = samples);
+      dataset = (flags.dataset as string | undefined) ?? samples.config.dataset;
+      dataOptions = { download: samples.config.download, imageSize: samples.config.imageSize, grayscale: samples.config.grayscale };
+    } catch (err) {
+      if (err instanceof SampleChoiceError) throw new UsageError(err.message);
+      throw err;
+    }
+    bar.finish();
+  } else {
+    ({ images, shape } = await readSamples(samplesFile!, { channels: 1, size: 28 }));
+  }
+
+  const judge = await Judge.create(dataset, {
+    ...dataOptions,
+    extractor: flags.extractor as string | undefined,
+    onnx: { size: flags['extractor-size'] as number | undefined, channels: flags['extractor-channels'] as number | undefined },
+    classifier: { log },
+  });
+  try {
+    const bar = new ProgressBar({ total: shape[0], label: 'features', unit: 'img' });
+    const result = await judge.evaluate(images, shape, (done) => bar.update(done));
+    bar.finish();
+    if (json) console.log(JSON.stringify({ source: checkpoint ?? samplesFile, step, ...result }));
+    else console.log(`${checkpoint ?? samplesFile}${step !== null ? ` (step ${step})` : ''}\n` + formatResult(result).map((l) => `  ${l}`).join('\n'));
+    if (checkpoint && flags['no-append'] !== true && fs.existsSync(checkpoint) && fs.statSync(checkpoint).isDirectory() && !fs.existsSync(path.join(checkpoint, 'per-class.json'))) {
+      new RunDir(checkpoint).appendRecord({ kind: 'eval', step: step ?? 0, ...evalRecord(result) });
+    }
+  } finally {
+    judge.dispose();
+  }
+  return 0;
+}
