@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # libopenblas0-pthread matters: without it libtorch falls back to Debian's reference BLAS, ~25x slower.
-PACKAGES=(libtorch-dev libopenblas0-pthread python3-torch python3-numpy dataset-fashion-mnist)
+# chromium is for the report test (headless, driven by playwright-core; no browser is ever downloaded).
+PACKAGES=(libtorch-dev libopenblas0-pthread python3-torch python3-numpy dataset-fashion-mnist chromium)
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")

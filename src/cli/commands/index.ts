@@ -2,6 +2,7 @@
 import type { CommandSpec } from '../args';
 import { dataSpec, runData } from './data';
 import { evalSpec, runEval } from './eval';
+import { reportSpec, runReport } from './report';
 import { runSample, sampleSpec } from './sample';
 import { runTrain, trainSpec } from './train';
 
@@ -11,5 +12,6 @@ export const COMMANDS: Record<string, { spec: CommandSpec; run: CommandRun }> = 
   train: { spec: trainSpec, run: runTrain },
   sample: { spec: sampleSpec, run: runSample },
   eval: { spec: evalSpec, run: runEval },
+  report: { spec: reportSpec, run: runReport },
   data: { spec: dataSpec, run: runData },
 };
