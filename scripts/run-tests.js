@@ -25,5 +25,7 @@ if (files.length === 0) {
   console.error('no test files found: run `npx tsc -p .` first');
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--test', '--test-concurrency=1', ...files], { stdio: 'inherit' });
+// Tests keep their downloads and trained classifiers in the repo's .cache/ (git-ignored), not in ~/.cache.
+const env = { ...process.env, GANFORGE_CACHE: process.env.GANFORGE_CACHE ?? path.join(root, '.cache', 'test') };
+const result = spawnSync(process.execPath, ['--test', '--test-concurrency=1', ...files], { stdio: 'inherit', env });
 process.exit(result.status ?? 1);

@@ -1,20 +1,22 @@
-// A small typed flag parser shared by every command: `--name value`, `--name=value`, `--flag`/`--no-flag`,
-// one-letter aliases, choices and ranges, and errors that name the flag (with a did-you-mean).
+// The flag parser every ganforge command shares, its help text, and the dispatcher that runs a command.
+// Mistakes on the command line become a UsageError whose message is one line naming the flag, so the
+// dispatcher can print it as-is and exit with 2, the usual code for "you called me wrong".
 export type FlagType = 'string' | 'int' | 'number' | 'boolean' | 'path';
 export type FlagValue = string | number | boolean | undefined;
 
 export interface FlagSpec {
-  name: string;
+  name: string; // long name without dashes, e.g. 'batch-size'; also its key in the parsed flags
   type: FlagType;
-  help: string;
+  help: string; // one line for the help table
   default?: string | number | boolean;
-  choices?: readonly string[];
-  min?: number;
-  max?: number;
+  choices?: readonly string[]; // allowed values of a 'string' flag
+  min?: number; max?: number; // inclusive bounds of an 'int' or 'number' flag
   required?: boolean;
-  placeholder?: string;
-  alias?: string;
+  placeholder?: string; // the value's name in the help table, e.g. 'N' or 'FILE'
+  alias?: string; // one-letter short form, e.g. 'o' for -o
 }
+
+export interface PositionalSpec { name: string; help: string; variadic?: boolean; required?: boolean }
 
 export interface CommandSpec {
   name: string;
@@ -22,57 +24,85 @@ export interface CommandSpec {
   usage: string;
   flags: FlagSpec[];
   examples?: string[];
-  positionals?: { name: string; help: string; variadic?: boolean; required?: boolean }[];
+  positionals?: PositionalSpec[];
 }
 
-/** Bad command-line input: the message is one line that names the flag. Exit code 2. */
+export interface ParsedArgs { flags: Record<string, FlagValue>; positionals: string[]; help: boolean }
+
+/** Bad command-line input. The message is one line that names the flag; exit code 2. */
 export class UsageError extends Error {
-  readonly exitCode = 2;
+  readonly exitCode: number = 2;
+  override name = 'UsageError';
 }
 
+/** Levenshtein distance, for "did you mean" hints. */
 function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
   }
-  return row[b.length];
+  return previous[b.length];
 }
 
-function convert(flag: FlagSpec, raw: string): FlagValue {
+/** The closest candidate within two edits, if any; a guess that rewrites the whole word is no help. */
+function closest(word: string, candidates: string[]): string | undefined {
+  const scored = candidates.map((c) => ({ c, d: editDistance(word, c) })).filter(({ d }) => d <= 2 && d < word.length);
+  return scored.sort((a, b) => a.d - b.d)[0]?.c; // sort is stable: ties go to the earlier flag
+}
+
+const isHelpFlag = (arg: string) => arg === '-h' || arg === '--help';
+// '-' (stdin by convention) and negative numbers such as -1 or -.5 are values, not flags.
+const looksLikeFlag = (arg: string) => arg.startsWith('-') && arg !== '-' && !/^-\.?\d/.test(arg);
+
+/** Which flag `arg` names, whether it was the --no- form, and any `=value` glued to it. */
+function lookUpFlag(spec: CommandSpec, arg: string): { flag: FlagSpec; negated: boolean; inline?: string } {
+  const long = arg.startsWith('--');
+  const body = arg.slice(long ? 2 : 1);
+  const eq = body.indexOf('=');
+  const key = eq < 0 ? body : body.slice(0, eq);
+  const inline = eq < 0 ? undefined : body.slice(eq + 1);
+  const direct = spec.flags.find((f) => (long ? f.name === key : f.alias === key));
+  if (direct) return { flag: direct, negated: false, inline };
+  const negated = long && key.startsWith('no-') ? spec.flags.find((f) => f.type === 'boolean' && f.name === key.slice(3)) : undefined;
+  if (negated) return { flag: negated, negated: true, inline };
+  const names = spec.flags.flatMap((f) => (f.type === 'boolean' ? [f.name, `no-${f.name}`] : [f.name]));
+  const near = closest(key, names);
+  throw new UsageError(`unknown flag ${long ? '--' : '-'}${key}${near ? ` (did you mean --${near}?)` : ''}`);
+}
+
+function booleanValue(flag: FlagSpec, negated: boolean, inline: string | undefined): boolean {
+  if (inline === undefined) return !negated;
+  if (negated) throw new UsageError(`--no-${flag.name} takes no value`);
+  if (inline === 'true' || inline === 'false') return inline === 'true';
+  throw new UsageError(`--${flag.name}: expected true or false, got '${inline}'`);
+}
+
+/** Turns the raw text of a value flag into its typed value, enforcing type, choices and range. */
+function convert(flag: FlagSpec, raw: string): string | number {
   const name = `--${flag.name}`;
-  let value: string | number;
-  switch (flag.type) {
-    case 'int':
-      if (!/^-?\d+$/.test(raw)) throw new UsageError(`${name}: expected an integer, got '${raw}'`);
-      value = Number(raw);
-      break;
-    case 'number':
-      value = Number(raw);
-      if (raw.trim() === '' || !Number.isFinite(value)) throw new UsageError(`${name}: expected a number, got '${raw}'`);
-      break;
-    default:
-      if (raw === '') throw new UsageError(`${name}: expected a value`);
-      value = raw;
+  let value: string | number = raw;
+  if (flag.type === 'int') {
+    // Plain digits only: '1.5' and '1e3' are more likely typos than intent for counts and seeds.
+    const kind = flag.min !== undefined && flag.min > 0 ? 'a positive integer' : flag.min === 0 ? 'a non-negative integer' : 'an integer';
+    if (!/^-?\d+$/.test(raw)) throw new UsageError(`${name}: expected ${kind}, got '${raw}'`);
+    value = Number(raw);
+    if (!Number.isSafeInteger(value)) throw new UsageError(`${name}: ${raw} is too large`);
+  } else if (flag.type === 'number') {
+    // A strict decimal form, so ' 1', '0x10' and 'Infinity' are refused rather than silently read.
+    value = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(raw) ? Number(raw) : NaN;
+    if (!Number.isFinite(value)) throw new UsageError(`${name}: expected a number, got '${raw}'`);
+  } else if (raw === '') {
+    throw new UsageError(`${name}: expected a non-empty value`);
   }
-  if (flag.choices && !flag.choices.includes(String(value))) {
-    throw new UsageError(`${name}: '${raw}' is not one of ${flag.choices.join(', ')}`);
-  }
-  if (typeof value === 'number') {
-    if (flag.min !== undefined && value < flag.min) throw new UsageError(`${name}: must be at least ${flag.min}, got ${raw}`);
-    if (flag.max !== undefined && value > flag.max) throw new UsageError(`${name}: must be at most ${flag.max}, got ${raw}`);
-  }
+  if (flag.choices && !flag.choices.includes(String(value))) throw new UsageError(`${name}: '${raw}' is not one of ${flag.choices.join(', ')}`);
+  if (typeof value === 'number' && flag.min !== undefined && value < flag.min) throw new UsageError(`${name}: must be at least ${flag.min}, got ${raw}`);
+  if (typeof value === 'number' && flag.max !== undefined && value > flag.max) throw new UsageError(`${name}: must be at most ${flag.max}, got ${raw}`);
   return value;
 }
 
-export function parseArgs(spec: CommandSpec, argv: string[]): { flags: Record<string, FlagValue>; positionals: string[]; help: boolean } {
-  const byName = new Map(spec.flags.map((f) => [f.name, f]));
-  const byAlias = new Map(spec.flags.filter((f) => f.alias).map((f) => [f.alias!, f]));
+function parseStrict(spec: CommandSpec, argv: string[]): ParsedArgs {
   const flags: Record<string, FlagValue> = {};
   const positionals: string[] = [];
   let help = false;
@@ -82,125 +112,156 @@ export function parseArgs(spec: CommandSpec, argv: string[]): { flags: Record<st
       positionals.push(...argv.slice(i + 1));
       break;
     }
-    if (arg === '-h' || arg === '--help') {
-      help = true;
-      continue;
+    if (isHelpFlag(arg)) help = true;
+    else if (!looksLikeFlag(arg)) positionals.push(arg);
+    else {
+      const { flag, negated, inline } = lookUpFlag(spec, arg);
+      if (flags[flag.name] !== undefined) throw new UsageError(`--${flag.name} given twice`);
+      if (flag.type === 'boolean') {
+        flags[flag.name] = booleanValue(flag, negated, inline);
+        continue;
+      }
+      // A following flag is not taken as the value: `--out --seed 3` is a forgotten value, not a folder
+      // called '--seed'. A value that really starts with '-' can be given as --name=-value.
+      if (inline === undefined && (i + 1 >= argv.length || looksLikeFlag(argv[i + 1]))) throw new UsageError(`--${flag.name} needs a value`);
+      flags[flag.name] = convert(flag, inline ?? argv[++i]);
     }
-    if (!arg.startsWith('-') || arg === '-' || /^-\d/.test(arg)) {
-      positionals.push(arg);
-      continue;
-    }
-    const long = arg.startsWith('--');
-    const [key, inline] = long ? splitOnce(arg.slice(2)) : [arg.slice(1), undefined];
-    let flag = long ? byName.get(key) : byAlias.get(key);
-    let negated = false;
-    if (!flag && long && key.startsWith('no-') && byName.get(key.slice(3))?.type === 'boolean') {
-      flag = byName.get(key.slice(3));
-      negated = true;
-    }
-    if (!flag) {
-      const near = spec.flags.map((f) => f.name).filter((n) => editDistance(n, key) <= 2);
-      throw new UsageError(`unknown flag ${arg.split('=')[0]}${near.length ? ` (did you mean --${near[0]}?)` : ''}`);
-    }
-    if (flags[flag.name] !== undefined) throw new UsageError(`--${flag.name} given twice`);
-    if (flag.type === 'boolean') {
-      if (inline !== undefined && !['true', 'false'].includes(inline)) throw new UsageError(`--${flag.name}: expected true or false, got '${inline}'`);
-      flags[flag.name] = negated ? false : inline !== 'false';
-      continue;
-    }
-    const raw = inline ?? argv[++i];
-    if (raw === undefined) throw new UsageError(`--${flag.name} needs a value`);
-    flags[flag.name] = convert(flag, raw);
   }
   if (!help) {
-    for (const flag of spec.flags) {
-      if (flags[flag.name] === undefined && flag.required) throw new UsageError(`--${flag.name} is required`);
-      if (flags[flag.name] === undefined && flag.default !== undefined) flags[flag.name] = flag.default;
-    }
-    const required = (spec.positionals ?? []).filter((p) => p.required);
+    const missing = spec.flags.find((f) => f.required && flags[f.name] === undefined);
+    if (missing) throw new UsageError(`--${missing.name} is required`);
+    const expected = spec.positionals ?? [];
+    const required = expected.filter((p) => p.required);
     if (positionals.length < required.length) throw new UsageError(`missing ${required[positionals.length].name}`);
-    const variadic = (spec.positionals ?? []).some((p) => p.variadic);
-    if (!variadic && positionals.length > (spec.positionals ?? []).length) throw new UsageError(`unexpected argument '${positionals[(spec.positionals ?? []).length]}'`);
+    if (!expected.some((p) => p.variadic) && positionals.length > expected.length) throw new UsageError(`unexpected argument '${positionals[expected.length]}'`);
   }
+  for (const f of spec.flags) if (flags[f.name] === undefined && f.default !== undefined) flags[f.name] = f.default;
   return { flags, positionals, help };
 }
 
-function splitOnce(text: string): [string, string | undefined] {
-  const at = text.indexOf('=');
-  return at < 0 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
+/** Parses `argv` (the words after the command name) against `spec`; throws UsageError on bad input. */
+export function parseArgs(spec: CommandSpec, argv: string[]): ParsedArgs {
+  try {
+    return parseStrict(spec, argv);
+  } catch (err) {
+    // --help wins over mistakes elsewhere on the line: whoever typed it wants the flags, not an error.
+    const flagWords = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
+    if (err instanceof UsageError && flagWords.some(isHelpFlag)) return parseStrict(spec, ['--help']);
+    throw err;
+  }
 }
 
+// Help is laid out for 80 columns; a flag label wider than MAX_LABEL puts its text on the next line.
+const HELP_WIDTH = 80, MAX_LABEL = 32;
+
+/** Greedy word wrap; a word longer than the width gets a line of its own. */
+function wrap(text: string, width: number): string[] {
+  const lines = [''];
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const last = lines[lines.length - 1];
+    if (last && last.length + 1 + word.length > width) lines.push(word);
+    else lines[lines.length - 1] = last ? `${last} ${word}` : word;
+  }
+  return lines;
+}
+
+/** Two aligned columns; a label too wide for the column puts its text on the next line. */
+function table(rows: [string, string][]): string[] {
+  const column = Math.min(MAX_LABEL, Math.max(0, ...rows.map(([label]) => label.length)));
+  const indent = ' '.repeat(column + 4);
+  return rows.flatMap(([label, text]) => {
+    const [first, ...rest] = wrap(text, Math.max(20, HELP_WIDTH - indent.length));
+    const head = label.length > column ? [`  ${label}`, indent + first] : [`  ${label.padEnd(column)}  ${first}`];
+    return [...head, ...rest.map((l) => indent + l)];
+  });
+}
+
+/** A row of the flag table: `-o, --out FILE` and its help with choices, default and required noted. */
+function flagRow(f: FlagSpec): [string, string] {
+  const value = f.type === 'boolean' ? '' : ` ${f.placeholder ?? (f.choices ? f.choices.join('|') : f.type.toUpperCase())}`;
+  const notes = [
+    // Choices are noted unless the label (no placeholder) or the help text already lists them.
+    f.choices && f.placeholder && !f.choices.every((c) => f.help.includes(c)) ? `one of ${f.choices.join(', ')}` : '',
+    f.default !== undefined ? `default: ${f.default}` : '',
+    f.required ? 'required' : '',
+  ].filter(Boolean);
+  return [`${f.alias ? `-${f.alias}, ` : '    '}--${f.name}${value}`, notes.length ? `${f.help} (${notes.join('; ')})` : f.help];
+}
+
+/** A command's --help text: usage, summary, arguments, the flag table and examples. */
 export function formatHelp(spec: CommandSpec): string {
-  const left = (f: FlagSpec) => {
-    const alias = f.alias ? `-${f.alias}, ` : '    ';
-    const value = f.type === 'boolean' ? '' : ` ${f.placeholder ?? (f.choices ? f.choices.join('|') : f.type.toUpperCase())}`;
-    return `  ${alias}--${f.name}${value}`;
-  };
-  const width = Math.min(40, Math.max(...spec.flags.map((f) => left(f).length)) + 2);
-  const lines = [`usage: ${spec.usage}`, '', spec.summary, ''];
+  const lines = [`usage: ${spec.usage}`, '', ...wrap(spec.summary, HELP_WIDTH), ''];
   if (spec.positionals?.length) {
-    lines.push('arguments:');
-    for (const p of spec.positionals) lines.push(`  ${p.name.padEnd(width - 2)}${p.help}`);
-    lines.push('');
+    const rows = spec.positionals.map((p): [string, string] => [p.variadic ? `${p.name}...` : p.name, p.required ? `${p.help} (required)` : p.help]);
+    lines.push('arguments:', ...table(rows), '');
   }
-  lines.push('flags:');
-  for (const f of spec.flags) {
-    const extras = [
-      f.choices && !f.placeholder ? '' : f.choices ? `one of ${f.choices.join(', ')}` : '',
-      f.default !== undefined ? `default: ${f.default}` : '',
-      f.required ? 'required' : '',
-    ].filter(Boolean);
-    const text = `${f.help}${extras.length ? ` (${extras.join('; ')})` : ''}`;
-    const l = left(f);
-    lines.push(l.length >= width ? `${l}\n${' '.repeat(width)}${text}` : `${l.padEnd(width)}${text}`);
-  }
-  lines.push(`  ${'-h, --help'.padEnd(width - 2)}show this help`);
+  lines.push('flags:', ...table([...spec.flags.map(flagRow), ['-h, --help', 'show this help']]));
   if (spec.examples?.length) lines.push('', 'examples:', ...spec.examples.map((e) => `  ${e}`));
   return lines.join('\n') + '\n';
 }
 
-export function camelFlags(flags: Record<string, FlagValue>): Record<string, FlagValue> {
-  return Object.fromEntries(Object.entries(flags).map(([k, v]) => [k.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()), v]));
+/** 'batch-size' → 'batchSize', at the type level too. */
+export type CamelCase<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;
+
+/** The parsed flags keyed in camelCase, ready to spread into an options object. */
+export function camelFlags<K extends string, V>(flags: Record<K, V>): { [P in K as CamelCase<P>]: V } {
+  const entries = Object.entries(flags).map(([key, value]) => [key.replace(/-([a-z0-9])/gi, (_, c: string) => c.toUpperCase()), value]);
+  return Object.fromEntries(entries);
 }
 
-export interface CliIO {
-  out: (s: string) => void;
-  err: (s: string) => void;
+export interface CliIO { out: (s: string) => void; err: (s: string) => void }
+
+export interface CliCommand { spec: CommandSpec; run: (flags: Record<string, FlagValue>, positionals: string[]) => Promise<number | void> }
+
+const processIO: CliIO = { out: (s) => void process.stdout.write(s), err: (s) => void process.stderr.write(s) };
+
+function globalHelp(commands: Record<string, CliCommand>, program: string): string {
+  const rows = Object.entries(commands).map(([name, { spec }]): [string, string] => [name, spec.summary]);
+  return [`usage: ${program} <command> [flags]`, '', 'commands:', ...table(rows), '', `run '${program} <command> --help' for a command's flags`].join('\n') + '\n';
 }
 
-type CommandTable = Record<string, {
-  spec: CommandSpec;
-  run: (flags: Record<string, FlagValue>, positionals: string[]) => Promise<number | void>;
-}>;
+/** One line for the user; the stack only when GANFORGE_DEBUG=1, since it helps us, not them. */
+function describeFailure(thrown: unknown): string {
+  if (!(thrown instanceof Error)) return String(thrown);
+  if (process.env.GANFORGE_DEBUG === '1' && thrown.stack) return thrown.stack;
+  return thrown.message.split('\n')[0] || thrown.name;
+}
 
-/** Dispatches `argv` to a command; returns the exit code (0 ok, 1 failure, 2 usage) without exiting. */
-export async function runCli(commands: CommandTable, argv: string[], programName = 'ganforge', io?: CliIO): Promise<number> {
-  const out = io?.out ?? ((s: string) => process.stdout.write(s));
-  const err = io?.err ?? ((s: string) => process.stderr.write(s));
+function exitCodeOf(thrown: unknown): number {
+  const code = (thrown as { exitCode?: unknown } | null)?.exitCode;
+  return typeof code === 'number' && Number.isInteger(code) && code >= 0 && code <= 255 ? code : 1;
+}
+
+/**
+ * Runs the command named by argv[0] and returns the exit code without exiting, so callers and tests
+ * decide what happens next: 0 success, 1 failure, 2 bad usage (or an error's own `exitCode`).
+ * No arguments prints the command list and returns 2; `--help`, `-h` and `help` print it and return 0.
+ */
+export async function runCli(commands: Record<string, CliCommand>, argv: string[], programName = 'ganforge', io: CliIO = processIO): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
-    const width = Math.max(...Object.keys(commands).map((c) => c.length)) + 2;
-    out(`usage: ${programName} <command> [flags]\n\ncommands:\n` +
-      Object.entries(commands).map(([c, { spec }]) => `  ${c.padEnd(width)}${spec.summary}`).join('\n') +
-      `\n\nrun '${programName} <command> --help' for a command's flags\n`);
-    return name ? 0 : 2;
-  }
-  const command = commands[name];
-  if (!command) {
-    err(`${programName}: unknown command '${name}' (run '${programName} --help')\n`);
+  const known = (word: string | undefined) => (word !== undefined && Object.hasOwn(commands, word) ? commands[word] : undefined);
+  const unknown = (word: string) => {
+    const near = closest(word, Object.keys(commands));
+    io.err(`${programName}: unknown command '${word}'${near ? ` (did you mean '${near}'?)` : ''}; run '${programName} --help' for the list\n`);
     return 2;
+  };
+  if (name === undefined || isHelpFlag(name) || name === 'help') {
+    const topic = name === 'help' ? rest[0] : undefined; // `ganforge help train` is `ganforge train --help`
+    if (topic !== undefined && !known(topic)) return unknown(topic);
+    io.out(topic !== undefined ? formatHelp(known(topic)!.spec) : globalHelp(commands, programName));
+    return name === undefined ? 2 : 0;
   }
+  const command = known(name);
+  if (!command) return unknown(name);
   try {
     const parsed = parseArgs(command.spec, rest);
     if (parsed.help) {
-      out(formatHelp(command.spec));
+      io.out(formatHelp(command.spec));
       return 0;
     }
     return (await command.run(parsed.flags, parsed.positionals)) ?? 0;
-  } catch (e) {
-    const error = e as Error & { exitCode?: number };
-    const message = process.env.GANFORGE_DEBUG === '1' ? error.stack ?? error.message : error.message.split('\n')[0];
-    err(`${programName} ${name}: ${message}\n`);
-    return typeof error.exitCode === 'number' ? error.exitCode : error instanceof UsageError ? 2 : 1;
+  } catch (thrown) {
+    io.err(`${programName} ${name}: ${describeFailure(thrown)}\n`);
+    return exitCodeOf(thrown);
   }
 }

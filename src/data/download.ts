@@ -6,12 +6,14 @@ import * as os from 'os';
 import * as path from 'path';
 
 export interface RemoteDataset {
+  /** Also the cache subfolder. */
   name: string;
+  /** Base URLs, tried in order; a file's URL is base + file name. */
   mirrors: string[];
   files: { name: string; md5: string }[];
 }
 
-// Checksums as published with the data sets (and used by torchvision).
+// The MD5s are those published with the data sets (and used by torchvision's MNIST and FashionMNIST).
 export const MNIST_REMOTE: RemoteDataset = {
   name: 'mnist',
   mirrors: ['https://ossci-datasets.s3.amazonaws.com/mnist/', 'https://storage.googleapis.com/cvdf-datasets/mnist/'],
@@ -35,74 +37,132 @@ export const FASHION_MNIST_REMOTE: RemoteDataset = {
 };
 
 export interface DownloadOptions {
+  /** Default: $GANFORGE_CACHE or ~/.cache/ganforge; files go into its `spec.name` subfolder. */
   cacheDir?: string;
+  /** Replaces the spec's mirrors (and $GANFORGE_MIRROR). */
   mirrors?: string[];
   log?: (line: string) => void;
+  /** Give up on a mirror after this long without receiving data (default 60 s). */
   fetchTimeoutMs?: number;
 }
 
 export function defaultCacheDir(): string {
-  return process.env.GANFORGE_CACHE ?? path.join(os.homedir(), '.cache', 'ganforge');
+  // `||`, not `??`: an empty GANFORGE_CACHE= in a shell means unset, not the current folder.
+  return process.env.GANFORGE_CACHE || path.join(os.homedir(), '.cache', 'ganforge');
 }
 
-function md5Of(file: string): string {
-  return crypto.createHash('md5').update(fs.readFileSync(file)).digest('hex');
+function chooseMirrors(spec: RemoteDataset, options: DownloadOptions): string[] {
+  if (options.mirrors) return options.mirrors;
+  if (process.env.GANFORGE_MIRROR) return [process.env.GANFORGE_MIRROR];
+  return spec.mirrors;
 }
 
-/** Fetches url into `temp`, returning its MD5; progress goes to `log` in 25% steps. */
-async function fetchTo(url: string, temp: string, timeoutMs: number, log: (line: string) => void): Promise<string> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-  if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
-  const total = Number(response.headers.get('content-length') ?? 0);
+async function md5OfFile(file: string): Promise<string> {
   const hash = crypto.createHash('md5');
-  const out = fs.openSync(temp, 'w');
-  let received = 0;
+  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** Logs "name: 25% of 26.4 MB" lines as data arrives; plain lines, so logs and pipes stay readable. */
+function progressReporter(name: string, total: number, log: (line: string) => void): (received: number) => void {
   let reported = 0;
+  return (received) => {
+    if (total <= 0) return;
+    const quarter = Math.floor((received / total) * 4);
+    if (quarter <= reported) return;
+    reported = quarter;
+    log(`  ${name}: ${Math.min(100, quarter * 25)}% of ${(total / 1e6).toFixed(1)} MB`);
+  };
+}
+
+/**
+ * Streams `url` into `temp`, hashing as it goes, and returns the MD5. The timer restarts on every chunk,
+ * so a slow but steady download of a large file is not cut off; only a stalled one is.
+ */
+async function fetchTo(url: string, temp: string, stallMs: number, onProgress: (total: number) => (received: number) => void): Promise<string> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const restartTimer = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => controller.abort(new Error(`no data for ${stallMs / 1000} s`)), stallMs);
+  };
+  restartTimer();
+  const out = await fs.promises.open(temp, 'wx');
   try {
+    const response = await fetch(url, { signal: controller.signal });
+    if (!response.ok || !response.body) {
+      await response.body?.cancel();
+      throw new Error(`HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`);
+    }
+    const report = onProgress(Number(response.headers.get('content-length') ?? 0));
+    const hash = crypto.createHash('md5');
+    let received = 0;
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-      fs.writeSync(out, chunk);
+      restartTimer();
+      await out.write(chunk);
       hash.update(chunk);
       received += chunk.length;
-      if (total > 0 && received / total >= reported + 0.25) {
-        reported = Math.floor((received / total) * 4) / 4;
-        log(`  ${path.basename(temp).replace(/^\.|\.part$/g, '')}: ${Math.round(reported * 100)}% of ${(total / 1e6).toFixed(1)} MB`);
-      }
+      report(received);
     }
+    // On disk before the rename makes it the cached copy.
+    await out.sync();
+    return hash.digest('hex');
   } finally {
-    fs.closeSync(out);
+    clearTimeout(timer);
+    await out.close();
   }
-  return hash.digest('hex');
+}
+
+/** One line per failure: fetch hides the useful reason (ECONNREFUSED, ENOTFOUND, …) in `cause`. */
+function describeFailure(err: unknown): string {
+  const e = err as Error & { cause?: { code?: string; message?: string } };
+  if (e.message === 'terminated') return 'the connection closed before the file was complete';
+  if (e.message === 'fetch failed' && e.cause) return e.cause.code ?? e.cause.message ?? e.message;
+  return e.message;
+}
+
+async function downloadOne(file: { name: string; md5: string }, mirrors: string[], folder: string, options: DownloadOptions): Promise<void> {
+  const log = options.log ?? (() => undefined);
+  const target = path.join(folder, file.name);
+  const failures: string[] = [];
+  for (const mirror of mirrors) {
+    const url = mirror.replace(/\/?$/, '/') + file.name;
+    // A name of its own, so two processes filling the same cache never write into one temp file.
+    const temp = path.join(folder, `.${file.name}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.part`);
+    log(`downloading ${url}`);
+    try {
+      const md5 = await fetchTo(url, temp, options.fetchTimeoutMs ?? 60_000, (total) => progressReporter(file.name, total, log));
+      if (md5 !== file.md5) throw new Error(`checksum mismatch: expected MD5 ${file.md5}, got ${md5}`);
+      fs.renameSync(temp, target);
+      return;
+    } catch (err) {
+      fs.rmSync(temp, { force: true });
+      failures.push(`${url}: ${describeFailure(err)}`);
+      if (failures.length < mirrors.length) log(`  failed (${describeFailure(err)}); trying the next mirror`);
+    }
+  }
+  throw new Error(`cannot download ${file.name} (${failures.join('; ')})`);
 }
 
 /** Makes sure every file of `spec` is in the cache with the right checksum; returns the cache folder. */
 export async function ensureDownloaded(spec: RemoteDataset, options: DownloadOptions = {}): Promise<string> {
   const folder = path.join(options.cacheDir ?? defaultCacheDir(), spec.name);
-  const mirrors = options.mirrors ?? (process.env.GANFORGE_MIRROR ? [process.env.GANFORGE_MIRROR] : spec.mirrors);
   const log = options.log ?? (() => undefined);
-  fs.mkdirSync(folder, { recursive: true });
+  try {
+    fs.mkdirSync(folder, { recursive: true });
+  } catch (err) {
+    throw new Error(`cannot create the download cache ${folder}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
   for (const file of spec.files) {
     const target = path.join(folder, file.name);
-    if (fs.existsSync(target) && md5Of(target) === file.md5) continue;
-    const temp = path.join(folder, `.${file.name}.part`);
-    const failures: string[] = [];
-    let done = false;
-    for (const mirror of mirrors) {
-      const url = mirror.replace(/\/?$/, '/') + file.name;
-      log(`downloading ${url}`);
-      try {
-        const md5 = await fetchTo(url, temp, options.fetchTimeoutMs ?? 120_000, log);
-        if (md5 !== file.md5) throw new Error(`checksum mismatch: expected MD5 ${file.md5}, got ${md5}`);
-        fs.renameSync(temp, target);
-        done = true;
-        break;
-      } catch (err) {
-        fs.rmSync(temp, { force: true });
-        // fetch wraps network errors: the reason (ECONNREFUSED, a timeout, …) is in `cause`.
-        const e = err as Error & { cause?: { code?: string; message?: string } };
-        failures.push(`${url}: ${e.cause?.code ?? e.cause?.message ?? e.message}`);
-      }
+    if (fs.existsSync(target)) {
+      const cached = await md5OfFile(target);
+      if (cached === file.md5) continue;
+      log(`${target}: MD5 ${cached}, expected ${file.md5}; downloading it again`);
     }
-    if (!done) throw new Error(`cannot download ${file.name} (${failures.join('; ')})`);
+    const mirrors = chooseMirrors(spec, options);
+    if (mirrors.length === 0) throw new Error(`cannot download ${file.name}: no mirrors given for ${spec.name}`);
+    await downloadOne(file, mirrors, folder, options);
   }
   return folder;
 }

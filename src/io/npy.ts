@@ -1,44 +1,81 @@
-// NumPy's .npy format (version 1.0): magic "\x93NUMPY", version bytes 1 0, a little-endian uint16 header
-// length, a Python-literal dict {'descr', 'fortran_order', 'shape'} padded with spaces and a newline so the
-// data starts at a multiple of 64 bytes, then the raw C-order data.
-const MAGIC = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]);
+// NumPy's .npy format: magic "\x93NUMPY", version bytes (major, minor), the header length (u16 LE in
+// version 1.0, u32 LE in 2.0 and 3.0), then a Python dict literal {'descr', 'fortran_order', 'shape'},
+// padded with spaces and ended by "\n" so the data starts at a multiple of 64 bytes, then the raw data.
+import * as os from 'os';
 
-export function encodeNpy(data: Float32Array | Uint8Array, shape: number[]): Buffer {
-  if (shape.reduce((a, b) => a * b, 1) !== data.length) throw new Error(`npy: ${data.length} values do not fit shape [${shape.join(', ')}]`);
-  const descr = data instanceof Float32Array ? '<f4' : '|u1';
-  const tuple = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
-  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${tuple}, }`;
-  const unpadded = MAGIC.length + 2 + 2 + header.length + 1;
-  header += ' '.repeat((64 - (unpadded % 64)) % 64) + '\n';
-  const head = Buffer.alloc(MAGIC.length + 4);
-  MAGIC.copy(head, 0);
-  head[6] = 1;
-  head[7] = 0;
-  head.writeUInt16LE(header.length, 8);
-  return Buffer.concat([head, Buffer.from(header, 'latin1'), Buffer.from(data.buffer, data.byteOffset, data.byteLength)]);
+const MAGIC = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]);
+const ALIGNMENT = 64;
+
+const isDim = (value: number) => Number.isSafeInteger(value) && value >= 0;
+
+/** Python's spelling of a tuple: "()", "(5,)" (the comma makes it a tuple), "(2, 3)". */
+function pythonTuple(shape: number[]): string {
+  return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
 }
 
-export function decodeNpy(buffer: Buffer, source: string): { data: Float32Array | Uint8Array; shape: number[] } {
+/** A version 1.0 .npy file of C-order float32 ('<f4') or uint8 ('|u1') values. */
+export function encodeNpy(data: Float32Array | Uint8Array, shape: number[]): Buffer {
+  if (!shape.every(isDim) || shape.reduce((a, b) => a * b, 1) !== data.length) {
+    throw new Error(`npy: ${data.length} values do not fit shape [${shape.join(', ')}]`);
+  }
+  // Float32Array bytes are in the machine's order, and the descr below promises little-endian.
+  if (data instanceof Float32Array && os.endianness() !== 'LE') throw new Error('npy: big-endian machines are not supported');
+  const descr = data instanceof Float32Array ? '<f4' : '|u1';
+  const dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${pythonTuple(shape)}, }`;
+  const prefix = MAGIC.length + 2 + 2; // magic, version, u16 length
+  const padding = (ALIGNMENT - ((prefix + dict.length + 1) % ALIGNMENT)) % ALIGNMENT;
+  const header = dict + ' '.repeat(padding) + '\n';
+  if (header.length > 0xffff) throw new Error(`npy: a shape of ${shape.length} dimensions does not fit a version 1.0 header`);
+  const out = Buffer.alloc(prefix + header.length + data.byteLength);
+  MAGIC.copy(out, 0);
+  out[6] = 1; // version 1.0
+  out[7] = 0;
+  out.writeUInt16LE(header.length, 8);
+  out.write(header, prefix, 'latin1');
+  out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), prefix + header.length);
+  return out;
+}
+
+interface Header { descr: string; shape: number[] }
+
+function readHeader(buffer: Buffer, source: string): { header: Header; dataStart: number } {
   if (buffer.length < 10 || !buffer.subarray(0, 6).equals(MAGIC)) throw new Error(`${source}: not a .npy file`);
   const major = buffer[6];
-  const headerLength = major === 1 ? buffer.readUInt16LE(8) : buffer.readUInt32LE(8);
-  const start = major === 1 ? 10 : 12;
-  const header = buffer.toString('latin1', start, start + headerLength);
-  const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
-  const fortran = /'fortran_order':\s*(True|False)/.exec(header)?.[1];
-  const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (!descr || !fortran || shapeText === undefined) throw new Error(`${source}: malformed .npy header`);
-  if (fortran === 'True') throw new Error(`${source}: Fortran-order .npy files are not supported`);
+  if (major < 1 || major > 3) throw new Error(`${source}: .npy version ${major}.${buffer[7]} is not supported (1.0 to 3.0)`);
+  const lengthBytes = major === 1 ? 2 : 4;
+  if (buffer.length < 8 + lengthBytes) throw new Error(`${source}: truncated .npy header`);
+  const length = major === 1 ? buffer.readUInt16LE(8) : buffer.readUInt32LE(8);
+  const start = 8 + lengthBytes;
+  if (start + length > buffer.length) throw new Error(`${source}: truncated .npy header (${length} bytes announced, ${buffer.length - start} present)`);
+  // Versions 1 and 2 write the dict in latin1, version 3 in UTF-8; the keys and values we read are ASCII.
+  const text = buffer.toString(major === 3 ? 'utf8' : 'latin1', start, start + length);
+  const descr = /['"]descr['"]\s*:\s*['"]([^'"]+)['"]/.exec(text)?.[1];
+  const fortran = /['"]fortran_order['"]\s*:\s*(True|False)/.exec(text)?.[1];
+  const shapeText = /['"]shape['"]\s*:\s*\(([^)]*)\)/.exec(text)?.[1];
+  if (descr === undefined || fortran === undefined || shapeText === undefined) throw new Error(`${source}: malformed .npy header ${JSON.stringify(text.trim())}`);
   const shape = shapeText.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  if (!shape.every(isDim)) throw new Error(`${source}: malformed .npy shape (${shapeText})`);
+  // Fortran order only changes the layout when two or more dimensions are longer than 1.
+  if (fortran === 'True' && shape.filter((d) => d > 1).length > 1) throw new Error(`${source}: Fortran-order .npy files are not supported`);
+  return { header: { descr, shape }, dataStart: start + length };
+}
+
+/**
+ * Reads float32 ('<f4') or uint8 ('|u1') arrays from .npy versions 1.0–3.0; the data is a copy. Bytes after
+ * the array are ignored, as numpy.load does. Errors are one line starting with `source`.
+ */
+export function decodeNpy(buffer: Buffer, source: string): { data: Float32Array | Uint8Array; shape: number[] } {
+  const { header, dataStart } = readHeader(buffer, source);
+  const { descr, shape } = header;
   const count = shape.reduce((a, b) => a * b, 1);
-  const body = buffer.subarray(start + headerLength);
-  if (descr === '<f4') {
-    if (body.length < count * 4) throw new Error(`${source}: truncated .npy data`);
-    return { data: new Float32Array(Uint8Array.from(body.subarray(0, count * 4)).buffer), shape };
-  }
-  if (descr === '|u1' || descr === '<u1') {
-    if (body.length < count) throw new Error(`${source}: truncated .npy data`);
-    return { data: Uint8Array.from(body.subarray(0, count)), shape };
-  }
-  throw new Error(`${source}: .npy dtype ${descr} is not supported (float32 or uint8)`);
+  const itemSize = descr === '<f4' ? 4 : descr === '|u1' || descr === '<u1' ? 1 : 0;
+  if (itemSize === 0) throw new Error(`${source}: .npy dtype ${descr} is not supported (float32 '<f4' or uint8 '|u1')`);
+  const available = buffer.length - dataStart;
+  if (available < count * itemSize) throw new Error(`${source}: truncated .npy data (${available} of ${count * itemSize} bytes)`);
+  // Copy into a fresh ArrayBuffer: the file's bytes may sit at any offset of a pooled Buffer, and a
+  // Float32Array needs a 4-byte aligned start.
+  const bytes = new Uint8Array(buffer.subarray(dataStart, dataStart + count * itemSize));
+  if (itemSize === 1) return { data: bytes, shape };
+  if (os.endianness() !== 'LE') throw new Error(`${source}: big-endian machines are not supported`);
+  return { data: new Float32Array(bytes.buffer), shape };
 }

@@ -1,4 +1,5 @@
-// Line charts as self-contained SVG: loss curves and D outputs over a run, readable in any browser or README.
+// Line charts as self-contained SVG: loss curves and D outputs over a run, readable in any browser, README
+// or HTML report without a plotting library.
 export interface Series {
   name: string;
   points: Array<[number, number]>;
@@ -9,78 +10,106 @@ export interface ChartOptions {
   xLabel: string;
   yLabel?: string;
   series: Series[];
+  /** Pixels; default 720. */
   width?: number;
+  /** Pixels; default 360. */
   height?: number;
 }
 
-const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b'];
+// Matplotlib's default cycle: colours people already read as "series 1, 2, 3…".
+const COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+/** An SVG polyline with more points than a chart has pixels only makes the file big. */
 const MAX_POINTS = 2000;
 
+/** Escapes text for XML content and double-quoted attributes, dropping characters XML 1.0 forbids. */
 export function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return text
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
+    .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-/** Tick values at 1, 2 or 5 × 10^k covering [lo, hi] with about `count` steps. */
+/** Tick values at 1, 2 or 5 × 10^k inside [lo, hi], about `count` steps apart. */
 export function niceTicks(lo: number, hi: number, count = 5): number[] {
-  if (!(hi > lo)) return [lo];
+  if (!(hi > lo) || !Number.isFinite(hi - lo)) return Number.isFinite(lo) ? [lo] : [];
   const raw = (hi - lo) / count;
   const magnitude = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= raw)!;
+  const step = [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= raw * (1 - 1e-9))!;
   const ticks: number[] = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) ticks.push(Number(v.toPrecision(12)));
+  // Multiples of the step, computed from an index so rounding errors do not pile up.
+  for (let k = Math.ceil(lo / step - 1e-9); k * step <= hi + step * 1e-9; k++) ticks.push(Number((k * step).toPrecision(12)));
   return ticks;
 }
 
-/** Keeps at most ~MAX_POINTS points, taking each bucket's min and max so spikes stay visible. */
-export function downsample(points: Array<[number, number]>): Array<[number, number]> {
-  if (points.length <= MAX_POINTS) return points;
-  const bucket = Math.ceil(points.length / (MAX_POINTS / 2));
+/**
+ * Keeps at most about MAX_POINTS points: splits the series into buckets and keeps each bucket's lowest and
+ * highest point, in x order, so a single spike (a loss blow-up) still shows at full height.
+ */
+export function downsample(points: Array<[number, number]>, maxPoints = MAX_POINTS): Array<[number, number]> {
+  if (points.length <= maxPoints) return points;
+  const bucket = Math.ceil(points.length / Math.floor(maxPoints / 2));
   const out: Array<[number, number]> = [];
-  for (let i = 0; i < points.length; i += bucket) {
-    const slice = points.slice(i, i + bucket);
-    let min = slice[0], max = slice[0];
-    for (const p of slice) {
-      if (p[1] < min[1]) min = p;
-      if (p[1] > max[1]) max = p;
+  for (let start = 0; start < points.length; start += bucket) {
+    let min = points[start], max = points[start];
+    for (let i = start + 1; i < Math.min(start + bucket, points.length); i++) {
+      if (points[i][1] < min[1]) min = points[i];
+      if (points[i][1] > max[1]) max = points[i];
     }
-    out.push(...(min[0] <= max[0] ? [min, max] : [max, min]));
+    if (min === max) out.push(min);
+    else out.push(...(min[0] <= max[0] ? [min, max] : [max, min]));
   }
   return out;
 }
 
+/** Short tick labels: whole numbers as they are (step counts), very large or small values in e-notation. */
 function formatTick(v: number): string {
-  return Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(1) : String(Number(v.toPrecision(6)));
+  if (v === 0) return '0';
+  if (Number.isInteger(v) && Math.abs(v) < 1e7) return String(v);
+  if (Math.abs(v) >= 1e7 || Math.abs(v) < 1e-3) return v.toExponential(1).replace('e+', 'e');
+  return String(Number(v.toPrecision(6)));
 }
 
+function extent(values: number[]): [number, number] {
+  if (values.length === 0) return [0, 1];
+  let lo = Infinity, hi = -Infinity;
+  for (const v of values) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  // A flat line still needs a non-empty axis; centre it.
+  if (hi === lo) return lo === 0 ? [-1, 1] : [lo - Math.abs(lo) * 0.1, hi + Math.abs(hi) * 0.1];
+  return [lo, hi];
+}
+
+/** One SVG document: axes with round tick values, one line per series (a dot if it has one point), a legend. */
 export function lineChartSvg(options: ChartOptions): string {
   const width = options.width ?? 720;
   const height = options.height ?? 360;
   const margin = { left: 64, right: 150, top: 36, bottom: 48 };
+  const plotW = width - margin.left - margin.right;
+  const plotH = height - margin.top - margin.bottom;
+  if (!(plotW > 0 && plotH > 0)) throw new Error(`chart: ${width}×${height} leaves no room to plot`);
   const series = options.series.map((s) => ({
     name: s.name,
     points: downsample(s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y))),
   }));
   const all = series.flatMap((s) => s.points);
-  let [xMin, xMax] = all.length ? [Math.min(...all.map((p) => p[0])), Math.max(...all.map((p) => p[0]))] : [0, 1];
-  let [yMin, yMax] = all.length ? [Math.min(...all.map((p) => p[1])), Math.max(...all.map((p) => p[1]))] : [0, 1];
-  if (xMax === xMin) [xMin, xMax] = [xMin - 1, xMax + 1];
-  if (yMax === yMin) [yMin, yMax] = [yMin - 1, yMax + 1];
-  const plotW = width - margin.left - margin.right;
-  const plotH = height - margin.top - margin.bottom;
-  const sx = (x: number) => margin.left + ((x - xMin) / (xMax - xMin)) * plotW;
-  const sy = (y: number) => margin.top + (1 - (y - yMin) / (yMax - yMin)) * plotH;
+  const [xMin, xMax] = extent(all.map((p) => p[0]));
+  const [yMin, yMax] = extent(all.map((p) => p[1]));
+  const sx = (x: number) => (margin.left + ((x - xMin) / (xMax - xMin)) * plotW).toFixed(1);
+  const sy = (y: number) => (margin.top + (1 - (y - yMin) / (yMax - yMin)) * plotH).toFixed(1);
+  const bottom = margin.top + plotH;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
     `<text x="${margin.left}" y="22" font-size="14" font-weight="bold">${escapeXml(options.title)}</text>`,
   ];
   for (const t of niceTicks(yMin, yMax)) {
-    parts.push(`<line x1="${margin.left}" x2="${margin.left + plotW}" y1="${sy(t).toFixed(1)}" y2="${sy(t).toFixed(1)}" stroke="#e5e5e5"/>`);
-    parts.push(`<text x="${margin.left - 6}" y="${(sy(t) + 4).toFixed(1)}" text-anchor="end">${formatTick(t)}</text>`);
+    parts.push(`<line x1="${margin.left}" x2="${margin.left + plotW}" y1="${sy(t)}" y2="${sy(t)}" stroke="#e5e5e5"/>`);
+    parts.push(`<text x="${margin.left - 6}" y="${(Number(sy(t)) + 4).toFixed(1)}" text-anchor="end">${formatTick(t)}</text>`);
   }
   for (const t of niceTicks(xMin, xMax)) {
-    parts.push(`<line x1="${sx(t).toFixed(1)}" x2="${sx(t).toFixed(1)}" y1="${margin.top + plotH}" y2="${margin.top + plotH + 5}" stroke="#333"/>`);
-    parts.push(`<text x="${sx(t).toFixed(1)}" y="${margin.top + plotH + 18}" text-anchor="middle">${formatTick(t)}</text>`);
+    parts.push(`<line x1="${sx(t)}" x2="${sx(t)}" y1="${bottom}" y2="${bottom + 5}" stroke="#333"/>`);
+    parts.push(`<text x="${sx(t)}" y="${bottom + 18}" text-anchor="middle">${formatTick(t)}</text>`);
   }
   parts.push(`<rect x="${margin.left}" y="${margin.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#333"/>`);
   parts.push(`<text x="${margin.left + plotW / 2}" y="${height - 10}" text-anchor="middle">${escapeXml(options.xLabel)}</text>`);
@@ -90,15 +119,15 @@ export function lineChartSvg(options: ChartOptions): string {
   series.forEach((s, i) => {
     const colour = COLOURS[i % COLOURS.length];
     if (s.points.length === 1) {
-      const [x, y] = s.points[0];
-      parts.push(`<circle cx="${sx(x).toFixed(1)}" cy="${sy(y).toFixed(1)}" r="3" fill="${colour}"/>`);
+      parts.push(`<circle cx="${sx(s.points[0][0])}" cy="${sy(s.points[0][1])}" r="3" fill="${colour}"/>`);
     } else if (s.points.length > 1) {
-      const d = s.points.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ');
-      parts.push(`<polyline fill="none" stroke="${colour}" stroke-width="1.5" points="${d}"/>`);
+      const coordinates = s.points.map(([x, y]) => `${sx(x)},${sy(y)}`).join(' ');
+      parts.push(`<polyline fill="none" stroke="${colour}" stroke-width="1.5" stroke-linejoin="round" points="${coordinates}"/>`);
     }
     const ly = margin.top + 10 + i * 20;
-    parts.push(`<line x1="${width - margin.right + 14}" x2="${width - margin.right + 38}" y1="${ly}" y2="${ly}" stroke="${colour}" stroke-width="3"/>`);
-    parts.push(`<text x="${width - margin.right + 44}" y="${ly + 4}">${escapeXml(s.name)}</text>`);
+    const lx = width - margin.right + 14;
+    parts.push(`<line x1="${lx}" x2="${lx + 24}" y1="${ly}" y2="${ly}" stroke="${colour}" stroke-width="3"/>`);
+    parts.push(`<text x="${lx + 30}" y="${ly + 4}">${escapeXml(s.name)}</text>`);
   });
   parts.push('</svg>');
   return parts.join('\n') + '\n';

@@ -19,7 +19,8 @@ export function classCoverage(probabilities: Tensor, classes: string[]): Coverag
   const counts = new Array(k).fill(0);
   for (const c of predicted) counts[c]++;
   const shares = counts.map((c) => c / predicted.length);
-  const entropy = -shares.reduce((h, p) => (p > 0 ? h + p * Math.log(p) : h), 0);
+  // (0 − 0 is −0 in floating point; a single class must read as entropy 0, not −0.)
+  const entropy = Math.abs(shares.reduce((h, p) => (p > 0 ? h - p * Math.log(p) : h), 0));
   return {
     shares,
     normalizedEntropy: k > 1 ? entropy / Math.log(k) : 1,

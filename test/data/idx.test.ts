@@ -8,32 +8,82 @@ import { tempDir } from '../helpers/fixtures';
 
 describe('IDX', () => {
   it('encodes to the bytes the format specifies', () => {
-    const bytes = encodeIdx([2, 2, 3], Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]));
-    assert.deepEqual([...bytes], [0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 3, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    // Written out by hand: 00 00, type 08, 3 dims, then 2, 2, 3 as big-endian uint32s, then the data.
+    const images = encodeIdx([2, 2, 3], Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]));
+    assert.deepEqual([...images], [0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 3, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     const labels = encodeIdx([3], Uint8Array.from([7, 0, 9]));
-    assert.equal(labels.readUInt32BE(0), 0x00000801);
+    assert.deepEqual([...labels], [0, 0, 8, 1, 0, 0, 0, 3, 7, 0, 9]);
+    // 60000 = 0x0000EA60 and 28 = 0x1C, MNIST's training header.
+    const big = encodeIdx([60000, 28, 28], new Uint8Array(60000 * 784));
+    assert.deepEqual([...big.subarray(0, 16)], [0, 0, 8, 3, 0, 0, 0xea, 0x60, 0, 0, 0, 0x1c, 0, 0, 0, 0x1c]);
   });
 
-  it('round-trips plain and gzipped files', () => {
+  it('decodes hand-written bytes', () => {
+    assert.deepEqual(decodeIdx(Buffer.from([0, 0, 8, 2, 0, 0, 0, 1, 0, 0, 0, 2, 250, 5]), 'h'), { dims: [1, 2], data: Uint8Array.from([250, 5]) });
+  });
+
+  it('refuses dims that do not fit the data or a uint32', () => {
+    assert.throws(() => encodeIdx([2, 2], new Uint8Array(5)), /5 bytes do not fit dims \[2, 2\]/);
+    assert.throws(() => encodeIdx([-1], new Uint8Array(0)), /dimension -1 is not a uint32/);
+    assert.throws(() => encodeIdx([], new Uint8Array(0)), /0 dimensions/);
+    assert.throws(() => writeIdx(path.join(tempDir('idx-bad'), 'x-idx1-ubyte'), [3], new Uint8Array(2)), /x-idx1-ubyte: IDX: 2 bytes do not fit dims \[3\]/);
+  });
+
+  it('round-trips plain and gzipped files, choosing gzip by name unless told', () => {
     const dir = tempDir('idx-rt');
     const data = Uint8Array.from({ length: 5 * 4 * 3 }, (_, i) => (i * 37) % 256);
-    for (const name of ['a-idx3-ubyte', 'b-idx3-ubyte.gz']) {
-      writeIdx(path.join(dir, name), [5, 4, 3], data);
-      assert.deepEqual(readIdx(path.join(dir, name)), { dims: [5, 4, 3], data });
+    const cases: [string, boolean | undefined, boolean][] = [
+      ['a-idx3-ubyte', undefined, false], ['b-idx3-ubyte.gz', undefined, true],
+      ['c-idx3-ubyte', true, true], ['d-idx3-ubyte.gz', false, false],
+    ];
+    for (const [name, gzip, expectGzip] of cases) {
+      const file = path.join(dir, name);
+      writeIdx(file, [5, 4, 3], data, gzip === undefined ? {} : { gzip });
+      const head = [...fs.readFileSync(file).subarray(0, 2)];
+      assert.deepEqual(head, expectGzip ? [0x1f, 0x8b] : [0, 0], name);
+      assert.deepEqual(readIdx(file), { dims: [5, 4, 3], data }, name);
     }
-    assert.deepEqual([...fs.readFileSync(path.join(dir, 'b-idx3-ubyte.gz')).subarray(0, 2)], [0x1f, 0x8b]);
+    // Atomic writes leave no temp files beside the targets.
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['a-idx3-ubyte', 'b-idx3-ubyte.gz', 'c-idx3-ubyte', 'd-idx3-ubyte.gz']);
   });
 
   it('names the file for a bad magic, truncation (plain and gzip), trailing bytes and a missing file', () => {
+    const dir = tempDir('idx-err');
     const good = encodeIdx([4, 2], Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8]));
-    assert.throws(() => decodeIdx(Buffer.from('PK\x03\x04 zip'), 'x.idx'), /x\.idx: not an IDX file \(bad magic number\)/);
-    assert.throws(() => decodeIdx(good.subarray(0, good.length - 2), 'y'), /y: truncated IDX file \(expected 8 bytes of data, found 6\)/);
+    const write = (name: string, bytes: Buffer) => {
+      fs.writeFileSync(path.join(dir, name), bytes);
+      return path.join(dir, name);
+    };
+    const zip = write('zip-idx3-ubyte', Buffer.from('PK\x03\x04 zip'));
+    assert.throws(() => readIdx(zip), { message: `${zip}: not an IDX file (bad magic number)` });
+    const short = write('short-idx3-ubyte', good.subarray(0, good.length - 2));
+    assert.throws(() => readIdx(short), { message: `${short}: truncated IDX file (expected 8 bytes of data, found 6)` });
+    const header = write('header-idx3-ubyte', good.subarray(0, 7));
+    assert.throws(() => readIdx(header), { message: `${header}: truncated IDX header (2 dimensions need 12 bytes, found 7)` });
     const gz = zlib.gzipSync(good);
-    assert.throws(() => decodeIdx(gz.subarray(0, gz.length - 6), 'z.gz'), /z\.gz: (truncated|corrupt) gzip data/);
-    assert.throws(() => decodeIdx(Buffer.concat([good, Buffer.from([0])]), 'w'), /w: 1 unexpected bytes after the IDX data/);
-    assert.throws(() => readIdx('/nonexistent/file-idx3-ubyte'), /\/nonexistent\/file-idx3-ubyte: no such file/);
+    const cut = write('cut-idx3-ubyte.gz', gz.subarray(0, gz.length - 6));
+    assert.throws(() => readIdx(cut), { message: `${cut}: truncated gzip data` });
+    const corrupt = Buffer.from(gz);
+    corrupt[corrupt.length - 8] ^= 0xff; // the CRC32 of the data
+    const bad = write('crc-idx3-ubyte.gz', corrupt);
+    assert.throws(() => readIdx(bad), (err: Error) => err.message.startsWith(`${bad}: corrupt gzip data (`));
+    const trailing = write('trailing-idx3-ubyte', Buffer.concat([good, Buffer.from([0])]));
+    assert.throws(() => readIdx(trailing), { message: `${trailing}: 1 unexpected bytes after the IDX data` });
+    const trailingGz = write('trailing-idx3-ubyte.gz', zlib.gzipSync(Buffer.concat([good, Buffer.from('xyz')])));
+    assert.throws(() => readIdx(trailingGz), { message: `${trailingGz}: 3 unexpected bytes after the IDX data` });
+    assert.throws(() => readIdx(path.join(dir, 'absent-idx3-ubyte')), { message: `${path.join(dir, 'absent-idx3-ubyte')}: no such file` });
+    assert.throws(() => readIdx(dir), { message: `${dir}: is a folder, not an IDX file` });
     const floats = Buffer.from(good);
     floats[2] = 0x0d;
-    assert.throws(() => decodeIdx(floats, 'f'), /element type 0xd is not supported/);
+    assert.throws(() => decodeIdx(floats, 'f.idx'), { message: 'f.idx: IDX element type 0xd is not supported (only uint8, 0x08)' });
+  });
+
+  it('detects gzip by content, not by the file name', () => {
+    const dir = tempDir('idx-sniff');
+    const encoded = encodeIdx([3], Uint8Array.from([1, 2, 3]));
+    fs.writeFileSync(path.join(dir, 'gz-without-suffix'), zlib.gzipSync(encoded));
+    fs.writeFileSync(path.join(dir, 'plain-with-suffix.gz'), encoded);
+    assert.deepEqual([...readIdx(path.join(dir, 'gz-without-suffix')).data], [1, 2, 3]);
+    assert.deepEqual([...readIdx(path.join(dir, 'plain-with-suffix.gz')).data], [1, 2, 3]);
   });
 });

@@ -1,38 +1,107 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { downsample, lineChartSvg, niceTicks } from '../../src/io/plot';
+import { downsample, escapeXml, lineChartSvg, niceTicks } from '../../src/io/plot';
+
+/** Checks that every tag closes in order and no raw '<' or '&' sits in text; returns the element names. */
+function checkWellFormed(svg: string): string[] {
+  const names: string[] = [];
+  const open: string[] = [];
+  const token = /<(\/?)([a-zA-Z]+)((?:\s+[\w:-]+="[^"<&]*(?:&(?:amp|lt|gt|quot);[^"<&]*)*")*)\s*(\/?)>|([^<]+)/gy;
+  let match: RegExpExecArray | null;
+  while (token.lastIndex < svg.length && (match = token.exec(svg))) {
+    const [, closing, name, , selfClosing, text] = match;
+    if (text !== undefined) {
+      assert.doesNotMatch(text, /&(?!(amp|lt|gt|quot);)/, `raw & in ${JSON.stringify(text)}`);
+      continue;
+    }
+    if (closing) assert.equal(open.pop(), name, `</${name}> closes the wrong element`);
+    else if (!selfClosing) open.push(name);
+    names.push(name);
+  }
+  assert.equal(token.lastIndex, svg.length, `unparsable from ${JSON.stringify(svg.slice(token.lastIndex, token.lastIndex + 40))}`);
+  assert.deepEqual(open, [], 'unclosed elements');
+  return names;
+}
+
+const polylines = (svg: string) => [...svg.matchAll(/<polyline[^>]*points="([^"]+)"/g)].map((m) => m[1].split(' ').map((p) => p.split(',').map(Number)));
 
 describe('lineChartSvg', () => {
-  it('draws one polyline per series with a legend, escapes text and skips non-finite points', () => {
+  it('draws a well-formed SVG: one polyline per series, a legend, escaped text, NaN points skipped', () => {
     const svg = lineChartSvg({
-      title: 'A <b> & c', xLabel: 'step',
-      series: [{ name: 'Loss_D', points: [[0, 1], [1, NaN], [2, 0.5]] }, { name: 'Loss_G', points: [[0, 2], [2, 3]] }],
+      title: 'A <b> & "c"', xLabel: 'step', yLabel: 'loss',
+      series: [{ name: 'Loss_D <real>', points: [[0, 1], [1, NaN], [2, 0.5], [Infinity, 3]] }, { name: 'Loss_G', points: [[0, 2], [2, 3]] }],
     });
-    assert.match(svg, /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
-    assert.match(svg, /<\/svg>\n$/);
-    assert.equal((svg.match(/<polyline/g) ?? []).length, 2);
-    assert.match(svg, /A &lt;b&gt; &amp; c/);
-    assert.match(svg, />Loss_D</);
-    assert.doesNotMatch(svg, /NaN/);
-    // 2 finite points in the first series: its polyline has exactly two coordinates
-    const first = /<polyline[^>]*points="([^"]+)"/.exec(svg)![1];
-    assert.equal(first.split(' ').length, 2);
+    assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg" width="720" height="360"/);
+    const names = checkWellFormed(svg.trim());
+    assert.equal(names[0], 'svg');
+    assert.match(svg, />A &lt;b&gt; &amp; &quot;c&quot;</);
+    assert.match(svg, />Loss_D &lt;real&gt;</);
+    assert.match(svg, />Loss_G</);
+    assert.match(svg, />step</);
+    assert.match(svg, />loss</);
+    assert.doesNotMatch(svg, /NaN|Infinity/);
+    const [first, second] = polylines(svg);
+    assert.equal(first.length, 2, 'the NaN and the infinite point are dropped');
+    assert.equal(second.length, 2);
+    const colours = [...svg.matchAll(/<polyline[^>]*stroke="([^"]+)"/g)].map((m) => m[1]);
+    assert.notEqual(colours[0], colours[1]);
   });
 
-  it('handles empty and single-point series', () => {
-    assert.match(lineChartSvg({ title: 't', xLabel: 'x', series: [{ name: 'e', points: [] }] }), /<\/svg>/);
-    assert.match(lineChartSvg({ title: 't', xLabel: 'x', series: [{ name: 'one', points: [[3, 4]] }] }), /<circle/);
+  it('maps data to the plot box: y grows upward, the extremes touch the box edges', () => {
+    const svg = lineChartSvg({ title: 't', xLabel: 'x', series: [{ name: 's', points: [[0, 0], [10, 5]] }], width: 400, height: 300 });
+    // Margins: left 64, right 150, top 36, bottom 48 → box x 64…250, y 36…252.
+    assert.deepEqual(polylines(svg)[0], [[64, 252], [250, 36]]);
+    assert.match(svg, /viewBox="0 0 400 300"/);
   });
 
-  it('nice ticks are round numbers covering the range', () => {
+  it('handles no points, a single point and a flat line', () => {
+    const empty = lineChartSvg({ title: 't', xLabel: 'x', series: [{ name: 'e', points: [] }] });
+    checkWellFormed(empty.trim());
+    assert.doesNotMatch(empty, /<polyline|<circle/);
+    assert.match(empty, />e</, 'the legend still names the series');
+    const one = lineChartSvg({ title: 't', xLabel: 'x', series: [{ name: 'one', points: [[3, 4]] }] });
+    checkWellFormed(one.trim());
+    assert.match(one, /<circle cx="[\d.]+" cy="[\d.]+"/);
+    const flat = lineChartSvg({ title: 't', xLabel: 'x', series: [{ name: 'f', points: [[0, 2], [1, 2]] }] });
+    assert.doesNotMatch(flat, /NaN/);
+    checkWellFormed(lineChartSvg({ title: 't', xLabel: 'x', series: [] }).trim());
+  });
+
+  it('labels axes with round tick values', () => {
+    const svg = lineChartSvg({ title: 't', xLabel: 'x', series: [{ name: 's', points: [[0, 0.13], [25000, 0.92]] }] });
+    const labels = [...svg.matchAll(/text-anchor="(end|middle)">([^<]+)</g)].map((m) => m[2]);
+    for (const y of ['0.2', '0.4', '0.6', '0.8']) assert.ok(labels.includes(y), `y tick ${y} in ${labels}`);
+    for (const x of ['0', '5000', '10000', '25000']) assert.ok(labels.includes(x), `x tick ${x} in ${labels}`);
+  });
+});
+
+describe('chart helpers', () => {
+  it('niceTicks picks 1, 2 or 5 × 10^k inside the range', () => {
     assert.deepEqual(niceTicks(0, 1), [0, 0.2, 0.4, 0.6, 0.8, 1]);
     assert.deepEqual(niceTicks(3, 47), [10, 20, 30, 40]);
+    assert.deepEqual(niceTicks(-0.3, 0.3), [-0.2, 0, 0.2]);
+    assert.deepEqual(niceTicks(0.1, 0.5), [0.1, 0.2, 0.3, 0.4, 0.5], 'no 0.30000000000000004');
+    assert.deepEqual(niceTicks(1234, 98765), [20000, 40000, 60000, 80000]);
+    assert.deepEqual(niceTicks(2, 2), [2]);
   });
 
-  it('downsampling keeps a single spike', () => {
-    const points: Array<[number, number]> = Array.from({ length: 10000 }, (_, i) => [i, i === 7777 ? 100 : 1]);
+  it('downsample keeps ≤ 2000 points, a single spike up or down, and x order', () => {
+    const points: Array<[number, number]> = Array.from({ length: 100_000 }, (_, i) => [i, i === 77_777 ? 100 : i === 12_345 ? -50 : Math.sin(i / 1000)]);
     const kept = downsample(points);
-    assert.ok(kept.length <= 2000);
-    assert.ok(kept.some(([x, y]) => x === 7777 && y === 100));
+    assert.ok(kept.length <= 2000 && kept.length > 1000, `${kept.length} points`);
+    assert.ok(kept.some(([x, y]) => x === 77_777 && y === 100));
+    assert.ok(kept.some(([x, y]) => x === 12_345 && y === -50));
+    assert.ok(kept.every((p, i) => i === 0 || p[0] > kept[i - 1][0]), 'strictly increasing x');
+    const short: Array<[number, number]> = [[0, 1], [1, 2]];
+    assert.equal(downsample(short), short);
+    // And through the chart: the spike's y is the top of the plot box.
+    const svg = lineChartSvg({ title: 't', xLabel: 'x', series: [{ name: 's', points }] });
+    const line = polylines(svg)[0];
+    assert.ok(line.length <= 2000);
+    assert.equal(Math.min(...line.map((p) => p[1])), 36);
+  });
+
+  it('escapeXml escapes markup characters and drops ones XML forbids', () => {
+    assert.equal(escapeXml('a<b>&"c"\u0001'), 'a&lt;b&gt;&amp;&quot;c&quot;');
   });
 });
