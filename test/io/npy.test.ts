@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { describe, it, type TestContext } from 'node:test';
+import { describe, it } from 'node:test';
 import { decodeNpy, encodeNpy } from '../../src/io/npy';
+import { python } from '../helpers/python';
 
 /** A version-1.0 file from header text (padded by the caller) and data bytes, bypassing the encoder. */
 function npy(header: string, data: Uint8Array = new Uint8Array(0), version = [1, 0]): Buffer {
@@ -14,17 +14,6 @@ function npy(header: string, data: Uint8Array = new Uint8Array(0), version = [1,
   if (lengthBytes === 2) prefix.writeUInt16LE(header.length, 8);
   else prefix.writeUInt32LE(header.length, 8);
   return Buffer.concat([prefix, Buffer.from(header, 'latin1'), data]);
-}
-
-/** Runs a Python script with numpy, or skips the test when Python or numpy is missing. */
-function python(t: TestContext, script: string, args: string[]): string | null {
-  const result = spawnSync('/usr/bin/python3', ['-c', script, ...args], { encoding: 'utf8' });
-  if (result.error || /No module named 'numpy'/.test(result.stderr)) {
-    t.skip('no /usr/bin/python3 with numpy: cross-check skipped');
-    return null;
-  }
-  assert.equal(result.status, 0, result.stderr);
-  return result.stdout;
 }
 
 describe('npy', () => {
@@ -104,7 +93,7 @@ for name in ['f', 'u']:
 np.save(os.path.join(d, 'theirs-f.npy'), (np.arange(12, dtype=np.float32).reshape(3, 4) - 5) / 8)
 np.save(os.path.join(d, 'theirs-u.npy'), np.arange(250, 256, dtype=np.uint8).reshape(2, 1, 3))
 np.save(os.path.join(d, 'theirs-0d.npy'), np.float32(-0.75))`;
-    const out = python(t, script, [dir]);
+    const out = python(t, 'numpy', script, [dir]);
     if (out === null) return;
     assert.deepEqual(out.trim().split('\n'), [
       `float32 (1, 2, 3) [1.0, 2.0, 3.0, 4.0, 5.0, ${Math.fround(0.1)}]`,

@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { describe, it, type TestContext } from 'node:test';
+import { describe, it } from 'node:test';
 import * as zlib from 'node:zlib';
 import { crc32, decodePng, encodePng, Image } from '../../src/io/png';
+import { python } from '../helpers/python';
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -40,17 +40,6 @@ function randomImage(width: number, height: number, channels: 1 | 3 | 4, seed: n
   let s = seed;
   for (let i = 0; i < pixels.length; i++) pixels[i] = (s = (Math.imul(s, 1103515245) + 12345) >>> 0) >>> 24;
   return { width, height, channels, pixels };
-}
-
-/** Runs a Python script with PIL, or skips the test when Python or PIL is missing. */
-function python(t: TestContext, script: string, args: string[]): string | null {
-  const result = spawnSync('/usr/bin/python3', ['-c', script, ...args], { encoding: 'utf8' });
-  if (result.error || /No module named 'PIL'/.test(result.stderr)) {
-    t.skip('no /usr/bin/python3 with PIL: cross-check skipped');
-    return null;
-  }
-  assert.equal(result.status, 0, result.stderr);
-  return result.stdout;
 }
 
 describe('PNG', () => {
@@ -168,7 +157,7 @@ p.save(os.path.join(d, 'P.png'))
 for mode in ['L', 'RGB', 'RGBA', 'LA', 'P']:
     im = Image.open(os.path.join(d, mode + '.png')).convert({'L': 'L', 'RGB': 'RGB', 'P': 'RGB'}.get(mode, 'RGBA'))
     print(mode, bytes(im.tobytes()).hex())`;
-    const out = python(t, script, [dir]);
+    const out = python(t, 'PIL', script, [dir]);
     if (out === null) return;
     const [first, ...rest] = out.trim().split('\n');
     assert.equal(first, `RGBA (29, 17) ${Buffer.from(ours.pixels).toString('hex')}`);

@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { describe, it, type TestContext } from 'node:test';
+import { describe, it } from 'node:test';
 import { decodeSafetensors, encodeSafetensors, rawFromTypedArray, RawTensor, typedArrayFromRaw } from '../../src/io/safetensors';
+import { python } from '../helpers/python';
 
 function sample(): Map<string, RawTensor> {
   return new Map<string, RawTensor>([
@@ -23,17 +23,6 @@ function file(header: string, data: number[] = []): Buffer {
   const length = Buffer.alloc(8);
   length.writeBigUInt64LE(BigInt(Buffer.byteLength(header)), 0);
   return Buffer.concat([length, Buffer.from(header), Buffer.from(data)]);
-}
-
-/** Runs a Python script with numpy, or skips the test when Python or numpy is missing. */
-function python(t: TestContext, script: string, args: string[]): string | null {
-  const result = spawnSync('/usr/bin/python3', ['-c', script, ...args], { encoding: 'utf8' });
-  if (result.error || /No module named 'numpy'/.test(result.stderr)) {
-    t.skip('no /usr/bin/python3 with numpy: cross-check skipped');
-    return null;
-  }
-  assert.equal(result.status, 0, result.stderr);
-  return result.stdout;
 }
 
 describe('safetensors', () => {
@@ -153,7 +142,7 @@ for name in ['y', 'x']:
 text = json.dumps({'x': head['x'], 'y': head['y'], '__metadata__': {'format': 'np'}}).encode()
 text += b' ' * (-len(text) % 8)
 open(os.path.join(d, 'numpy.safetensors'), 'wb').write(struct.pack('<Q', len(text)) + text + blob)`;
-    const out = python(t, script, [dir]);
+    const out = python(t, 'numpy', script, [dir]);
     if (out === null) return;
     const read = JSON.parse(out);
     assert.equal(read.n % 8, 0);

@@ -1,10 +1,10 @@
 // Modules and layers: naming, state dicts, PyTorch's default initialisation, and gradient checks in float64.
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { Dropout, Flatten, LeakyReLU, Linear, ReLU, Sequential, Sigmoid, Tanh, Unflatten } from '../../src/nn';
 import { manualSeed, memory, setDefaultDType, Tensor, tensor, tidy, zeros } from '../../src/torch';
 import { gradcheck, values } from '../helpers/gradcheck';
+import { python } from '../helpers/python';
 
 describe('Linear', () => {
   it('initialises like PyTorch: weight and bias in ±1/√fan_in', () => {
@@ -25,13 +25,8 @@ import torch
 torch.manual_seed(11)
 l1 = torch.nn.Linear(5, 3); l2 = torch.nn.Linear(3, 2)
 print(' '.join(repr(v) for v in torch.cat([l1.weight.flatten(), l1.bias, l2.weight.flatten(), l2.bias]).tolist()))`;
-    let out: string;
-    try {
-      out = execFileSync('/usr/bin/python3', ['-c', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    } catch {
-      t.skip('python3-torch is not installed');
-      return;
-    }
+    const out = python(t, 'torch', script);
+    if (out === null) return;
     manualSeed(11);
     const l1 = new Linear(5, 3);
     const l2 = new Linear(3, 2);

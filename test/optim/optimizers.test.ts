@@ -1,10 +1,10 @@
 // Adam and SGD against independent references: a hand-worked first Adam step, a plain-JS scalar
 // implementation of the published update rules, and (when Debian's python3-torch is installed) PyTorch.
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { Adam, SGD } from '../../src/optim';
 import { Tensor, tensor, tidy } from '../../src/torch';
+import { python } from '../helpers/python';
 
 // Loss L(p) = Σ c·p² + s·p, so ∂L/∂p = 2c·p + s: gradients change every step, exercising the moments.
 const C = [0.5, 1.5, 0.25, 2];
@@ -114,13 +114,8 @@ opt = torch.optim.Adam([p], lr=${h.lr}, betas=(${h.b1}, ${h.b2}), eps=${h.eps}, 
 for _ in range(30):
     opt.zero_grad(); (c * p * p + s * p).sum().backward(); opt.step()
 print(' '.join(repr(v) for v in p.tolist()))`;
-    let out: string;
-    try {
-      out = execFileSync('/usr/bin/python3', ['-c', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    } catch {
-      t.skip('python3-torch is not installed');
-      return;
-    }
+    const out = python(t, 'torch', script);
+    if (out === null) return;
     assertClose(runAdam(30, h, 'float64'), out.trim().split(' ').map(Number), 1e-12, 'vs PyTorch');
   });
 });
