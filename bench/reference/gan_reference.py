@@ -131,7 +131,10 @@ def main():
     parser.add_argument('--seed', type=int, default=1)
     parser.add_argument('--batch-size', type=int, default=64)
     parser.add_argument('--threads', type=int, default=0, help='intra-op threads (0: PyTorch default)')
+    parser.add_argument('--time-budget', type=float, default=0, help='also stop after this many seconds of training (0: no limit)')
     parser.add_argument('--samples-out', help='write G(fixed noise) as float32 .npy in [-1, 1] at the end')
+    parser.add_argument('--samples-count', type=int, default=64,
+                        help='images in --samples-out: the 64 fixed-noise images first, then fresh noise')
     args = parser.parse_args()
 
     if args.threads > 0:
@@ -150,7 +153,10 @@ def main():
 
     order, order_epoch = None, None
     step_ms, losses = [], []
+    training_started = time.perf_counter()
     for step in range(args.warmup + args.steps):
+        if args.time_budget > 0 and time.perf_counter() - training_started > args.time_budget:
+            break
         epoch, index = step // batches_per_epoch + 1, step % batches_per_epoch
         if order_epoch != epoch:
             gen = torch.Generator()
@@ -185,7 +191,11 @@ def main():
     if args.samples_out:
         generator.eval()
         with torch.no_grad():
-            samples = generator(fixed_noise).reshape(64, *shape).numpy().astype(np.float32)
+            noise = [fixed_noise[:args.samples_count]]
+            if args.samples_count > 64:
+                noise.append(torch.randn(args.samples_count - 64, 100))
+            samples = torch.cat([generator(z).reshape(z.shape[0], *shape) for z in torch.cat(noise).split(500)])
+            samples = samples.numpy().astype(np.float32)
         np.save(args.samples_out, samples)
     print(json.dumps({'torch': torch.__version__, 'threads': torch.get_num_threads(), 'step_ms': step_ms, 'losses': losses}))
 

@@ -47,7 +47,9 @@ export class AlarmMonitor {
     const mean = (key: keyof StepRecord) => window.reduce((a, r) => a + r[key], 0) / window.length;
     const fired: Alarm[] = [];
 
-    const dWins = this.probabilistic && window.length === WINDOW && mean('d_g_z') < 0.05 && mean('d_x') > 0.9 && mean('loss_g') > 3;
+    // Thresholds from real runs: healthy DCGANs pass through D(G(z)) ≈ 0.05, Loss_G ≈ 3.2 early on and recover,
+    // so the alarm waits for D(G(z)) below 0.02 (Loss_G above −log 0.02 ≈ 3.9) across the whole window.
+    const dWins = this.probabilistic && window.length === WINDOW && mean('d_g_z') < 0.02 && mean('d_x') > 0.95 && mean('loss_g') > 4;
     this.#toggle('discriminator-wins', dWins, record.step, fired,
       `D wins: mean D(x) ${mean('d_x').toFixed(3)}, D(G(z)) ${mean('d_g_z').toFixed(3)}, Loss_G ${mean('loss_g').toFixed(2)} over the last ${WINDOW} records`);
 

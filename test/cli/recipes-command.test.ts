@@ -26,6 +26,17 @@ describe('ganforge data / recipes / budgets / classes', () => {
     assert.deepEqual(JSON.parse(fs.readFileSync(path.join(out, 'config.json'), 'utf8')).imageShape, [3, 64, 64]);
     assert.equal(decodePng(fs.readFileSync(path.join(out, 'samples.png'))).channels, 3);
     assertUsage(ganforge(['data', 'cats', '--out', root]), /unknown data kind 'cats'/);
+
+    // With no recipe named, unlabelled faces get the default recipe's unconditional twin, not an error about labels.
+    const plain = path.join(root, 'plain');
+    const defaulted = ganforge(['train', '--dataset', faces, '--width', '8', '--batch-size', '8', '--steps', '2', '--out', plain]);
+    assert.equal(defaulted.status, 0, defaulted.stderr);
+    const config = JSON.parse(fs.readFileSync(path.join(plain, 'config.json'), 'utf8'));
+    assert.deepEqual([config.recipe, config.model, config.width, config.steps], ['default-unlabelled', 'dcgan', 8, 2]);
+    // Named explicitly, the conditional default refuses unlabelled data with the reason.
+    const refused = ganforge(['train', '--recipe', 'default', '--dataset', faces, '--steps', '2', '--out', path.join(root, 'refused')]);
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /model 'acgan' needs a labelled data set/);
   });
 
   it('a config file sets keys and names an unknown one', () => {

@@ -8,8 +8,18 @@ import { loadBundledMnist } from '../../src/data/mnist';
 
 export const CLI = path.join(__dirname, '..', '..', 'src', 'cli', 'main.js');
 
+const tempDirs: string[] = [];
+// Removed when the test file's process exits; GANFORGE_KEEP_TEMP=1 keeps them for a look after a failure.
+process.on('exit', () => {
+  if (process.env.GANFORGE_KEEP_TEMP === '1') return;
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh folder under the OS temp dir, removed when the tests in this file are done. */
 export function tempDir(label: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `ganforge-${label}-`));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ganforge-${label}-`));
+  tempDirs.push(dir);
+  return dir;
 }
 
 /** An IDX folder holding `count` bundled digits (every k-th, so all classes appear), in MNIST's file names. */
@@ -36,9 +46,9 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `ganforge ARGS` to completion. */
-export function ganforge(args: string[], cwd?: string): CliResult {
-  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 300_000 });
+/** Runs `ganforge ARGS` to completion (with `env` added to this process's environment). */
+export function ganforge(args: string[], cwd?: string, env: Record<string, string> = {}): CliResult {
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 300_000, env: { ...process.env, ...env } });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -1,15 +1,14 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { writeFileAtomic } from '../../src/io/atomic';
+import { tempDir } from '../helpers/fixtures';
 
-const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'ganforge-atomic-'));
 
 describe('writeFileAtomic', () => {
   it('writes strings, Buffers and Uint8Arrays, overwrites, and leaves only the target', () => {
-    const dir = tempDir();
+    const dir = tempDir('atomic');
     const file = path.join(dir, 'a.txt');
     writeFileAtomic(file, 'one ✓');
     assert.equal(fs.readFileSync(file, 'utf8'), 'one ✓');
@@ -24,7 +23,7 @@ describe('writeFileAtomic', () => {
   });
 
   it('replaces the file rather than writing into it: an open reader keeps the old content', () => {
-    const dir = tempDir();
+    const dir = tempDir('atomic');
     const file = path.join(dir, 'b.bin');
     writeFileAtomic(file, 'old content');
     const reader = fs.openSync(file, 'r');
@@ -40,7 +39,7 @@ describe('writeFileAtomic', () => {
   });
 
   it('fails with one line naming the file when its folder is missing, creating nothing', () => {
-    const dir = tempDir();
+    const dir = tempDir('atomic');
     const file = path.join(dir, 'missing', 'x.bin');
     assert.throws(() => writeFileAtomic(file, 'x'), { message: `cannot write ${file}: ENOENT: the folder does not exist` });
     assert.deepEqual(fs.readdirSync(dir), []);
@@ -51,7 +50,7 @@ describe('writeFileAtomic', () => {
 
   it('fails when the target is a folder, keeping the folder and removing its temp file', () => {
     // Runs as root in CI, so permission bits cannot make a folder unwritable; a folder as target can.
-    const dir = tempDir();
+    const dir = tempDir('atomic');
     const target = path.join(dir, 'sub');
     fs.mkdirSync(target);
     fs.writeFileSync(path.join(target, 'keep'), 'k');

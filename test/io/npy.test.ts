@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { decodeNpy, encodeNpy } from '../../src/io/npy';
+import { tempDir } from '../helpers/fixtures';
 import { python } from '../helpers/python';
 
 /** A version-1.0 file from header text (padded by the caller) and data bytes, bypassing the encoder. */
@@ -81,7 +81,7 @@ describe('npy', () => {
   });
 
   it('numpy.load reads our files, and we read numpy.save output (skipped without numpy)', (t) => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ganforge-npy-'));
+    const dir = tempDir('npy');
     fs.writeFileSync(path.join(dir, 'f.npy'), encodeNpy(Float32Array.from([1, 2, 3, 4, 5, 0.1]), [1, 2, 3]));
     fs.writeFileSync(path.join(dir, 'u.npy'), encodeNpy(Uint8Array.from([0, 128, 255]), [3]));
     const script = `

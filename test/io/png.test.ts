@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import * as zlib from 'node:zlib';
 import { crc32, decodePng, encodePng, Image } from '../../src/io/png';
+import { tempDir } from '../helpers/fixtures';
 import { python } from '../helpers/python';
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -138,7 +138,7 @@ describe('PNG', () => {
   });
 
   it('agrees with PIL both ways (skipped without python3 + PIL)', (t) => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ganforge-png-'));
+    const dir = tempDir('png');
     const ours = randomImage(29, 17, 4, 3);
     fs.writeFileSync(path.join(dir, 'ours.png'), encodePng(ours));
     const script = `

@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { decodeSafetensors, encodeSafetensors, rawFromTypedArray, RawTensor, typedArrayFromRaw } from '../../src/io/safetensors';
+import { tempDir } from '../helpers/fixtures';
 import { python } from '../helpers/python';
 
 function sample(): Map<string, RawTensor> {
@@ -117,7 +117,7 @@ describe('safetensors', () => {
   });
 
   it('numpy reads our file and we read numpy-written bytes, by the published layout (skipped without numpy)', (t) => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ganforge-st-'));
+    const dir = tempDir('st');
     fs.writeFileSync(path.join(dir, 'ours.safetensors'), encodeSafetensors(sample(), { who: 'ganforge' }));
     const script = `
 import json, struct, sys, os, numpy as np

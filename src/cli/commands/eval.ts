@@ -7,6 +7,7 @@ import { RunDir } from '../../gan/run-dir';
 import { evalRecord, formatResult, Judge } from '../../metrics/judge';
 import { readSamples } from '../../metrics/samples-file';
 import { CommandSpec, UsageError } from '../args';
+import { classifierFeedback } from './classifier';
 import { ProgressBar } from '../progress';
 
 export const evalSpec: CommandSpec = {
@@ -38,7 +39,6 @@ export async function runEval(flags: Record<string, unknown>): Promise<number> {
   const samplesFile = flags.samples as string | undefined;
   if ((checkpoint === undefined) === (samplesFile === undefined)) throw new UsageError('give --checkpoint or --samples (one of them)');
   const json = flags.json === true;
-  const log = (line: string) => process.stderr.write(line + '\n');
 
   // What to score, and against which data.
   let images: Float32Array;
@@ -63,12 +63,14 @@ export async function runEval(flags: Record<string, unknown>): Promise<number> {
     ({ images, shape } = await readSamples(samplesFile!, { channels: 1, size: 28 }));
   }
 
+  const feedback = classifierFeedback();
   const judge = await Judge.create(dataset, {
     ...dataOptions,
     extractor: flags.extractor as string | undefined,
     onnx: { size: flags['extractor-size'] as number | undefined, channels: flags['extractor-channels'] as number | undefined },
-    classifier: { log },
+    classifier: feedback,
   });
+  feedback.finish();
   try {
     const bar = new ProgressBar({ total: shape[0], label: 'features', unit: 'img' });
     const result = await judge.evaluate(images, shape, (done) => bar.update(done));

@@ -1,5 +1,6 @@
 // Every ganforge command: its flag spec and what it runs.
 import type { CommandSpec } from '../args';
+import { classifierSpec, runClassifier } from './classifier';
 import { dataSpec, runData } from './data';
 import { evalSpec, runEval } from './eval';
 import { reportSpec, runReport } from './report';
@@ -14,4 +15,5 @@ export const COMMANDS: Record<string, { spec: CommandSpec; run: CommandRun }> = 
   eval: { spec: evalSpec, run: runEval },
   report: { spec: reportSpec, run: runReport },
   data: { spec: dataSpec, run: runData },
+  classifier: { spec: classifierSpec, run: runClassifier },
 };

@@ -15,6 +15,7 @@ import { DivergedError, train, TrainHooks, TrainResult } from '../../gan/trainer
 import { modelSpec } from '../../gan/session';
 import { Judge } from '../../metrics/judge';
 import { CommandSpec, FlagSpec, UsageError } from '../args';
+import { classifierFeedback } from './classifier';
 import { ProgressBar } from '../progress';
 
 /** Flags that set config keys. They carry no parser default: absent means "not given", which --resume and the
@@ -28,7 +29,7 @@ const CONFIG_FLAGS: (FlagSpec & { key: keyof TrainConfig | 'lr' })[] = [
   { name: 'grayscale', key: 'grayscale', type: 'boolean', help: 'image folders: read images as gray (default: RGB)' },
   { name: 'epochs', key: 'epochs', type: 'int', min: 1, placeholder: 'N', help: 'train for N passes over the data' },
   { name: 'steps', key: 'steps', type: 'int', min: 1, placeholder: 'N', help: 'train for N steps (one discriminator batch each)' },
-  { name: 'time-budget', key: 'timeBudget', type: 'number', min: 0, placeholder: 'SECONDS', help: 'also stop after this much wall time, with a final checkpoint and grid' },
+  { name: 'time-budget', key: 'timeBudget', type: 'number', min: 0, placeholder: 'SECONDS', help: 'also stop after this much wall time, with a final checkpoint and grid (0: no limit; the default recipe sets 120)' },
   { name: 'batch-size', key: 'batchSize', type: 'int', min: 1, placeholder: 'N', help: 'images per batch (default: 64)' },
   { name: 'seed', key: 'seed', type: 'int', min: 0, max: 0xffffffff, placeholder: 'S', help: 'random seed: same seed, same run (default: 1)' },
   { name: 'lr', key: 'lr', type: 'number', min: 0, placeholder: 'RATE', help: 'Adam learning rate for both G and D' },
@@ -93,6 +94,7 @@ function givenConfig(flags: Record<string, unknown>): Partial<TrainConfig> {
   if (flags.steps !== undefined && flags.epochs !== undefined) throw new UsageError('give --epochs or --steps, not both');
   if (flags.steps !== undefined) out.epochs = null;
   if (flags.epochs !== undefined) out.steps = null;
+  if (out.timeBudget === 0) out.timeBudget = null;
   return out as Partial<TrainConfig>;
 }
 
@@ -142,6 +144,7 @@ export async function runTrain(flags: Record<string, unknown>): Promise<number> 
   const perClassFile = path.join(out, 'per-class.json');
   let checkpoint: LoadedCheckpoint | null = null;
   let config: TrainConfig;
+  const configFile = flags.config ? { path: flags.config as string, values: readConfigFile(flags.config as string) } : undefined;
   if (resume && perClass !== fs.existsSync(perClassFile)) {
     throw new UsageError(perClass ? `${out} is not a --per-class run` : `${out} is a --per-class run: resume it with --per-class`);
   }
@@ -153,10 +156,8 @@ export async function runTrain(flags: Record<string, unknown>): Promise<number> 
   } else if (resume) {
     config = resumedConfig(JSON.parse(fs.readFileSync(perClassFile, 'utf8')).config, given);
   } else {
-    const file = flags.config ? { path: flags.config as string, values: readConfigFile(flags.config as string) } : undefined;
-    config = resolveConfig({ recipe: flags.recipe as string | undefined, file, flags: given });
+    config = resolveConfig({ recipe: flags.recipe as string | undefined, file: configFile, flags: given });
   }
-  const runOut = out || path.join('runs', `${config.model}-${path.basename(config.dataset)}-${timestamp()}`);
 
   let bar: ProgressBar | null = null;
   const dataset = await loadDataset(config.dataset, {
@@ -169,6 +170,12 @@ export async function runTrain(flags: Record<string, unknown>): Promise<number> 
       if (done === total) bar.finish();
     },
   });
+  if (!resume && config.recipe === 'default' && flags.recipe === undefined && (perClass || !dataset.labels)) {
+    // The default recipe is conditional (AC-GAN); with no recipe named, unlabelled data and --per-class runs get its
+    // unconditional twin instead of an error about labels.
+    config = resolveConfig({ recipe: 'default-unlabelled', file: configFile, flags: given });
+  }
+  const runOut = out || path.join('runs', `${config.model}-${path.basename(config.dataset)}-${timestamp()}`);
   const imageShape: [number, number, number] = [dataset.channels, dataset.height, dataset.width];
   if (resume && imageShape.join('x') !== config.imageShape.join('x')) {
     throw new Error(`the data (${imageShape.join('×')}) does not match the run's images (${config.imageShape.join('×')})`);
@@ -193,9 +200,11 @@ export async function runTrain(flags: Record<string, unknown>): Promise<number> 
     if (!perClass) {
       const hooks = consoleHooks('', () => stopRequested);
       // Periodic evaluation scores against the held-out split with the data set's classifier (trained once).
+      const feedback = classifierFeedback();
       const judge = config.evalEvery > 0 ? await Judge.create(config.dataset, {
-        download: config.download, imageSize: config.imageSize, grayscale: config.grayscale, classifier: { log: (l) => console.log(l) },
+        download: config.download, imageSize: config.imageSize, grayscale: config.grayscale, classifier: feedback,
       }) : undefined;
+      feedback.finish();
       try {
         const result = await trainReporting(config, dataset, runOut, checkpoint, { ...hooks, judge });
         report(result, runOut);
