@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 # libopenblas0-pthread matters: without it libtorch falls back to Debian's reference BLAS, ~25x slower.
 # chromium is for the report test (headless, driven by playwright-core; no browser is ever downloaded).
-PACKAGES=(libtorch-dev libopenblas0-pthread python3-torch python3-numpy dataset-fashion-mnist chromium)
+PACKAGES=(libtorch-dev libopenblas0-pthread python3-torch python3-numpy python3-pil dataset-fashion-mnist chromium)
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")

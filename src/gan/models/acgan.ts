@@ -53,7 +53,8 @@ export const acganFamily: ModelFamily = {
   name: 'acgan',
   summary: 'AC-GAN: DCGAN with the class in G and an auxiliary classifier head on D',
   conditioning: 'auxiliary',
-  defaults: { lrG: 2e-4, lrD: 2e-4, beta1: 0.5, loss: 'non-saturating' },
+  // 100 grid images: with ten classes, a 10×10 grid of one class per column.
+  defaults: { lrG: 2e-4, lrD: 2e-4, beta1: 0.5, loss: 'non-saturating', gridSize: 100 },
   unsupported: (spec: ModelSpec) => (spec.numClasses >= 2 ? unsupportedSize(spec) : 'needs a labelled data set (2 or more classes)'),
   generator: (spec: ModelSpec) => new AcganGenerator(spec.latentDim, spec.imageShape, spec.numClasses, spec.width ?? DEFAULT_WIDTH),
   discriminator: (spec: ModelSpec) => new AcganDiscriminator(spec.imageShape, spec.numClasses, spec.width ?? DEFAULT_WIDTH),

@@ -61,7 +61,8 @@ export const cganFamily: ModelFamily = {
   name: 'cgan',
   summary: 'conditional MLP GAN: a class embedding joins G\'s noise and D\'s input',
   conditioning: 'conditional',
-  defaults: { lrG: 2e-4, lrD: 2e-4, beta1: 0.5, loss: 'non-saturating' },
+  // 100 grid images: with ten classes, a 10×10 grid of one class per column.
+  defaults: { lrG: 2e-4, lrD: 2e-4, beta1: 0.5, loss: 'non-saturating', gridSize: 100 },
   unsupported: (spec: ModelSpec) => (spec.numClasses >= 2 ? null : 'needs a labelled data set (2 or more classes)'),
   generator: (spec: ModelSpec) => new CganGenerator(spec.latentDim, spec.imageShape, spec.numClasses),
   discriminator: (spec: ModelSpec) => new CganDiscriminator(spec.imageShape, spec.numClasses),
