@@ -61,7 +61,7 @@ export const trainSpec: CommandSpec = {
   summary: 'Train a GAN and write its samples, curves and checkpoints into a run folder.',
   usage: 'ganforge train [--recipe NAME | --model NAME] [--dataset mnist] [--epochs N | --steps N] [--out runs/NAME] [--resume]',
   flags: [
-    { name: 'recipe', type: 'string', choices: RECIPE_NAMES, placeholder: 'NAME', help: `a named setup: ${RECIPE_NAMES.join(', ')} (default: 'default' unless --model is given)` },
+    { name: 'recipe', type: 'string', choices: RECIPE_NAMES, placeholder: 'NAME', help: `a named setup: ${RECIPE_NAMES.join(', ')} (default: 'default', or 'default-unlabelled' for data without labels, unless --model is given)` },
     { name: 'config', type: 'path', placeholder: 'FILE', help: 'a JSON or YAML file of config keys (as in a run\'s config.json), over the recipe' },
     ...CONFIG_FLAGS.map(({ key: _key, ...flag }) => flag),
     { name: 'out', type: 'path', alias: 'o', placeholder: 'DIR', help: 'run folder (default: runs/MODEL-DATASET-TIME; required with --resume)' },
