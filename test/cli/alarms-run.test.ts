@@ -30,8 +30,9 @@ describe('alarms during real training runs', { timeout: 600_000 }, () => {
   });
 
   it('stay quiet on the default recipe', () => {
+    // --time-budget 0 lifts the recipe's 120 s cap, so a slow machine still runs all 400 steps.
     const run = path.join(root, 'default');
-    const result = ganforge(['train', '--steps', '400', '--eval-every', '200', '--seed', '1', '--out', run]);
+    const result = ganforge(['train', '--steps', '400', '--time-budget', '0', '--eval-every', '200', '--seed', '1', '--out', run]);
     assert.equal(result.status, 0, result.stderr);
     const all = records(run);
     const evals = all.filter((r) => r.kind === 'eval');
