@@ -64,4 +64,16 @@ describe('ganforge eval', { timeout: 600_000 }, () => {
     assert.equal(tooFew.status, 1);
     assert.match(tooFew.stderr, /FID needs at least 128 generated samples/);
   });
+
+  it('names a missing file, and samples whose size does not match the reference, in one line', () => {
+    const missing = ganforge(['eval', '--samples', path.join(dir, 'nope.npy')]);
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /nope\.npy: no such file or folder/);
+    const wrongSize = path.join(dir, 'big.npy');
+    fs.writeFileSync(wrongSize, encodeNpy(new Float32Array(200 * 32 * 32).fill(0.5), [200, 1, 32, 32]));
+    const result = ganforge(['eval', '--samples', wrongSize, '--dataset', 'mnist']);
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /big\.npy: images are 1×32×32, but the mnist reference is 1×28×28/);
+    assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+  });
 });

@@ -41,8 +41,8 @@ export async function runEval(flags: Record<string, unknown>): Promise<number> {
   const json = flags.json === true;
 
   // What to score, and against which data.
-  let images: Float32Array;
-  let shape: [number, number, number, number];
+  let images: Float32Array | undefined;
+  let shape: [number, number, number, number] | undefined;
   let dataset = (flags.dataset as string | undefined) ?? 'mnist';
   let dataOptions: { download?: boolean; imageSize?: number; grayscale?: boolean } = {};
   let step: number | null = null;
@@ -59,8 +59,8 @@ export async function runEval(flags: Record<string, unknown>): Promise<number> {
       throw err;
     }
     bar.finish();
-  } else {
-    ({ images, shape } = await readSamples(samplesFile!, { channels: 1, size: 28 }));
+  } else if (!fs.existsSync(samplesFile!)) {
+    throw new Error(`${samplesFile}: no such file or folder`); // before the slower judge set-up
   }
 
   const feedback = classifierFeedback();
@@ -72,8 +72,14 @@ export async function runEval(flags: Record<string, unknown>): Promise<number> {
   });
   feedback.finish();
   try {
-    const bar = new ProgressBar({ total: shape[0], label: 'features', unit: 'img' });
-    const result = await judge.evaluate(images, shape, (done) => bar.update(done));
+    const { channels, height, width } = judge.reference.heldOut;
+    // Image folders are read at the reference's size and colour; IDX and NPY files must already match it.
+    if (samplesFile) ({ images, shape } = await readSamples(samplesFile, { channels, size: height }));
+    if (!flags.extractor && (shape![1] !== channels || shape![2] !== height || shape![3] !== width)) {
+      throw new Error(`${checkpoint ?? samplesFile}: images are ${shape!.slice(1).join('×')}, but the ${dataset} reference is ${channels}×${height}×${width}`);
+    }
+    const bar = new ProgressBar({ total: shape![0], label: 'features', unit: 'img' });
+    const result = await judge.evaluate(images!, shape!, (done) => bar.update(done));
     bar.finish();
     if (json) console.log(JSON.stringify({ source: checkpoint ?? samplesFile, step, ...result }));
     else console.log(`${checkpoint ?? samplesFile}${step !== null ? ` (step ${step})` : ''}\n` + formatResult(result).map((l) => `  ${l}`).join('\n'));
