@@ -4,6 +4,7 @@
 import { Conv2d, Embedding, Module, Sequential } from '../../nn';
 import { cat, Tensor, tidy } from '../../torch';
 import type { Discriminator, Generator, ImageShape, ModelFamily, ModelSpec } from '../types';
+import { requireLabels, unlabelledReason } from './conditioning';
 import { discriminatorTrunk, generatorTrunk, initDcgan, unsupportedSize } from './dcgan-parts';
 
 const DEFAULT_WIDTH = 64;
@@ -20,8 +21,7 @@ export class AcganGenerator extends Module implements Generator {
   }
 
   forward(z: Tensor, labels?: Tensor): Tensor {
-    if (!labels) throw new Error('acgan generator is conditional: it needs class labels');
-    return tidy(() => this.main.forward(z.mul(this.labelEmbedding.forward(labels)).reshape([z.shape[0], this.latentDim, 1, 1])));
+    return tidy(() => this.main.forward(z.mul(this.labelEmbedding.forward(requireLabels(labels, 'acgan generator'))).reshape([z.shape[0], this.latentDim, 1, 1])));
   }
 }
 
@@ -55,7 +55,7 @@ export const acganFamily: ModelFamily = {
   conditioning: 'auxiliary',
   // 100 grid images: with ten classes, a 10×10 grid of one class per column.
   defaults: { lrG: 2e-4, lrD: 2e-4, beta1: 0.5, loss: 'non-saturating', gridSize: 100 },
-  unsupported: (spec: ModelSpec) => (spec.numClasses >= 2 ? unsupportedSize(spec) : 'needs a labelled data set (2 or more classes)'),
+  unsupported: (spec: ModelSpec) => unlabelledReason(spec) ?? unsupportedSize(spec),
   generator: (spec: ModelSpec) => new AcganGenerator(spec.latentDim, spec.imageShape, spec.numClasses, spec.width ?? DEFAULT_WIDTH),
   discriminator: (spec: ModelSpec) => new AcganDiscriminator(spec.imageShape, spec.numClasses, spec.width ?? DEFAULT_WIDTH),
 };

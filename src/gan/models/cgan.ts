@@ -1,16 +1,11 @@
 // Conditional GAN (Mirza & Osindero 2014): the MLP GAN with the class given to both networks as a learned
 // embedding concatenated to G's noise and to D's flattened image, so G learns p(x | y) and
 // `ganforge sample --class 7` draws sevens.
-import { Embedding, LeakyReLU, Linear, Module, Sequential, Tanh } from '../../nn';
+import { Embedding, Module, Sequential } from '../../nn';
 import { cat, Tensor, tidy } from '../../torch';
 import type { Discriminator, Generator, ImageShape, ModelFamily, ModelSpec } from '../types';
-
-const SLOPE = 0.2;
-
-function requireLabels(labels: Tensor | undefined, who: string): Tensor {
-  if (!labels) throw new Error(`${who} is conditional: it needs class labels`);
-  return labels;
-}
+import { requireLabels, unlabelledReason } from './conditioning';
+import { mlpDiscriminatorLayers, mlpGeneratorLayers } from './mlp';
 
 export class CganGenerator extends Module implements Generator {
   readonly labelEmbedding: Embedding;
@@ -20,12 +15,7 @@ export class CganGenerator extends Module implements Generator {
     super();
     const pixels = imageShape[0] * imageShape[1] * imageShape[2];
     this.labelEmbedding = this.addModule('label_emb', new Embedding(numClasses, numClasses));
-    this.model = this.addModule('model', new Sequential(
-      new Linear(latentDim + numClasses, 256), new LeakyReLU(SLOPE),
-      new Linear(256, 512), new LeakyReLU(SLOPE),
-      new Linear(512, 1024), new LeakyReLU(SLOPE),
-      new Linear(1024, pixels), new Tanh(),
-    ));
+    this.model = this.addModule('model', mlpGeneratorLayers(latentDim + numClasses, pixels));
   }
 
   forward(z: Tensor, labels?: Tensor): Tensor {
@@ -44,12 +34,7 @@ export class CganDiscriminator extends Module implements Discriminator {
     super();
     const pixels = imageShape[0] * imageShape[1] * imageShape[2];
     this.labelEmbedding = this.addModule('label_emb', new Embedding(numClasses, numClasses));
-    this.model = this.addModule('model', new Sequential(
-      new Linear(pixels + numClasses, 1024), new LeakyReLU(SLOPE),
-      new Linear(1024, 512), new LeakyReLU(SLOPE),
-      new Linear(512, 256), new LeakyReLU(SLOPE),
-      new Linear(256, 1),
-    ));
+    this.model = this.addModule('model', mlpDiscriminatorLayers(pixels + numClasses));
   }
 
   forward(x: Tensor, labels?: Tensor): Tensor {
@@ -63,7 +48,7 @@ export const cganFamily: ModelFamily = {
   conditioning: 'conditional',
   // 100 grid images: with ten classes, a 10×10 grid of one class per column.
   defaults: { lrG: 2e-4, lrD: 2e-4, beta1: 0.5, loss: 'non-saturating', gridSize: 100 },
-  unsupported: (spec: ModelSpec) => (spec.numClasses >= 2 ? null : 'needs a labelled data set (2 or more classes)'),
+  unsupported: unlabelledReason,
   generator: (spec: ModelSpec) => new CganGenerator(spec.latentDim, spec.imageShape, spec.numClasses),
   discriminator: (spec: ModelSpec) => new CganDiscriminator(spec.imageShape, spec.numClasses),
 };

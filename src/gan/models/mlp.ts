@@ -8,18 +8,33 @@ import type { Discriminator, Generator, ImageShape, ModelFamily, ModelSpec } fro
 
 const SLOPE = 0.2;
 
+/** G's layers: `inputs` → 256 → 512 → 1024 → `pixels`, tanh (cgan widens the input by its label embedding). */
+export function mlpGeneratorLayers(inputs: number, pixels: number): Sequential {
+  return new Sequential(
+    new Linear(inputs, 256), new LeakyReLU(SLOPE),
+    new Linear(256, 512), new LeakyReLU(SLOPE),
+    new Linear(512, 1024), new LeakyReLU(SLOPE),
+    new Linear(1024, pixels), new Tanh(),
+  );
+}
+
+/** D's layers: `inputs` → 1024 → 512 → 256 → 1 logit. */
+export function mlpDiscriminatorLayers(inputs: number): Sequential {
+  return new Sequential(
+    new Linear(inputs, 1024), new LeakyReLU(SLOPE),
+    new Linear(1024, 512), new LeakyReLU(SLOPE),
+    new Linear(512, 256), new LeakyReLU(SLOPE),
+    new Linear(256, 1),
+  );
+}
+
 export class MlpGenerator extends Module implements Generator {
   readonly model: Sequential;
 
   constructor(readonly latentDim: number, readonly imageShape: ImageShape) {
     super();
     const pixels = imageShape[0] * imageShape[1] * imageShape[2];
-    this.model = this.addModule('model', new Sequential(
-      new Linear(latentDim, 256), new LeakyReLU(SLOPE),
-      new Linear(256, 512), new LeakyReLU(SLOPE),
-      new Linear(512, 1024), new LeakyReLU(SLOPE),
-      new Linear(1024, pixels), new Tanh(),
-    ));
+    this.model = this.addModule('model', mlpGeneratorLayers(latentDim, pixels));
   }
 
   forward(z: Tensor): Tensor {
@@ -36,12 +51,7 @@ export class MlpDiscriminator extends Module implements Discriminator {
   constructor(imageShape: ImageShape) {
     super();
     const pixels = imageShape[0] * imageShape[1] * imageShape[2];
-    this.model = this.addModule('model', new Sequential(
-      new Linear(pixels, 1024), new LeakyReLU(SLOPE),
-      new Linear(1024, 512), new LeakyReLU(SLOPE),
-      new Linear(512, 256), new LeakyReLU(SLOPE),
-      new Linear(256, 1),
-    ));
+    this.model = this.addModule('model', mlpDiscriminatorLayers(pixels));
   }
 
   forward(x: Tensor): Tensor {
