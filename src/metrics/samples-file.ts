@@ -17,8 +17,13 @@ function toShape(dims: number[], source: string): [number, number, number, numbe
   throw new Error(`${source}: expected N×H×W or N×C×H×W images, found dims [${dims.join(', ')}]`);
 }
 
-export async function readSamples(file: string, reference: { channels: number; size: number }): Promise<SampleSet> {
+/** Throws the one-line error for a samples path that isn't there (eval checks it before the slower judge set-up). */
+export function checkSamplesPath(file: string): void {
   if (!fs.existsSync(file)) throw new Error(`${file}: no such file or folder`);
+}
+
+export async function readSamples(file: string, reference: { channels: number; size: number }): Promise<SampleSet> {
+  checkSamplesPath(file);
   if (fs.statSync(file).isDirectory()) {
     const data = await loadImageFolder(file, { size: reference.size, grayscale: reference.channels === 1 });
     return { images: Float32Array.from(data.images, (v) => (v * 2) / 255 - 1), shape: [data.count, data.channels, data.height, data.width] };

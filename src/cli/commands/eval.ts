@@ -5,7 +5,7 @@ import * as path from 'path';
 import { SampleChoiceError, sampleRun } from '../../gan/run-samples';
 import { RunDir } from '../../gan/run-dir';
 import { evalRecord, formatResult, Judge } from '../../metrics/judge';
-import { readSamples } from '../../metrics/samples-file';
+import { checkSamplesPath, readSamples, SampleSet } from '../../metrics/samples-file';
 import { CommandSpec, UsageError } from '../args';
 import { classifierFeedback } from './classifier';
 import { ProgressBar } from '../progress';
@@ -40,9 +40,9 @@ export async function runEval(flags: Record<string, unknown>): Promise<number> {
   if ((checkpoint === undefined) === (samplesFile === undefined)) throw new UsageError('give --checkpoint or --samples (one of them)');
   const json = flags.json === true;
 
-  // What to score, and against which data.
-  let images: Float32Array | undefined;
-  let shape: [number, number, number, number] | undefined;
+  // What to score, and against which data. Generated samples come first; a samples file is read once the judge
+  // knows the reference's size and colour (image folders are resized to it).
+  let generated: SampleSet | null = null;
   let dataset = (flags.dataset as string | undefined) ?? 'mnist';
   let dataOptions: { download?: boolean; imageSize?: number; grayscale?: boolean } = {};
   let step: number | null = null;
@@ -51,7 +51,8 @@ export async function runEval(flags: Record<string, unknown>): Promise<number> {
     const bar = new ProgressBar({ total: n, label: 'generate', unit: 'img' });
     try {
       const samples = sampleRun(checkpoint, { n, seed: flags.seed as number, classIndex: flags.class as number | undefined, onProgress: (done) => bar.update(done) });
-      ({ images, shape, step } = samples);
+      generated = { images: samples.images, shape: samples.shape };
+      step = samples.step;
       dataset = (flags.dataset as string | undefined) ?? samples.config.dataset;
       dataOptions = { download: samples.config.download, imageSize: samples.config.imageSize, grayscale: samples.config.grayscale };
     } catch (err) {
@@ -59,8 +60,8 @@ export async function runEval(flags: Record<string, unknown>): Promise<number> {
       throw err;
     }
     bar.finish();
-  } else if (!fs.existsSync(samplesFile!)) {
-    throw new Error(`${samplesFile}: no such file or folder`); // before the slower judge set-up
+  } else {
+    checkSamplesPath(samplesFile!);
   }
 
   const feedback = classifierFeedback();
@@ -73,13 +74,12 @@ export async function runEval(flags: Record<string, unknown>): Promise<number> {
   feedback.finish();
   try {
     const { channels, height, width } = judge.reference.heldOut;
-    // Image folders are read at the reference's size and colour; IDX and NPY files must already match it.
-    if (samplesFile) ({ images, shape } = await readSamples(samplesFile, { channels, size: height }));
-    if (!flags.extractor && (shape![1] !== channels || shape![2] !== height || shape![3] !== width)) {
-      throw new Error(`${checkpoint ?? samplesFile}: images are ${shape!.slice(1).join('×')}, but the ${dataset} reference is ${channels}×${height}×${width}`);
+    const { images, shape } = generated ?? (await readSamples(samplesFile!, { channels, size: height }));
+    if (!flags.extractor && (shape[1] !== channels || shape[2] !== height || shape[3] !== width)) {
+      throw new Error(`${checkpoint ?? samplesFile}: images are ${shape.slice(1).join('×')}, but the ${dataset} reference is ${channels}×${height}×${width}`);
     }
-    const bar = new ProgressBar({ total: shape![0], label: 'features', unit: 'img' });
-    const result = await judge.evaluate(images!, shape!, (done) => bar.update(done));
+    const bar = new ProgressBar({ total: shape[0], label: 'features', unit: 'img' });
+    const result = await judge.evaluate(images, shape, (done) => bar.update(done));
     bar.finish();
     if (json) console.log(JSON.stringify({ source: checkpoint ?? samplesFile, step, ...result }));
     else console.log(`${checkpoint ?? samplesFile}${step !== null ? ` (step ${step})` : ''}\n` + formatResult(result).map((l) => `  ${l}`).join('\n'));
