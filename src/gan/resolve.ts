@@ -1,6 +1,7 @@
 // Resolving a run's configuration from its layers, lowest first:
 // DEFAULT_CONFIG ← the model family's defaults ← a named recipe ← a --config file ← command-line flags.
-// With no recipe and no model named anywhere, the 'default' recipe applies.
+// With no recipe and no model named anywhere, the 'default' recipe applies, or its unconditional twin
+// 'default-unlabelled' for data without labels.
 import * as fs from 'fs';
 import * as YAML from 'yaml';
 import { DEFAULT_CONFIG, mergeConfig, TrainConfig } from './config';
@@ -29,13 +30,16 @@ export interface ConfigLayers {
   recipe?: string;
   file?: { path: string; values: Record<string, unknown> };
   flags: Partial<TrainConfig>;
+  /** False for data without labels (and --per-class runs): the implicit recipe is then 'default-unlabelled'. */
+  labelled?: boolean;
 }
 
 export function resolveConfig(layers: ConfigLayers): TrainConfig {
   const { recipe: fileRecipe, ...fileValues } = layers.file?.values ?? {};
   if (fileRecipe !== undefined && typeof fileRecipe !== 'string') throw new Error(`${layers.file!.path}: 'recipe' must be a string`);
   const modelNamed = layers.flags.model ?? (fileValues.model as string | undefined);
-  const recipeName = layers.recipe ?? (fileRecipe as string | undefined) ?? (modelNamed ? null : 'default');
+  const implicitRecipe = layers.labelled === false ? 'default-unlabelled' : 'default';
+  const recipeName = layers.recipe ?? (fileRecipe as string | undefined) ?? (modelNamed ? null : implicitRecipe);
   const recipeConfig = recipeName ? recipe(recipeName).config : {};
   const model = modelNamed ?? recipeConfig.model ?? DEFAULT_CONFIG.model;
   let config = mergeConfig(DEFAULT_CONFIG, { ...modelFamily(model).defaults, model }, `model '${model}' defaults`);

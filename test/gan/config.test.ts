@@ -15,6 +15,11 @@ describe('config layering', () => {
     const conv = resolveConfig({ flags: { model: 'conv' } });
     assert.equal(conv.recipe, null);
     assert.deepEqual([conv.lrG, conv.amsgrad, conv.beta1], [1e-3, true, 0.9]);
+    // Unlabelled data: the implicit recipe is the unconditional twin; a named recipe or model is kept.
+    const unlabelled = resolveConfig({ flags: {}, labelled: false });
+    assert.deepEqual([unlabelled.recipe, unlabelled.model], ['default-unlabelled', RECIPES['default-unlabelled'].config.model]);
+    assert.equal(resolveConfig({ recipe: 'default', flags: {}, labelled: false }).recipe, 'default');
+    assert.equal(resolveConfig({ flags: { model: 'mlp' }, labelled: false }).recipe, null);
   });
 
   it('recipe ← file ← flags, later layers winning; steps replaces epochs', () => {

@@ -145,6 +145,7 @@ export async function runTrain(flags: Record<string, unknown>): Promise<number> 
   let checkpoint: LoadedCheckpoint | null = null;
   let config: TrainConfig;
   const configFile = flags.config ? { path: flags.config as string, values: readConfigFile(flags.config as string) } : undefined;
+  const layers = { recipe: flags.recipe as string | undefined, file: configFile, flags: given };
   if (resume && perClass !== fs.existsSync(perClassFile)) {
     throw new UsageError(perClass ? `${out} is not a --per-class run` : `${out} is a --per-class run: resume it with --per-class`);
   }
@@ -156,7 +157,7 @@ export async function runTrain(flags: Record<string, unknown>): Promise<number> 
   } else if (resume) {
     config = resumedConfig(JSON.parse(fs.readFileSync(perClassFile, 'utf8')).config, given);
   } else {
-    config = resolveConfig({ recipe: flags.recipe as string | undefined, file: configFile, flags: given });
+    config = resolveConfig(layers);
   }
 
   let bar: ProgressBar | null = null;
@@ -170,10 +171,10 @@ export async function runTrain(flags: Record<string, unknown>): Promise<number> 
       if (done === total) bar.finish();
     },
   });
-  if (!resume && config.recipe === 'default' && flags.recipe === undefined && (perClass || !dataset.labels)) {
-    // The default recipe is conditional (AC-GAN); with no recipe named, unlabelled data and --per-class runs get its
-    // unconditional twin instead of an error about labels.
-    config = resolveConfig({ recipe: 'default-unlabelled', file: configFile, flags: given });
+  if (!resume && (perClass || !dataset.labels)) {
+    // Resolved again now that the data is known: with no recipe named, unlabelled data and --per-class runs get
+    // the default recipe's unconditional twin (the same data options, so the loaded data still applies).
+    config = resolveConfig({ ...layers, labelled: false });
   }
   const runOut = out || path.join('runs', `${config.model}-${path.basename(config.dataset)}-${timestamp()}`);
   const imageShape: [number, number, number] = [dataset.channels, dataset.height, dataset.width];
