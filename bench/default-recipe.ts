@@ -6,56 +6,35 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { writeIdx } from '../src/data/idx';
-import { loadBundledMnist } from '../src/data/mnist';
 import { writeFileAtomic } from '../src/io/atomic';
 import { imageGrid } from '../src/io/grid';
 import { decodeNpy, encodeNpy } from '../src/io/npy';
 import { encodePng } from '../src/io/png';
+import { CLI, evalJson, EvalJson, option, runReference, writeBundledMnistIdx } from './common';
 
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
-
-const root = path.join(__dirname, '..', '..');
-const cli = path.join(root, 'dist', 'src', 'cli', 'main.js');
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- eval's JSON output, read field by field below
-type Score = Record<string, any>;
-interface Row { name: string; steps: number; seconds: number; score: Score }
-
-function ganforge(args: string[]): string {
-  return execFileSync(process.execPath, [cli, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 });
-}
-
-function evaluate(args: string[]): Score {
-  return JSON.parse(ganforge(['eval', ...args, '--json']).trim().split('\n').at(-1)!);
-}
+interface Row { name: string; steps: number; seconds: number; score: EvalJson }
 
 /** Trains with `ganforge train ARGS` inside the budget and scores `n` samples of the result. */
 function ganforgeRun(name: string, out: string, args: string[], budget: string, seed: string, n: string): Row {
   const run = path.join(out, name);
   fs.rmSync(run, { recursive: true, force: true });
   console.log(`${name}: ganforge train ${args.join(' ')} --time-budget ${budget}`);
-  const log = ganforge(['train', ...args, '--time-budget', budget, '--seed', seed, '--out', run, '--log-every', '1000000']);
+  const log = execFileSync(process.execPath, [CLI, 'train', ...args, '--time-budget', budget, '--seed', seed, '--out', run, '--log-every', '1000000'],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 });
   const done = /at step (\d+)\/\d+ \(([\d.]+) s\)/.exec(log);
   if (!done) throw new Error(`${name}: no final step in the training log:\n${log}`);
   fs.copyFileSync(path.join(run, 'samples.png'), path.join(out, `${name}.png`));
-  return { name, steps: Number(done[1]), seconds: Number(done[2]), score: evaluate(['--checkpoint', run, '--n', n, '--no-append']) };
+  return { name, steps: Number(done[1]), seconds: Number(done[2]), score: evalJson(['--checkpoint', run, '--n', n, '--no-append']) };
 }
 
 /** The PyTorch reference MLP GAN for the same budget; its samples are scored from a .npy file. */
 function pytorchRun(name: string, out: string, budget: string, seed: string, n: string): Row {
-  const mnist = loadBundledMnist();
-  const dataFile = path.join(out, 'mnist-images-idx3-ubyte');
-  writeIdx(dataFile, [mnist.count, 28, 28], mnist.images);
+  const dataFile = writeBundledMnistIdx(out);
   const raw = path.join(out, `${name}-raw.npy`);
   console.log(`${name}: bench/reference/gan_reference.py --model mlp --time-budget ${budget}`);
   const started = Date.now();
-  const report = JSON.parse(execFileSync('/usr/bin/python3', [path.join(root, 'bench', 'reference', 'gan_reference.py'), '--model', 'mlp',
-    '--data', dataFile, '--steps', '100000000', '--warmup', '0', '--time-budget', budget, '--seed', seed,
-    '--samples-out', raw, '--samples-count', n], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 }));
+  const report = runReference(['--model', 'mlp', '--data', dataFile, '--steps', '100000000', '--warmup', '0',
+    '--time-budget', budget, '--seed', seed, '--samples-out', raw, '--samples-count', n]);
   const seconds = (Date.now() - started) / 1000;
   const { data, shape } = decodeNpy(fs.readFileSync(raw), raw);
   const images = data as Float32Array;
@@ -65,7 +44,7 @@ function pytorchRun(name: string, out: string, budget: string, seed: string, n: 
   const [, c, h, w] = shape;
   writeFileAtomic(path.join(out, `${name}.png`), encodePng(imageGrid(images.subarray(0, 64 * c * h * w), [64, c, h, w])));
   fs.rmSync(raw);
-  return { name, steps: report.step_ms.length, seconds, score: evaluate(['--samples', samples, '--dataset', 'mnist']) };
+  return { name, steps: report.step_ms.length, seconds, score: evalJson(['--samples', samples, '--dataset', 'mnist']) };
 }
 
 function main(): void {

@@ -2,7 +2,6 @@
 // `ganforge eval`, three sets made from the bundled MNIST (real digits from the classifier's train split, which the
 // held-out reference never contains; uniform noise; a collapsed set of one digit class) and then any run folders
 // given, and prints one markdown table. The README's judge table is this command's output.
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -10,13 +9,7 @@ import { writeIdx } from '../src/data/idx';
 import { loadBundledMnist } from '../src/data/mnist';
 import { encodeNpy } from '../src/io/npy';
 import { splitEightyTwenty } from '../src/metrics/reference';
-
-const cli = path.join(__dirname, '..', 'src', 'cli', 'main.js');
-
-function evaluate(args: string[]): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const out = execFileSync(process.execPath, [cli, 'eval', ...args, '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 });
-  return JSON.parse(out.trim().split('\n').at(-1)!);
-}
+import { evalJson, EvalJson } from './common';
 
 function main(): void {
   const argv = process.argv.slice(2);
@@ -38,12 +31,12 @@ function main(): void {
   for (let i = 0; i < n; i++) oneImages.set(train.images.subarray(ones[i % ones.length] * 784, (ones[i % ones.length] + 1) * 784), i * 784);
   writeIdx(collapsed, [n, 28, 28], oneImages);
 
-  const rows: [string, Record<string, any>][] = [ // eslint-disable-line @typescript-eslint/no-explicit-any
-    [`real digits (train split, ${n})`, evaluate(['--samples', real, '--dataset', 'mnist'])],
-    ['uniform noise', evaluate(['--samples', noise, '--dataset', 'mnist'])],
-    ['collapsed: real 1s only', evaluate(['--samples', collapsed, '--dataset', 'mnist'])],
-    ...runs.map((run): [string, Record<string, any>] => { // eslint-disable-line @typescript-eslint/no-explicit-any
-      const result = evaluate(['--checkpoint', run, '--n', String(n), '--no-append']);
+  const rows: [string, EvalJson][] = [
+    [`real digits (train split, ${n})`, evalJson(['--samples', real, '--dataset', 'mnist'])],
+    ['uniform noise', evalJson(['--samples', noise, '--dataset', 'mnist'])],
+    ['collapsed: real 1s only', evalJson(['--samples', collapsed, '--dataset', 'mnist'])],
+    ...runs.map((run): [string, EvalJson] => {
+      const result = evalJson(['--checkpoint', run, '--n', String(n), '--no-append']);
       return [`${path.basename(run)} (step ${result.step})`, result];
     }),
   ];

@@ -4,39 +4,29 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { writeIdx } from '../src/data/idx';
-import { loadBundledMnist } from '../src/data/mnist';
 import { writeFileAtomic } from '../src/io/atomic';
 import { imageGrid, scaleImage } from '../src/io/grid';
 import { decodeNpy } from '../src/io/npy';
 import { decodePng, encodePng } from '../src/io/png';
-
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
+import { CLI, option, runReference, writeBundledMnistIdx } from './common';
 
 function main(): void {
   const steps = option('steps', '3000');
   const seed = option('seed', '1');
   const out = path.resolve(option('out', path.join('runs', `quality-${steps}`)));
   fs.mkdirSync(out, { recursive: true });
-  const root = path.join(__dirname, '..', '..');
 
   const run = path.join(out, 'ganforge-run');
   fs.rmSync(run, { recursive: true, force: true });
   console.log(`ganforge: ${steps} steps, seed ${seed} → ${run}`);
-  execFileSync(process.execPath, [path.join(root, 'dist', 'src', 'cli', 'main.js'), 'train', '--model', 'mlp', '--dataset', 'mnist',
+  execFileSync(process.execPath, [CLI, 'train', '--model', 'mlp', '--dataset', 'mnist',
     '--steps', steps, '--seed', seed, '--out', run], { stdio: ['ignore', 'ignore', 'inherit'] });
   fs.copyFileSync(path.join(run, 'samples.png'), path.join(out, 'ganforge.png'));
 
-  const mnist = loadBundledMnist();
-  const dataFile = path.join(out, 'mnist-images-idx3-ubyte');
-  writeIdx(dataFile, [mnist.count, 28, 28], mnist.images);
+  const dataFile = writeBundledMnistIdx(out);
   const samples = path.join(out, 'pytorch-samples.npy');
   console.log(`PyTorch reference: ${steps} steps, seed ${seed}`);
-  execFileSync('/usr/bin/python3', [path.join(root, 'bench', 'reference', 'gan_reference.py'), '--model', 'mlp', '--data', dataFile, '--steps', steps,
-    '--warmup', '0', '--seed', seed, '--samples-out', samples], { stdio: ['ignore', 'ignore', 'inherit'] });
+  runReference(['--model', 'mlp', '--data', dataFile, '--steps', steps, '--warmup', '0', '--seed', seed, '--samples-out', samples]);
   const { data, shape } = decodeNpy(fs.readFileSync(samples), samples);
   writeFileAtomic(path.join(out, 'pytorch.png'), encodePng(imageGrid(data as Float32Array, shape as [number, number, number, number])));
   for (const name of ['ganforge', 'pytorch']) {

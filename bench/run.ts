@@ -8,12 +8,12 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { writeIdx } from '../src/data/idx';
 import { loadBundledMnist } from '../src/data/mnist';
 import type { TrainConfig } from '../src/gan/config';
 import { resolveConfig } from '../src/gan/resolve';
 import { GanSession } from '../src/gan/session';
 import { libtorchVersion, numThreads } from '../src/torch';
+import { option, runReference, writeBundledMnistIdx } from './common';
 
 interface BenchCase {
   name: string;
@@ -49,10 +49,6 @@ const CASES: BenchCase[] = [
   },
 ];
 
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -86,9 +82,8 @@ function pythonTorchVersion(): string | null {
 
 /** PyTorch gets the same intra-op thread count as ganforge used for the case. */
 function timeReference(model: string, dataFile: string, warmup: number, steps: number, seed: number, threads: number): number[] {
-  const out = execFileSync('/usr/bin/python3', [path.join(__dirname, '..', '..', 'bench', 'reference', 'gan_reference.py'),
-    '--model', model, '--data', dataFile, '--steps', String(steps), '--warmup', String(warmup), '--seed', String(seed), '--threads', String(threads)], { encoding: 'utf8', maxBuffer: 64 << 20 });
-  return JSON.parse(out).step_ms;
+  return runReference(['--model', model, '--data', dataFile, '--steps', String(steps), '--warmup', String(warmup),
+    '--seed', String(seed), '--threads', String(threads)]).step_ms;
 }
 
 function main(): void {
@@ -99,8 +94,7 @@ function main(): void {
   const torchVersion = pythonTorchVersion();
   const dataset = loadBundledMnist();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ganforge-bench-'));
-  const dataFile = path.join(tmp, 'mnist-images-idx3-ubyte');
-  writeIdx(dataFile, [dataset.count, dataset.height, dataset.width], dataset.images);
+  const dataFile = writeBundledMnistIdx(tmp);
 
   console.log(`ganforge bench: libtorch ${libtorchVersion()}, PyTorch ${torchVersion ?? 'not installed'}; ${os.cpus().length} CPUs; ` +
     `up to ${steps} timed steps after ${warmup} warm-up, ${rounds} alternating rounds`);

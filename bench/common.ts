@@ -1,0 +1,42 @@
+// What the benchmark scripts share: flag reading, the compiled CLI, the PyTorch reference script and the data
+// file it reads, and `ganforge eval --json`.
+import { execFileSync } from 'child_process';
+import * as path from 'path';
+import { writeIdx } from '../src/data/idx';
+import { loadBundledMnist } from '../src/data/mnist';
+
+/** The repository root (these scripts run from dist/bench/). */
+export const ROOT = path.join(__dirname, '..', '..');
+export const CLI = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
+const REFERENCE = path.join(ROOT, 'bench', 'reference', 'gan_reference.py');
+
+/** `--name VALUE` from the command line, or `fallback`. */
+export function option(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+}
+
+/** Writes the bundled 10,000 MNIST digits as an IDX file in `dir` for the PyTorch reference; returns its path. */
+export function writeBundledMnistIdx(dir: string): string {
+  const mnist = loadBundledMnist();
+  const file = path.join(dir, 'mnist-images-idx3-ubyte');
+  writeIdx(file, [mnist.count, mnist.height, mnist.width], mnist.images);
+  return file;
+}
+
+export interface ReferenceReport { torch: string; threads: number; step_ms: number[]; losses: number[][] }
+
+/** Runs bench/reference/gan_reference.py with `args` (its stderr shown) and returns its JSON report. */
+export function runReference(args: string[]): ReferenceReport {
+  const out = execFileSync('/usr/bin/python3', [REFERENCE, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 });
+  return JSON.parse(out);
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- eval's JSON output, read field by field by the callers
+export type EvalJson = Record<string, any>;
+
+/** `ganforge eval ARGS --json` (progress on stderr shown), parsed. */
+export function evalJson(args: string[]): EvalJson {
+  const out = execFileSync(process.execPath, [CLI, 'eval', ...args, '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 });
+  return JSON.parse(out.trim().split('\n').at(-1)!);
+}
