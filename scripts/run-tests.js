@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs every compiled test file (dist/test/**/*.test.js) with node's test runner, one file at a time
 // (the native engine is shared per process and the machine has two cores). Arguments narrow the set:
-// `node scripts/run-tests.js io data` runs only files whose path contains "io" or "data".
+// `node scripts/run-tests.js io data` runs only files whose path (below the repo root) contains "io" or "data".
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -19,7 +19,7 @@ function findTests(dir) {
 const root = path.join(__dirname, '..');
 const filters = process.argv.slice(2);
 const files = findTests(path.join(root, 'dist', 'test'))
-  .filter((f) => filters.length === 0 || filters.some((word) => f.includes(word)))
+  .filter((f) => filters.length === 0 || filters.some((word) => path.relative(root, f).includes(word)))
   .sort();
 if (files.length === 0) {
   console.error('no test files found: run `npx tsc -p .` first');
