@@ -170,7 +170,7 @@ export async function train(
           step: progress.step, epoch: epochEnded ? progress.epoch - 1 : progress.epoch,
           loss_d: scalars.lossD, loss_g: scalars.lossG, d_x: scalars.dReal, d_g_z: scalars.dFake, d_g_z2: scalars.dFakeAfter,
           step_ms: Number(stepMs.toFixed(3)), elapsed_s: Number((progress.elapsedMs / 1000).toFixed(3)),
-          live_tensors: memory().liveTensors,
+          live_tensors: memory().liveTensors, rss_mib: Number((process.memoryUsage.rss() / 2 ** 20).toFixed(1)),
         };
         // How far D is from the equilibrium guess of 0.5, for the BCE losses where outputs are probabilities.
         if (session.loss.probabilistic) Object.assign(record, { d_x_gap: Math.abs(scalars.dReal - 0.5), d_g_z_gap: Math.abs(scalars.dFake - 0.5) });
