@@ -11,7 +11,7 @@ import * as path from 'path';
 import { loadBundledMnist } from '../src/data/mnist';
 import type { TrainConfig } from '../src/gan/config';
 import { resolveConfig } from '../src/gan/resolve';
-import { GanSession } from '../src/gan/session';
+import { buildRun } from '../src/gan/registry';
 import { libtorchVersion, numThreads } from '../src/torch';
 import { option, runReference, writeBundledMnistIdx } from './common';
 
@@ -57,17 +57,17 @@ function median(values: number[]): number {
 }
 
 function timeGanforge(config: TrainConfig, dataset: ReturnType<typeof loadBundledMnist>, warmup: number, steps: number): number[] {
-  const session = new GanSession(config, dataset);
+  const run = buildRun(config, dataset);
   const times: number[] = [];
   try {
     for (let step = 0; step < warmup + steps; step++) {
-      const epoch = Math.floor(step / session.loader.batchesPerEpoch) + 1;
+      const epoch = Math.floor(step / run.batchesPerEpoch) + 1;
       const started = performance.now();
-      session.step(epoch, step % session.loader.batchesPerEpoch, true);
+      run.step({ step, epoch, batchInEpoch: step % run.batchesPerEpoch });
       if (step >= warmup) times.push(performance.now() - started);
     }
   } finally {
-    session.dispose();
+    run.dispose();
   }
   return times;
 }

@@ -1,6 +1,9 @@
 // The flag parser every ganforge command shares, its help text, and the dispatcher that runs a command.
 // Mistakes on the command line become a UsageError whose message is one line naming the flag, so the
-// dispatcher can print it as-is and exit with 2, the usual code for "you called me wrong".
+// dispatcher can print it as-is and exit with 2, the usual code for "you called me wrong". Library errors
+// about an option (OptionError) are shown with the flag that sets it.
+import { OptionError } from '../errors';
+
 export type FlagType = 'string' | 'int' | 'number' | 'boolean' | 'path';
 export type FlagValue = string | number | boolean | undefined;
 
@@ -14,6 +17,7 @@ export interface FlagSpec {
   required?: boolean;
   placeholder?: string; // the value's name in the help table, e.g. 'N' or 'FILE'
   alias?: string; // one-letter short form, e.g. 'o' for -o
+  key?: string; // the library's name for the option, where it is not the flag's name in camelCase ('ema' → 'emaDecay')
 }
 
 export interface PositionalSpec { name: string; help: string; variadic?: boolean; required?: boolean }
@@ -203,10 +207,9 @@ export function formatHelp(spec: CommandSpec): string {
 /** 'batch-size' → 'batchSize', at the type level too. */
 export type CamelCase<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;
 
-/** The parsed flags keyed in camelCase, ready to spread into an options object. */
-export function camelFlags<K extends string, V>(flags: Record<K, V>): { [P in K as CamelCase<P>]: V } {
-  const entries = Object.entries(flags).map(([key, value]) => [key.replace(/-([a-z0-9])/gi, (_, c: string) => c.toUpperCase()), value]);
-  return Object.fromEntries(entries);
+/** 'batch-size' → 'batchSize'. */
+function camelCase(name: string): string {
+  return name.replace(/-([a-z0-9])/gi, (_, c: string) => c.toUpperCase());
 }
 
 export interface CliIO { out: (s: string) => void; err: (s: string) => void }
@@ -227,7 +230,14 @@ function describeFailure(thrown: unknown): string {
   return thrown.message.split('\n')[0] || thrown.name;
 }
 
+/** The flag of `spec` that sets the library option `option`, as typed ('--lr-g'), or the option's own name quoted. */
+function flagFor(spec: CommandSpec, option: string): string {
+  const flag = spec.flags.find((f) => (f.key ?? camelCase(f.name)) === option);
+  return flag ? `--${flag.name}` : `'${option}'`;
+}
+
 function exitCodeOf(thrown: unknown): number {
+  if (thrown instanceof OptionError) return 2;
   const code = (thrown as { exitCode?: unknown } | null)?.exitCode;
   return typeof code === 'number' && Number.isInteger(code) && code >= 0 && code <= 255 ? code : 1;
 }
@@ -261,7 +271,9 @@ export async function runCli(commands: Record<string, CliCommand>, argv: string[
     }
     return (await command.run(parsed.flags, parsed.positionals)) ?? 0;
   } catch (thrown) {
-    io.err(`${programName} ${name}: ${describeFailure(thrown)}\n`);
+    // Library errors about an option name it as the library does; the user sees the flag they typed.
+    const message = thrown instanceof OptionError && process.env.GANFORGE_DEBUG !== '1' ? thrown.messageFor(flagFor(command.spec, thrown.option)) : describeFailure(thrown);
+    io.err(`${programName} ${name}: ${message}\n`);
     return exitCodeOf(thrown);
   }
 }

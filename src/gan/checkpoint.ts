@@ -1,13 +1,14 @@
 // A checkpoint is one safetensors file holding everything a run needs to continue exactly:
-//   G.* and D.* (the networks' state dicts: loadable into PyTorch after stripping the prefix),
-//   optG.* and optD.* (Adam moments and step counts), fixed_noise, rng_state (the global generator),
+//   every network the run's family declares under its name (G.*, D.*, E.* for the adversarial families: state
+//   dicts loadable into PyTorch after stripping the prefix), every optimizer (optG.*, optD.*: Adam moments and
+//   step counts), the family's other tensors (fixed_noise), rng_state (the global generator),
 // and metadata: the resolved config and the progress counters as JSON.
 // It is written to a temp file and renamed, so a crash mid-write never damages the previous checkpoint.
 import { loadTensors, saveTensors } from '../io/tensors';
-import type { Optimizer } from '../optim';
+import type { Module } from '../nn';
 import { libtorchVersion, rngState, setRngState, Tensor, tensor } from '../torch';
 import type { TrainConfig } from './config';
-import type { Discriminator, Generator } from './types';
+import type { FamilyRun } from './types';
 
 const FORMAT = 'ganforge-checkpoint';
 const VERSION = '1';
@@ -22,37 +23,26 @@ export interface TrainProgress {
   elapsedMs: number;
 }
 
-export interface TrainingState {
-  generator: Generator;
-  discriminator: Discriminator;
-  /** The exponential moving average of G's weights, when enabled (saved as E.*). */
-  averageGenerator: Generator | null;
-  optimizerG: Optimizer;
-  optimizerD: Optimizer;
-  fixedNoise: Tensor;
-}
-
 function prefixed(prefix: string, entries: Map<string, Tensor>): [string, Tensor][] {
   return [...entries].map(([name, t]) => [prefix + name, t]);
 }
 
-export function saveCheckpoint(file: string, config: TrainConfig, progress: TrainProgress, state: TrainingState): void {
+/** Writes every network, optimizer and tensor the run declares, under its name, plus the random state. */
+export function saveCheckpoint(file: string, config: TrainConfig, progress: TrainProgress, run: FamilyRun): void {
   const owned: Tensor[] = [];
-  const optG = state.optimizerG.stateDict();
-  const optD = state.optimizerD.stateDict();
-  const rng = tensor(rngState(), undefined, 'uint8');
-  owned.push(optG.get('steps')!, optD.get('steps')!, rng);
   try {
-    const tensors = new Map<string, Tensor>([
-      ...prefixed('G.', state.generator.stateDict()),
-      ...prefixed('D.', state.discriminator.stateDict()),
-      ...(state.averageGenerator ? prefixed('E.', state.averageGenerator.stateDict()) : []),
-      ...prefixed('optG.', optG),
-      ...prefixed('optD.', optD),
-      ['fixed_noise', state.fixedNoise],
-      ['rng_state', rng],
-    ]);
-    saveTensors(file, tensors, {
+    const entries: [string, Tensor][] = [];
+    for (const [name, network] of run.networks) entries.push(...prefixed(`${name}.`, network.stateDict()));
+    for (const [name, optimizer] of run.optimizers) {
+      const state = optimizer.stateDict();
+      owned.push(state.get('steps')!); // a copy the caller owns; the rest is the optimizer's own
+      entries.push(...prefixed(`${name}.`, state));
+    }
+    entries.push(...run.tensors);
+    const rng = tensor(rngState(), undefined, 'uint8');
+    owned.push(rng);
+    entries.push(['rng_state', rng]);
+    saveTensors(file, new Map(entries), {
       format: FORMAT,
       version: VERSION,
       libtorch: libtorchVersion(),
@@ -99,23 +89,22 @@ export function section(checkpoint: LoadedCheckpoint, prefix: string): Map<strin
   return out;
 }
 
-/** Loads the generator only (for sampling): the moving average when the run kept one, unless `raw`. */
-export function restoreGenerator(checkpoint: LoadedCheckpoint, generator: Generator, raw = false): void {
-  const average = !raw && checkpoint.config.emaDecay > 0;
-  generator.loadStateDict(section(checkpoint, average ? 'E.' : 'G.'), `${checkpoint.file} (${average ? 'averaged ' : ''}generator)`);
+/** Loads one network's weights from the entries under `prefix.` (e.g. 'G' for the generator, 'E' for its average). */
+export function restoreNetwork(checkpoint: LoadedCheckpoint, prefix: string, network: Module): void {
+  network.loadStateDict(section(checkpoint, `${prefix}.`), `${checkpoint.file} (network ${prefix})`);
 }
 
-/** Loads networks, optimizers, fixed noise and the random generator's state. */
-export function restoreTraining(checkpoint: LoadedCheckpoint, state: TrainingState): void {
+/** Loads every network, optimizer and tensor the run declares, and the random generator's state. */
+export function restoreTraining(checkpoint: LoadedCheckpoint, run: FamilyRun): void {
   const where = checkpoint.file;
-  restoreGenerator(checkpoint, state.generator, true);
-  if (state.averageGenerator) restoreGenerator(checkpoint, state.averageGenerator);
-  state.discriminator.loadStateDict(section(checkpoint, 'D.'), `${where} (discriminator)`);
-  state.optimizerG.loadStateDict(section(checkpoint, 'optG.'), `${where} (generator optimizer)`);
-  state.optimizerD.loadStateDict(section(checkpoint, 'optD.'), `${where} (discriminator optimizer)`);
-  const noise = checkpoint.tensors.get('fixed_noise');
+  for (const [name, network] of run.networks) restoreNetwork(checkpoint, name, network);
+  for (const [name, optimizer] of run.optimizers) optimizer.loadStateDict(section(checkpoint, `${name}.`), `${where} (optimizer ${name})`);
+  for (const [name, t] of run.tensors) {
+    const saved = checkpoint.tensors.get(name);
+    if (!saved || saved.shape.join('x') !== t.shape.join('x')) throw new Error(`${where}: ${name} is missing or mis-shaped`);
+    t.copy_(saved);
+  }
   const rng = checkpoint.tensors.get('rng_state');
-  if (!noise || !rng) throw new Error(`${where} lacks fixed_noise or rng_state`);
-  state.fixedNoise.copy_(noise);
+  if (!rng) throw new Error(`${where} lacks rng_state`);
   setRngState(rng.toTypedArray() as Uint8Array);
 }

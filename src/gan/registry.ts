@@ -1,10 +1,13 @@
 // Named model families. A new GAN variant is one file in models/ plus one line here.
+import type { ImageDataset } from '../data/dataset';
+import { manualSeed, setNumThreads } from '../torch';
+import type { TrainConfig } from './config';
 import { acganFamily } from './models/acgan';
 import { cganFamily } from './models/cgan';
 import { convFamily } from './models/conv';
 import { dcganFamily } from './models/dcgan';
 import { mlpFamily } from './models/mlp';
-import type { ModelFamily, ModelSpec } from './types';
+import type { FamilyRun, ModelFamily, ModelSpec } from './types';
 
 const FAMILIES: ModelFamily[] = [mlpFamily, convFamily, dcganFamily, cganFamily, acganFamily];
 
@@ -26,4 +29,16 @@ export function familyFor(spec: ModelSpec & { model: string }): ModelFamily {
 
 export function allFamilies(): readonly ModelFamily[] {
   return FAMILIES;
+}
+
+/**
+ * Builds one run of `config`'s family on `dataset` exactly as training does: the family's thread count, the
+ * label check, then the seed and the build, in that order (the same seed builds the same networks).
+ */
+export function buildRun(config: TrainConfig, dataset: ImageDataset): FamilyRun {
+  const family = familyFor(config);
+  if (family.needsLabels && !dataset.labels) throw new Error(`model '${config.model}' needs labels, and ${dataset.name} has none`);
+  setNumThreads(family.threads ?? 1);
+  manualSeed(config.seed);
+  return family.createRun(config, dataset);
 }

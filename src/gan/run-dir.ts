@@ -11,18 +11,17 @@ import { writeFileAtomic } from '../io/atomic';
 import { lineChartSvg } from '../io/plot';
 import { encodePng, Image } from '../io/png';
 
-/** A training step's record (no `kind`); eval and alarm records carry kind 'eval' / 'alarm'. */
+/**
+ * A training step's record (no `kind`; eval and alarm records carry kind 'eval' / 'alarm'): the step, the timings
+ * and memory, and whatever the family's step measured under its own keys (loss_d, loss_g, d_x, d_g_z, … for the
+ * adversarial families).
+ */
 export interface MetricRecord {
   step: number;
   epoch: number;
-  loss_d: number;
-  loss_g: number;
-  d_x: number;
-  d_g_z: number;
-  d_g_z2: number;
   step_ms: number;
   elapsed_s: number;
-  [extra: string]: number | string | boolean | null;
+  [key: string]: number | string | boolean | null;
 }
 
 export class RunDir {
@@ -106,7 +105,7 @@ export class RunDir {
   /** Redraws loss.svg and d-outputs.svg from metrics.jsonl. */
   writePlots(): void {
     const records = this.readMetrics();
-    const series = (key: keyof MetricRecord, name: string) => ({
+    const series = (key: string, name: string) => ({
       name,
       points: records.map((r) => [r.step, Number(r[key])] as [number, number]),
     });

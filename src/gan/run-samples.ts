@@ -1,14 +1,16 @@
-// Drawing n images from a trained run: a run folder (its last checkpoint), a checkpoint file, or a
-// --per-class run (n/K images from each class's model). Used by `ganforge sample` and `ganforge eval`.
+// Drawing n images from a trained run: a run folder (its last checkpoint), a checkpoint file, or a per-class run
+// (n/K images from each class's model). Used by `ganforge sample` and `ganforge eval`.
 import * as fs from 'fs';
-import * as path from 'path';
-import { manualSeed, tensor } from '../torch';
-import { LoadedCheckpoint, readCheckpoint, restoreGenerator } from './checkpoint';
+import { OptionError } from '../errors';
+import { manualSeed } from '../torch';
+import { modelSpec } from './adversarial';
+import { LoadedCheckpoint, readCheckpoint, restoreNetwork } from './checkpoint';
 import type { TrainConfig } from './config';
+import { labelsInTurn, labelsOf } from './labels';
+import { classRunDir, isPerClassRun, readPerClassManifest } from './per-class';
 import { familyFor } from './registry';
 import { RunDir } from './run-dir';
 import { sampleInBatches } from './sampling';
-import { modelSpec } from './session';
 
 export interface RunSamples {
   /** N×C×H×W in [-1, 1]. */
@@ -32,34 +34,33 @@ export interface SampleOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** Thrown for a wrong --class or a per-class run without one: the CLI reports it as a usage error. */
-export class SampleChoiceError extends Error {}
-
-export function isPerClassRun(dir: string): boolean {
-  return fs.existsSync(path.join(dir, 'per-class.json'));
-}
-
+/** A run folder's checkpoint, or the file itself. */
 function checkpointFile(given: string): string {
   return fs.existsSync(given) && fs.statSync(given).isDirectory() ? new RunDir(given).checkpointPath : given;
 }
 
 function fromCheckpoint(checkpoint: LoadedCheckpoint, o: SampleOptions, done: number, total: number): RunSamples {
   const { config } = checkpoint;
-  const family = familyFor(modelSpec(config));
-  const generator = family.generator(modelSpec(config));
+  let generator;
+  let conditional: boolean;
   try {
-    restoreGenerator(checkpoint, generator, o.raw === true);
+    const sampler = familyFor(config).noiseSampler;
+    if (!sampler) throw new Error(`${checkpoint.file}: model '${config.model}' does not draw images from noise`);
+    conditional = sampler.conditioning !== 'none';
+    if (conditional && o.classIndex !== undefined && o.classIndex >= config.numClasses) {
+      throw new OptionError('classIndex', (name) => `${name} ${o.classIndex}: the model knows classes 0…${config.numClasses - 1}`);
+    }
+    generator = sampler.generator(modelSpec(config));
+    restoreNetwork(checkpoint, sampler.weightsPrefix(config, o.raw === true), generator);
+  } catch (err) {
+    generator?.dispose();
+    throw err;
   } finally {
     checkpoint.dispose();
   }
-  const conditional = family.conditioning !== 'none';
-  if (conditional && o.classIndex !== undefined && o.classIndex >= config.numClasses) {
-    generator.dispose();
-    throw new SampleChoiceError(`--class ${o.classIndex}: the model knows classes 0…${config.numClasses - 1}`);
-  }
   // Conditional models: the asked class, or all classes in turn.
   const labelsFor = conditional
-    ? (start: number, count: number) => tensor(Array.from({ length: count }, (_, i) => o.classIndex ?? (start + i) % config.numClasses), [count], 'int64')
+    ? (start: number, count: number) => (o.classIndex !== undefined ? labelsOf(o.classIndex, count) : labelsInTurn(start, count, config.numClasses))
     : undefined;
   const [c, h, w] = config.imageShape;
   const per = c * h * w;
@@ -84,21 +85,25 @@ export function sampleRun(run: string, o: SampleOptions): RunSamples {
     const step = checkpoint.progress.step;
     return { ...fromCheckpoint(checkpoint, o, 0, o.n), step };
   }
-  const classes = (JSON.parse(fs.readFileSync(path.join(run, 'per-class.json'), 'utf8')).classes as string[]);
+  const { classes } = readPerClassManifest(run);
   const chosen = o.classIndex === undefined ? classes.map((_, k) => k) : [o.classIndex];
-  for (const k of chosen) if (!fs.existsSync(path.join(run, `class-${k}`))) throw new SampleChoiceError(`--class ${k}: ${run} has no class-${k}`);
+  for (const k of chosen) {
+    if (!fs.existsSync(classRunDir(run, k))) throw new OptionError('classIndex', (name) => `${name} ${k}: ${run} has no class-${k}`);
+  }
   // n split as evenly as possible over the chosen classes, each class from its own model.
   const parts: RunSamples[] = [];
   let done = 0;
   chosen.forEach((k, i) => {
     const count = Math.floor(o.n / chosen.length) + (i < o.n % chosen.length ? 1 : 0);
     if (count === 0) return;
-    const checkpoint = readCheckpoint(new RunDir(path.join(run, `class-${k}`)).checkpointPath);
+    const checkpoint = readCheckpoint(new RunDir(classRunDir(run, k)).checkpointPath);
     const step = checkpoint.progress.step;
     parts.push({ ...fromCheckpoint(checkpoint, { ...o, n: count, seed: o.seed + k, classIndex: undefined }, done, o.n), step });
     done += count;
   });
   const [, c, h, w] = parts[0].shape;
+  const odd = parts.find((p) => p.shape.slice(1).join('x') !== `${c}x${h}x${w}`);
+  if (odd) throw new Error(`${run}: its class models draw images of different sizes (${odd.shape.slice(1).join('×')} and ${c}×${h}×${w})`);
   const images = new Float32Array(o.n * c * h * w);
   let offset = 0;
   for (const p of parts) {

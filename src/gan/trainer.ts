@@ -1,54 +1,20 @@
-// The training loop. Each step: update D on a real batch (label 1) and a fake batch (label 0), then, every
-// dSteps steps, update G through D. Watched quantities: Loss_D, Loss_G, D(x), D(G(z)) before and after D's
-// update. Grids from fixed noise each epoch, checkpoints each epoch / every N steps / at the end / on stop.
+// The training loop: it owns time, progress, grids, checkpoints and stopping; the model family owns what one step
+// does (see types.ts), and the recorder what is written and watched after it. Grids from fixed inputs each epoch,
+// checkpoints each epoch / every N steps / at the end / on stop.
 import type { ImageDataset } from '../data/dataset';
-import { Alarm, AlarmMonitor } from '../metrics/alarms';
-import { evalRecord, Judge } from '../metrics/judge';
-import { manualSeed, memory, rngState, setRngState, Tensor, tensor } from '../torch';
+import { OptionError } from '../errors';
 import { LoadedCheckpoint, restoreTraining, saveCheckpoint, TrainProgress } from './checkpoint';
 import { totalSteps, TrainConfig, validateConfig } from './config';
-import { MetricRecord, RunDir } from './run-dir';
-import { sampleGrid, sampleInBatches } from './sampling';
-import { GanSession, StepScalars } from './session';
+import { RecorderOptions, RunRecorder } from './recorder';
+import { buildRun } from './registry';
+import { RunDir } from './run-dir';
+import type { Scalars } from './types';
 
-export type { StepScalars } from './session';
-
-export interface TrainHooks {
-  /** A full log line (the log every logEvery steps, notices). */
-  log(line: string): void;
-  /** Called after every step, e.g. to move a progress bar. */
-  onStep?(progress: TrainProgress, total: number, scalars: StepScalars): void;
+export interface TrainHooks extends RecorderOptions {
+  /** Called after every step, e.g. to move a progress bar; `summary` is the first logged values, short. */
+  onStep?(progress: TrainProgress, total: number, summary: string): void;
   /** Polled between steps; when it returns true the run checkpoints and stops. */
   shouldStop?(): boolean;
-  /** Scores samples every config.evalEvery steps (needed for --eval-every and the mode-collapse alarm). */
-  judge?: Judge;
-}
-
-/** Class labels 0, 1, …, K−1, 0, … for samples start…start+count−1 (conditional models). */
-function labelsInTurn(start: number, count: number, classes: number): Tensor {
-  return tensor(Array.from({ length: count }, (_, i) => (start + i) % classes), [count], 'int64');
-}
-
-/** Images scored by each periodic evaluation: enough for FID's 128 feature dimensions, quick to extract. */
-export const PERIODIC_EVAL_SAMPLES = 1000;
-
-/** Samples from a fixed seed with the training generator's state saved and restored around it, so
- *  evaluating never changes what training computes. */
-function periodicSamples(session: GanSession): { images: Float32Array; shape: [number, number, number, number] } {
-  const saved = rngState();
-  manualSeed(0x5eed);
-  const [c, h, w] = session.config.imageShape;
-  const images = new Float32Array(PERIODIC_EVAL_SAMPLES * c * h * w);
-  let at = 0;
-  try {
-    sampleInBatches(session.samplingGenerator, PERIODIC_EVAL_SAMPLES, 500, (data) => {
-      images.set(data, at);
-      at += data.length;
-    }, session.fixedLabels ? (start, count) => labelsInTurn(start, count, session.config.numClasses) : undefined);
-  } finally {
-    setRngState(saved);
-  }
-  return { images, shape: [PERIODIC_EVAL_SAMPLES, c, h, w] };
 }
 
 export interface TrainResult {
@@ -57,19 +23,12 @@ export interface TrainResult {
   /** Stopped on request (Ctrl-C), as opposed to finishing or spending the time budget. */
   stopped: boolean;
   budgetSpent: boolean;
-  last: StepScalars | null;
+  last: Scalars | null;
   runDir: RunDir;
 }
 
 /** Raised when a loss stops being finite; the last good checkpoint is left as it was. */
 export class DivergedError extends Error {}
-
-function formatLogLine(progress: TrainProgress, epochs: number, perEpoch: number, s: StepScalars): string {
-  const batch = progress.batchInEpoch === 0 ? perEpoch : progress.batchInEpoch;
-  const epoch = progress.batchInEpoch === 0 ? progress.epoch - 1 : progress.epoch;
-  return `[${epoch}/${epochs}][${batch}/${perEpoch}] Loss_D: ${s.lossD.toFixed(4)} Loss_G: ${s.lossG.toFixed(4)} ` +
-    `D(x): ${s.dReal.toFixed(4)} D(G(z)): ${s.dFake.toFixed(4)} / ${s.dFakeAfter.toFixed(4)}`;
-}
 
 /**
  * Trains `config` on `dataset` in the run folder `out`. Given the run's checkpoint, continues from it exactly
@@ -80,59 +39,44 @@ export async function train(
   config: TrainConfig, dataset: ImageDataset, out: string, checkpoint: LoadedCheckpoint | null, hooks: TrainHooks,
 ): Promise<TrainResult> {
   validateConfig(config);
-  const run = new RunDir(out);
-  run.prepare();
-  if (!checkpoint && run.hasCheckpoint()) {
-    throw new Error(`${out} already holds a run: pass --resume to continue it, or choose another --out`);
+  const dir = new RunDir(out);
+  dir.prepare();
+  if (!checkpoint && dir.hasCheckpoint()) {
+    throw new OptionError('resume', (name) => `${out} already holds a run: pass ${name} to continue it, or choose another folder`);
   }
 
-  const session = new GanSession(config, dataset);
-  const { state, loader } = session;
-  const total = totalSteps(config, loader.batchesPerEpoch);
-  const epochs = Math.ceil(total / loader.batchesPerEpoch);
-
+  const run = buildRun(config, dataset);
+  const total = totalSteps(config, run.batchesPerEpoch);
+  const epochs = Math.ceil(total / run.batchesPerEpoch);
+  let recorder: RunRecorder;
   let progress: TrainProgress = { step: 0, epoch: 1, batchInEpoch: 0, elapsedMs: 0 };
-  if (checkpoint) {
-    restoreTraining(checkpoint, state);
-    progress = checkpoint.progress;
-    checkpoint.dispose();
-    run.truncateMetricsAfter(progress.step);
-    hooks.log(`resuming ${out} at step ${progress.step} of ${total}`);
+  try {
+    recorder = new RunRecorder(dir, config, run, hooks, epochs);
+    if (checkpoint) {
+      restoreTraining(checkpoint, run);
+      progress = checkpoint.progress;
+      checkpoint.dispose();
+      dir.truncateMetricsAfter(progress.step);
+      hooks.log(`resuming ${out} at step ${progress.step} of ${total}`);
+    }
+    dir.writeConfig(config);
+  } catch (err) {
+    run.dispose();
+    throw err;
   }
-  run.writeConfig(config);
 
   const keptCheckpoint = () =>
-    run.hasCheckpoint() ? `the last good checkpoint is kept in ${run.checkpointPath}` : 'no checkpoint was written';
+    dir.hasCheckpoint() ? `the last good checkpoint is kept in ${dir.checkpointPath}` : 'no checkpoint was written';
   // A checkpoint must be one worth resuming from: weights that overflowed are divergence, not progress.
   const saveAll = () => {
-    const bad = [state.generator, state.discriminator].find((m) => !m.parameters().every((p) => p.allFinite()));
-    if (bad) throw new DivergedError(`training diverged by step ${progress.step}: ${bad === state.generator ? 'G' : 'D'} has non-finite weights; ${keptCheckpoint()} (try a lower --lr)`);
-    saveCheckpoint(run.checkpointPath, config, progress, state);
+    const bad = [...run.networks].find(([, network]) => !network.parameters().every((p) => p.allFinite()));
+    if (bad) throw new DivergedError(`training diverged by step ${progress.step}: ${bad[0]} has non-finite weights; ${keptCheckpoint()} (try a lower learning rate)`);
+    saveCheckpoint(dir.checkpointPath, config, progress, run);
   };
-  // Conditional grids are drawn with one column per class.
-  const nrow = session.fixedLabels ? config.numClasses : undefined;
-  const writeGrid = (epoch: number | null) => run.writeGrid(sampleGrid(session.samplingGenerator, state.fixedNoise, session.fixedLabels, nrow), epoch);
-  const monitor = new AlarmMonitor(session.loss.probabilistic);
-  const raise = (alarms: Alarm[]) => {
-    for (const a of alarms) {
-      hooks.log(`ALARM [step ${a.step}] ${a.alarm}: ${a.message}; try: ${a.remedy}`);
-      run.appendRecord({ kind: 'alarm', ...a });
-    }
-  };
-  const evaluate = async () => {
-    const judge = hooks.judge!;
-    const { images, shape } = periodicSamples(session);
-    const result = await judge.evaluate(images, shape);
-    run.appendRecord({ kind: 'eval', step: progress.step, ...evalRecord(result) });
-    const coverage = result.coverage ? `, coverage ${result.coverage.normalizedEntropy.toFixed(2)}${result.coverage.missing.length ? ` (missing ${result.coverage.missing.join(', ')})` : ''}` : '';
-    hooks.log(`eval [step ${progress.step}] FID ${result.fid.toFixed(2)}, KID ${(result.kid.mean * 1000).toFixed(2)}e-3, precision ${result.precision.toFixed(3)}, recall ${result.recall.toFixed(3)}${coverage} (${PERIODIC_EVAL_SAMPLES} samples)`);
-    if (result.coverage) raise(monitor.observeCoverage(progress.step, result.coverage, result.coverage.shares.length));
-  };
-  if (config.evalEvery > 0 && !hooks.judge) throw new Error('evalEvery needs a judge (the CLI makes one for --eval-every)');
-  let last: StepScalars | null = null;
+  let last: Scalars | null = null;
   let stopped = false;
   let budgetSpent = false;
-  // elapsedMs is wall time across all sessions of the run (grids and checkpoints included), for --time-budget.
+  // elapsedMs is wall time across all sessions of the run (grids and checkpoints included), for the time budget.
   let clock = performance.now();
   const tick = () => {
     const now = performance.now();
@@ -151,38 +95,22 @@ export async function train(
         break;
       }
       const started = performance.now();
-      const updateG = (progress.step + 1) % config.dSteps === 0;
-      let scalars = session.step(progress.epoch, progress.batchInEpoch, updateG);
-      if (!updateG && last) scalars = { ...scalars, lossG: last.lossG, dFakeAfter: last.dFakeAfter };
-      if (!Number.isFinite(scalars.lossD) || (updateG && !Number.isFinite(scalars.lossG))) {
-        const which = Number.isFinite(scalars.lossD) ? `Loss_G is ${scalars.lossG}` : `Loss_D is ${scalars.lossD}`;
-        throw new DivergedError(`training diverged at step ${progress.step + 1}: ${which}; ${keptCheckpoint()} (try a lower --lr)`);
-      }
+      const measured = run.step(progress);
+      const bad = Object.entries(measured).find(([, value]) => !Number.isFinite(value));
+      if (bad) throw new DivergedError(`training diverged at step ${progress.step + 1}: ${bad[0]} is ${bad[1]}; ${keptCheckpoint()} (try a lower learning rate)`);
       const stepMs = performance.now() - started;
+      const scalars = recorder.merge(measured);
       last = scalars;
       progress = { ...progress, step: progress.step + 1, batchInEpoch: progress.batchInEpoch + 1 };
       tick();
-      const epochEnded = progress.batchInEpoch === loader.batchesPerEpoch;
+      const epochEnded = progress.batchInEpoch === run.batchesPerEpoch;
       if (epochEnded) progress = { ...progress, epoch: progress.epoch + 1, batchInEpoch: 0 };
 
-      if (progress.step % config.metricsEvery === 0 || progress.step === total) {
-        const record: MetricRecord = {
-          step: progress.step, epoch: epochEnded ? progress.epoch - 1 : progress.epoch,
-          loss_d: scalars.lossD, loss_g: scalars.lossG, d_x: scalars.dReal, d_g_z: scalars.dFake, d_g_z2: scalars.dFakeAfter,
-          step_ms: Number(stepMs.toFixed(3)), elapsed_s: Number((progress.elapsedMs / 1000).toFixed(3)),
-          live_tensors: memory().liveTensors, rss_mib: Number((process.memoryUsage.rss() / 2 ** 20).toFixed(1)),
-        };
-        // How far D is from the equilibrium guess of 0.5, for the BCE losses where outputs are probabilities.
-        if (session.loss.probabilistic) Object.assign(record, { d_x_gap: Math.abs(scalars.dReal - 0.5), d_g_z_gap: Math.abs(scalars.dFake - 0.5) });
-        run.appendMetrics(record);
-        raise(monitor.observeStep(record));
-      }
-      if (config.evalEvery > 0 && progress.step % config.evalEvery === 0) await evaluate();
-      if (progress.step % config.logEvery === 0) hooks.log(formatLogLine(progress, epochs, loader.batchesPerEpoch, scalars));
-      hooks.onStep?.(progress, total, scalars);
+      await recorder.record(progress, total, scalars, stepMs, epochEnded);
+      hooks.onStep?.(progress, total, recorder.summary(scalars));
       if (epochEnded) {
-        writeGrid(progress.epoch - 1);
-        run.writePlots();
+        dir.writeGrid(run.preview(), progress.epoch - 1);
+        dir.writePlots();
         saveAll();
       } else if (config.checkpointEvery > 0 && progress.step % config.checkpointEvery === 0) {
         saveAll();
@@ -191,12 +119,12 @@ export async function train(
       // Yield to the event loop so Ctrl-C (SIGINT) handlers can run between steps.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    // The end, or a requested stop: grid, curves and a checkpoint that a later --resume continues from.
-    if (progress.batchInEpoch !== 0 || stopped || budgetSpent) writeGrid(null);
-    run.writePlots();
+    // The end, or a requested stop: grid, curves and a checkpoint that a later resume continues from.
+    if (progress.batchInEpoch !== 0 || stopped || budgetSpent) dir.writeGrid(run.preview(), null);
+    dir.writePlots();
     saveAll();
   } finally {
-    session.dispose();
+    run.dispose();
   }
-  return { progress, totalSteps: total, stopped, budgetSpent, last, runDir: run };
+  return { progress, totalSteps: total, stopped, budgetSpent, last, runDir: dir };
 }

@@ -1,6 +1,11 @@
-// What the trainer knows about a GAN: a generator, a discriminator and a loss. Model families (models/)
-// build the first two from a spec; the trainer never learns a family's name.
+// What the trainer knows about a model family, and what a family hands it for one run. The trainer owns time,
+// logging, grids, checkpoints, resume and alarms; a family owns its networks, optimizers and one training step,
+// so a family with two generators and two discriminators (CycleGAN), an encoder (Age-cGAN) or a regulariser on
+// its own schedule is one file plus one registry entry, and the trainer never learns its name.
+import type { ImageDataset } from '../data/dataset';
+import type { Image } from '../io/png';
 import type { Module } from '../nn';
+import type { Optimizer } from '../optim';
 import type { Tensor } from '../torch';
 import type { TrainConfig } from './config';
 
@@ -31,11 +36,68 @@ export interface ModelSpec {
   width: number | null;
 }
 
+/** What one training step measured, by the key it gets in metrics.jsonl (e.g. loss_d, d_x). */
+export type Scalars = Record<string, number>;
+
+/** One entry of the log line: `Loss_D: 0.4794`, or `D(G(z)): 0.1829 / 0.0897` when it shows several keys. */
+export interface LogField {
+  label: string;
+  keys: string[];
+}
+
+/** Where training stands when a step starts: steps done so far, and the epoch (1-based) and batch to train on. */
+export interface StepPosition {
+  step: number;
+  epoch: number;
+  batchInEpoch: number;
+}
+
+/**
+ * Everything one run of a family trains, built by `ModelFamily.createRun` right after the trainer seeds the
+ * random generator (so the same seed builds the same run). The trainer checkpoints every network, optimizer and
+ * tensor declared here under its name, restores them by name on resume, and disposes the run at the end.
+ */
+export interface FamilyRun {
+  /** Networks by checkpoint prefix: a network `G` is saved as `G.<parameter name>`. */
+  readonly networks: ReadonlyMap<string, Module>;
+  /** Optimizers by checkpoint prefix (`optG.exp_avg.0`, …). */
+  readonly optimizers: ReadonlyMap<string, Optimizer>;
+  /** Other state a resume needs, saved under its own name (e.g. the fixed noise of the grids). */
+  readonly tensors: ReadonlyMap<string, Tensor>;
+  readonly batchesPerEpoch: number;
+  /** What the log line shows, in order; every key named here is also recorded in metrics.jsonl. */
+  readonly logFields: readonly LogField[];
+  /** The discriminator's outputs are probabilities (BCE losses): the D(x)/D(G(z)) alarms apply. */
+  readonly probabilisticOutputs: boolean;
+  /**
+   * Trains one step on batch `batchInEpoch` of `epoch` and returns what it measured. A value this step did not
+   * measure (G's loss on a step that only updates D) is left out; the trainer shows the last one instead.
+   */
+  step(at: StepPosition): Scalars;
+  /** The picture of progress written after every epoch, drawn from fixed inputs. */
+  preview(): Image;
+  /**
+   * `n` samples (N×C×H×W in [-1, 1]) for periodic scoring by the judge, from the global random generator (the
+   * trainer seeds it and restores its state around the call). Absent for families the judge cannot score.
+   */
+  sample?(n: number): { images: Float32Array; shape: [number, number, number, number] };
+  dispose(): void;
+}
+
+/** How `ganforge sample` and `eval` rebuild a noise-to-image generator from a checkpoint. */
+export interface NoiseSampler {
+  /** 'conditional': G and D take class labels; 'auxiliary': G takes labels and D also predicts them (AC-GAN). */
+  conditioning: 'none' | 'conditional' | 'auxiliary';
+  generator(spec: ModelSpec): Generator;
+  /** The checkpoint prefix of the weights to draw from: the moving average when the run kept one, unless `raw`. */
+  weightsPrefix(config: TrainConfig, raw: boolean): string;
+}
+
 export interface ModelFamily {
   name: string;
   summary: string;
-  /** 'conditional': G and D take class labels; 'auxiliary': G takes labels and D also predicts them (AC-GAN). */
-  conditioning: 'none' | 'conditional' | 'auxiliary';
+  /** The data must have class labels (conditional families). */
+  needsLabels: boolean;
   /**
    * Intra-op threads that train this family fastest on a 2-core CPU (measured; default 1). Convolutions with
    * wide feature maps gain from 2; GEMM-bound models lose, as OpenBLAS already uses every core.
@@ -45,6 +107,8 @@ export interface ModelFamily {
   defaults: Partial<TrainConfig>;
   /** Why this family cannot model images of this shape, or null when it can. */
   unsupported?(spec: ModelSpec): string | null;
-  generator(spec: ModelSpec): Generator;
-  discriminator(spec: ModelSpec): Discriminator;
+  /** Builds the networks, optimizers and step of one run on `dataset`. */
+  createRun(config: TrainConfig, dataset: ImageDataset): FamilyRun;
+  /** Present for families that draw images from noise (all the GANs of `models/` so far). */
+  noiseSampler?: NoiseSampler;
 }

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { camelFlags, CliCommand, CommandSpec, formatHelp, parseArgs, runCli, UsageError } from '../../src/cli/args';
+import { OptionError } from '../../src/errors';
+import { CliCommand, CommandSpec, formatHelp, parseArgs, runCli, UsageError } from '../../src/cli/args';
 
 const spec: CommandSpec = {
   name: 'demo',
@@ -162,15 +163,6 @@ describe('formatHelp', () => {
   });
 });
 
-describe('camelFlags', () => {
-  it('camel-cases keys and keeps values', () => {
-    const camel = camelFlags({ 'batch-size': 3, 'lr-g-max': 0.1, out: 'x' });
-    assert.deepEqual(camel, { batchSize: 3, lrGMax: 0.1, out: 'x' });
-    const typed: { batchSize: number } = camelFlags({ 'batch-size': 3 }); // fails to compile if the type is not camel-cased
-    assert.equal(typed.batchSize, 3);
-  });
-});
-
 describe('runCli', () => {
   const capture = () => {
     const io = { outText: '', errText: '', out: (s: string) => void (io.outText += s), err: (s: string) => void (io.errText += s) };
@@ -265,5 +257,21 @@ describe('runCli', () => {
     assert.equal(await runCli(failing, ['x'], 'gf', io), 3);
     assert.equal(await runCli(failing, ['y'], 'gf', io), 1);
     assert.equal(io.errText, 'gf x: diverged\ngf y: plain text\n');
+  });
+
+  it("a library OptionError names the command's flag for the option (camel-cased name or its key), with exit 2", async () => {
+    const io = capture();
+    const flags = [
+      { name: 'lr-g', type: 'number' as const, help: 'x' },
+      { name: 'ema', key: 'emaDecay', type: 'number' as const, help: 'x' },
+    ];
+    const failWith = (option: string): CliCommand => ({
+      spec: { ...spec, flags }, run: async () => Promise.reject(new OptionError(option, (name) => `${name} is wrong`)),
+    });
+    const failing: Record<string, CliCommand> = { a: failWith('lrG'), b: failWith('emaDecay'), c: failWith('gpWeight') };
+    assert.equal(await runCli(failing, ['a'], 'gf', io), 2);
+    assert.equal(await runCli(failing, ['b'], 'gf', io), 2);
+    assert.equal(await runCli(failing, ['c'], 'gf', io), 2);
+    assert.equal(io.errText, "gf a: --lr-g is wrong\ngf b: --ema is wrong\ngf c: 'gpWeight' is wrong\n");
   });
 });

@@ -7,9 +7,9 @@ import type { ImageDataset } from '../../src/data/dataset';
 import { loadBundledMnist } from '../../src/data/mnist';
 import { TrainConfig } from '../../src/gan/config';
 import { gradientPenalty, ganLoss } from '../../src/gan/losses';
-import { allFamilies, familyFor } from '../../src/gan/registry';
+import { allFamilies, buildRun, familyFor } from '../../src/gan/registry';
 import { resolveConfig } from '../../src/gan/resolve';
-import { GanSession, modelSpec } from '../../src/gan/session';
+import type { AdversarialRun } from '../../src/gan/adversarial';
 import { memory, randn, tensor, tidy } from '../../src/torch';
 
 function tinyMnist(count: number): ImageDataset {
@@ -34,16 +34,16 @@ function configFor(data: ImageDataset, flags: Partial<TrainConfig>): TrainConfig
 
 /** Trains `steps` steps; returns the scalars, and checks live tensors stay flat after the first steps. */
 function trainFew(config: TrainConfig, data: ImageDataset, steps: number) {
-  const session = new GanSession(config, data);
+  const run = buildRun(config, data) as AdversarialRun;
   const live: number[] = [];
   const scalars = [];
   for (let step = 0; step < steps; step++) {
-    const epoch = Math.floor(step / session.loader.batchesPerEpoch) + 1;
-    scalars.push(session.step(epoch, step % session.loader.batchesPerEpoch, (step + 1) % config.dSteps === 0));
+    const epoch = Math.floor(step / run.batchesPerEpoch) + 1;
+    scalars.push(run.step({ step, epoch, batchInEpoch: step % run.batchesPerEpoch }));
     live.push(memory().liveTensors);
   }
-  const grid = tidy(() => session.samplingGenerator.forward(session.state.fixedNoise.narrow(0, 0, 4), session.fixedLabels?.narrow(0, 0, 4)).shape);
-  session.dispose();
+  const grid = tidy(() => run.samplingGenerator.forward(run.fixedNoise.narrow(0, 0, 4), run.fixedLabels?.narrow(0, 0, 4)).shape);
+  run.dispose();
   assert.equal(new Set(live.slice(3)).size, 1, `live tensors flat: ${[...new Set(live)]}`);
   return { scalars, grid };
 }
@@ -56,7 +56,7 @@ describe('every model family trains', () => {
     it(`${family.name} on 28×28 digits: finite losses, images of the data's shape`, () => {
       const config = configFor(mnist, { model: family.name });
       const { scalars, grid } = trainFew(config, mnist, 24);
-      for (const s of scalars) assert.ok(Number.isFinite(s.lossD) && Number.isFinite(s.lossG), JSON.stringify(s));
+      for (const s of scalars) assert.ok(Number.isFinite(s.loss_d) && Number.isFinite(s.loss_g), JSON.stringify(s));
       assert.deepEqual(grid, [4, 1, 28, 28]);
     });
   }
@@ -64,13 +64,13 @@ describe('every model family trains', () => {
   it('dcgan on 64×64 colour faces (the standard four-stage DCGAN)', () => {
     const config = configFor(faces, { model: 'dcgan', width: 16 });
     const { scalars, grid } = trainFew(config, faces, 6);
-    assert.ok(scalars.every((s) => Number.isFinite(s.lossD) && Number.isFinite(s.lossG)));
+    assert.ok(scalars.every((s) => Number.isFinite(s.loss_d) && Number.isFinite(s.loss_g)));
     assert.deepEqual(grid, [4, 3, 64, 64]);
   });
 
   it('a family refuses data it cannot model, naming the model and the reason', () => {
-    assert.throws(() => familyFor({ ...modelSpec(configFor(mnist, { model: 'dcgan' })), imageShape: [1, 30, 30] }), /model 'dcgan' needs square images of side 4·2ⁿ or 7·2ⁿ/);
-    assert.throws(() => familyFor({ ...modelSpec(configFor(mnist, { model: 'cgan' })), numClasses: 0 }), /model 'cgan' needs a labelled data set/);
+    assert.throws(() => familyFor({ ...configFor(mnist, { model: 'dcgan' }), imageShape: [1, 30, 30] }), /model 'dcgan' needs square images of side 4·2ⁿ or 7·2ⁿ/);
+    assert.throws(() => familyFor({ ...configFor(mnist, { model: 'cgan' }), numClasses: 0 }), /model 'cgan' needs a labelled data set/);
   });
 });
 
@@ -83,8 +83,8 @@ describe('every loss trains', () => {
   for (const flags of cases) {
     it(`mlp with ${JSON.stringify(flags)}`, () => {
       const { scalars } = trainFew(configFor(mnist, { model: 'mlp', ...flags }), mnist, 20);
-      for (const s of scalars) assert.ok(Number.isFinite(s.lossD), JSON.stringify(s));
-      assert.ok(scalars.filter((s) => Number.isFinite(s.lossG)).length >= 20 / (flags.dSteps ?? 1) - 1);
+      for (const s of scalars) assert.ok(Number.isFinite(s.loss_d), JSON.stringify(s));
+      assert.ok(scalars.filter((s) => Number.isFinite(s.loss_g)).length >= 20 / (flags.dSteps ?? 1) - 1);
     });
   }
 });

@@ -106,6 +106,6 @@ describe('MLP GAN training', () => {
     const out = tempDir('twice');
     const data = smallMnist(128);
     await train(config({ steps: 2 }), data, out, null, quiet);
-    await assert.rejects(train(config({ steps: 2 }), data, out, null, quiet), /already holds a run: pass --resume/);
+    await assert.rejects(train(config({ steps: 2 }), data, out, null, quiet), /already holds a run: pass 'resume' to continue it/);
   });
 });

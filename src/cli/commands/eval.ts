@@ -2,7 +2,8 @@
 // with the protocol printed beside every number, and appends the result to the run's metrics.
 import * as fs from 'fs';
 import * as path from 'path';
-import { SampleChoiceError, sampleRun } from '../../gan/run-samples';
+import { sampleRun } from '../../gan/run-samples';
+import { isPerClassRun } from '../../gan/per-class';
 import { RunDir } from '../../gan/run-dir';
 import { evalRecord, formatResult, Judge } from '../../metrics/judge';
 import { checkSamplesPath, readSamples, SampleSet } from '../../metrics/samples-file';
@@ -20,7 +21,7 @@ export const evalSpec: CommandSpec = {
     { name: 'dataset', type: 'string', placeholder: 'NAME|DIR', help: "the reference data for --samples (default: mnist; with --checkpoint: the run's)" },
     { name: 'n', type: 'int', min: 2, placeholder: 'N', default: 10000, help: 'images to generate' },
     { name: 'seed', type: 'int', min: 0, default: 0, placeholder: 'S', help: 'seed of the noise' },
-    { name: 'class', type: 'int', min: 0, placeholder: 'K', help: 'generate class K only (conditional and --per-class runs): the class shares then show how often K comes out' },
+    { name: 'class', key: 'classIndex', type: 'int', min: 0, placeholder: 'K', help: 'generate class K only (conditional and --per-class runs): the class shares then show how often K comes out' },
     { name: 'json', type: 'boolean', help: 'print one JSON object instead of a table' },
     { name: 'extractor', type: 'path', placeholder: 'FILE.onnx', help: "an ONNX feature extractor instead of the data set's classifier" },
     { name: 'extractor-size', type: 'int', min: 1, placeholder: 'PX', help: 'resize images to PX×PX for the ONNX extractor (e.g. 299)' },
@@ -49,16 +50,11 @@ export async function runEval(flags: Record<string, unknown>): Promise<number> {
   if (checkpoint) {
     const n = flags.n as number;
     const bar = new ProgressBar({ total: n, label: 'generate', unit: 'img' });
-    try {
-      const samples = sampleRun(checkpoint, { n, seed: flags.seed as number, classIndex: flags.class as number | undefined, onProgress: (done) => bar.update(done) });
-      generated = { images: samples.images, shape: samples.shape };
-      step = samples.step;
-      dataset = (flags.dataset as string | undefined) ?? samples.config.dataset;
-      dataOptions = { download: samples.config.download, imageSize: samples.config.imageSize, grayscale: samples.config.grayscale };
-    } catch (err) {
-      if (err instanceof SampleChoiceError) throw new UsageError(err.message);
-      throw err;
-    }
+    const samples = sampleRun(checkpoint, { n, seed: flags.seed as number, classIndex: flags.class as number | undefined, onProgress: (done) => bar.update(done) });
+    generated = { images: samples.images, shape: samples.shape };
+    step = samples.step;
+    dataset = (flags.dataset as string | undefined) ?? samples.config.dataset;
+    dataOptions = { download: samples.config.download, imageSize: samples.config.imageSize, grayscale: samples.config.grayscale };
     bar.finish();
   } else {
     checkSamplesPath(samplesFile!);
@@ -83,7 +79,7 @@ export async function runEval(flags: Record<string, unknown>): Promise<number> {
     bar.finish();
     if (json) console.log(JSON.stringify({ source: checkpoint ?? samplesFile, step, ...result }));
     else console.log(`${checkpoint ?? samplesFile}${step !== null ? ` (step ${step})` : ''}\n` + formatResult(result).map((l) => `  ${l}`).join('\n'));
-    if (checkpoint && flags['no-append'] !== true && flags.class === undefined && fs.existsSync(checkpoint) && fs.statSync(checkpoint).isDirectory() && !fs.existsSync(path.join(checkpoint, 'per-class.json'))) {
+    if (checkpoint && flags['no-append'] !== true && flags.class === undefined && fs.existsSync(checkpoint) && fs.statSync(checkpoint).isDirectory() && !isPerClassRun(checkpoint)) {
       new RunDir(checkpoint).appendRecord({ kind: 'eval', step: step ?? 0, ...evalRecord(result) });
     }
   } finally {

@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { writeIdx } from '../../data/idx';
-import { SampleChoiceError, sampleRun } from '../../gan/run-samples';
+import { sampleRun } from '../../gan/run-samples';
 import { writeFileAtomic } from '../../io/atomic';
 import { imageGrid } from '../../io/grid';
 import { encodeNpy } from '../../io/npy';
@@ -20,7 +20,7 @@ export const sampleSpec: CommandSpec = {
     { name: 'n', type: 'int', min: 1, max: 10_000_000, placeholder: 'N', help: 'number of images (default: 10000; 64 for .png)' },
     { name: 'seed', type: 'int', min: 0, max: 0xffffffff, default: 0, placeholder: 'S', help: 'seed of the noise' },
     { name: 'batch-size', type: 'int', min: 1, default: 500, placeholder: 'N', help: 'images generated per batch' },
-    { name: 'class', type: 'int', min: 0, placeholder: 'K', help: 'only class K (conditional models and --per-class runs; default: every class in turn)' },
+    { name: 'class', key: 'classIndex', type: 'int', min: 0, placeholder: 'K', help: 'only class K (conditional models and --per-class runs; default: every class in turn)' },
     { name: 'raw', type: 'boolean', help: "sample from G itself rather than its moving average (runs trained with --ema)" },
   ],
   examples: ['ganforge sample --checkpoint runs/mlp --out samples.idx', 'ganforge sample --checkpoint runs/cgan --class 7 --out sevens.png --n 100'],
@@ -37,16 +37,10 @@ export async function runSample(flags: Record<string, unknown>): Promise<number>
   const checkpoint = flags.checkpoint as string;
 
   const bar = new ProgressBar({ total: n, label: 'sample', unit: 'img' }); // draws only on a terminal
-  let samples;
-  try {
-    samples = sampleRun(checkpoint, {
-      n, seed: flags.seed as number, batchSize: flags['batch-size'] as number, classIndex: flags.class as number | undefined,
-      raw: flags.raw === true, onProgress: (done) => bar.update(done),
-    });
-  } catch (err) {
-    if (err instanceof SampleChoiceError) throw new UsageError(err.message);
-    throw err;
-  }
+  const samples = sampleRun(checkpoint, {
+    n, seed: flags.seed as number, batchSize: flags['batch-size'] as number, classIndex: flags.class as number | undefined,
+    raw: flags.raw === true, onProgress: (done) => bar.update(done),
+  });
   bar.finish();
   const { images, shape, nrow } = samples;
   const [, c, h, w] = shape;

@@ -1,18 +1,13 @@
 // `ganforge train`: trains a GAN into a run folder; --resume continues one exactly.
-import * as fs from 'fs';
 import * as path from 'path';
-import { writeFileAtomic } from '../../io/atomic';
-import { DATASET_HELP, loadDataset, onlyClass } from '../../data/select';
-import type { ImageDataset } from '../../data/dataset';
-import { LoadedCheckpoint, readCheckpoint } from '../../gan/checkpoint';
-import { TrainConfig, validateConfig } from '../../gan/config';
+import { DATASET_HELP } from '../../data/select';
+import type { TrainConfig } from '../../gan/config';
 import { GAN_LOSSES } from '../../gan/losses';
 import { RECIPE_NAMES } from '../../gan/recipes';
-import { familyFor, MODEL_NAMES, modelFamily } from '../../gan/registry';
-import { readConfigFile, resolveConfig } from '../../gan/resolve';
-import { RunDir } from '../../gan/run-dir';
-import { DivergedError, train, TrainHooks, TrainResult } from '../../gan/trainer';
-import { modelSpec } from '../../gan/session';
+import { MODEL_NAMES } from '../../gan/registry';
+import { readConfigFile } from '../../gan/resolve';
+import { executeRun, planRun } from '../../gan/run';
+import { DivergedError, TrainHooks, TrainResult } from '../../gan/trainer';
 import { Judge } from '../../metrics/judge';
 import { CommandSpec, FlagSpec, UsageError } from '../args';
 import { classifierFeedback } from './classifier';
@@ -53,9 +48,6 @@ const CONFIG_FLAGS: (FlagSpec & { key: keyof TrainConfig | 'lr' })[] = [
   { name: 'eval-every', key: 'evalEvery', type: 'int', min: 0, placeholder: 'N', help: 'score a small sample every N steps and raise alarms (default: off)' },
   { name: 'grid-size', key: 'gridSize', type: 'int', min: 1, placeholder: 'N', help: 'images in each sample grid (default: 64)' },
 ];
-// Keys a resumed run may change without changing what it computes.
-const CHANGEABLE_ON_RESUME = new Set<string>(['epochs', 'steps', 'timeBudget', 'logEvery', 'metricsEvery', 'checkpointEvery', 'evalEvery']);
-
 export const trainSpec: CommandSpec = {
   name: 'train',
   summary: 'Train a GAN and write its samples, curves and checkpoints into a run folder.',
@@ -63,7 +55,7 @@ export const trainSpec: CommandSpec = {
   flags: [
     { name: 'recipe', type: 'string', choices: RECIPE_NAMES, placeholder: 'NAME', help: `a named setup: ${RECIPE_NAMES.join(', ')} (default: 'default', or 'default-unlabelled' for data without labels, unless --model is given)` },
     { name: 'config', type: 'path', placeholder: 'FILE', help: 'a JSON or YAML file of config keys (as in a run\'s config.json), over the recipe' },
-    ...CONFIG_FLAGS.map(({ key: _key, ...flag }) => flag),
+    ...CONFIG_FLAGS,
     { name: 'out', type: 'path', alias: 'o', placeholder: 'DIR', help: 'run folder (default: runs/MODEL-DATASET-TIME; required with --resume)' },
     { name: 'resume', type: 'boolean', help: 'continue the run in --out from its last checkpoint, up to --steps/--epochs' },
     { name: 'per-class', type: 'boolean', help: 'train one unconditional model per class, into --out/class-K' },
@@ -77,10 +69,6 @@ export const trainSpec: CommandSpec = {
     'ganforge train --config my-run.yaml --time-budget 120',
   ],
 };
-
-function timestamp(): string {
-  return new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-}
 
 /** Config keys set by flags (with --lr expanded to both learning rates). */
 function givenConfig(flags: Record<string, unknown>): Partial<TrainConfig> {
@@ -98,27 +86,15 @@ function givenConfig(flags: Record<string, unknown>): Partial<TrainConfig> {
   return out as Partial<TrainConfig>;
 }
 
-/** A resumed run keeps its config; only the length and logging may change. */
-function resumedConfig(saved: TrainConfig, given: Partial<TrainConfig>): TrainConfig {
-  for (const [key, value] of Object.entries(given)) {
-    if (CHANGEABLE_ON_RESUME.has(key) || value === null) continue;
-    if (value !== saved[key as keyof TrainConfig]) {
-      const flag = CONFIG_FLAGS.find((f) => f.key === key)!.name;
-      throw new UsageError(`--${flag} ${value} differs from the run's config (${String(saved[key as keyof TrainConfig])}); a resumed run keeps its config`);
-    }
-  }
-  return { ...saved, ...given };
-}
-
 function consoleHooks(label: string, stopRequested: () => boolean): TrainHooks & { finish(): void } {
   let bar: ProgressBar | null = null;
   return {
     // On a terminal the bar owns the last line and log lines go above it; elsewhere only log lines, on stdout.
     log: (line) => (bar ? bar.log(`${label}${line}`) : console.log(`${label}${line}`)),
-    onStep: (progress, total, s) => {
+    onStep: (progress, total, summary) => {
       if (!process.stderr.isTTY) return;
       bar ??= new ProgressBar({ total, label: `${label}train`, unit: 'step' });
-      bar.update(progress.step, `Loss_D ${s.lossD.toFixed(3)} Loss_G ${s.lossG.toFixed(3)}`);
+      bar.update(progress.step, summary);
     },
     shouldStop: stopRequested,
     finish: () => bar?.finish(),
@@ -134,35 +110,16 @@ function report(result: TrainResult, out: string): void {
 }
 
 export async function runTrain(flags: Record<string, unknown>): Promise<number> {
-  const given = givenConfig(flags);
   const resume = flags.resume === true;
-  const perClass = flags['per-class'] === true;
   if (resume && flags.out === undefined) throw new UsageError('--resume needs --out, the run folder to continue');
   if (resume && (flags.recipe !== undefined || flags.config !== undefined)) throw new UsageError('--resume keeps the run\'s config: drop --recipe and --config');
-
-  const out = (flags.out as string | undefined) ?? '';
-  const perClassFile = path.join(out, 'per-class.json');
-  let checkpoint: LoadedCheckpoint | null = null;
-  let config: TrainConfig;
   const configFile = flags.config ? { path: flags.config as string, values: readConfigFile(flags.config as string) } : undefined;
-  const layers = { recipe: flags.recipe as string | undefined, file: configFile, flags: given };
-  if (resume && perClass !== fs.existsSync(perClassFile)) {
-    throw new UsageError(perClass ? `${out} is not a --per-class run` : `${out} is a --per-class run: resume it with --per-class`);
-  }
-  if (resume && !perClass) {
-    const run = new RunDir(out);
-    if (!run.hasCheckpoint()) throw new Error(`nothing to resume: ${run.checkpointPath} does not exist`);
-    checkpoint = readCheckpoint(run.checkpointPath);
-    config = resumedConfig(checkpoint.config, given);
-  } else if (resume) {
-    config = resumedConfig(JSON.parse(fs.readFileSync(perClassFile, 'utf8')).config, given);
-  } else {
-    config = resolveConfig(layers);
-  }
 
   let bar: ProgressBar | null = null;
-  const dataset = await loadDataset(config.dataset, {
-    download: config.download, imageSize: config.imageSize, grayscale: config.grayscale,
+  const plan = await planRun({
+    out: flags.out as string | undefined, resume, perClass: flags['per-class'] === true,
+    layers: { recipe: flags.recipe as string | undefined, file: configFile, flags: givenConfig(flags) },
+  }, {
     log: (line) => process.stderr.write(line + '\n'),
     onProgress: (done, total) => {
       if (total < 500 || !process.stderr.isTTY) return;
@@ -171,22 +128,7 @@ export async function runTrain(flags: Record<string, unknown>): Promise<number> 
       if (done === total) bar.finish();
     },
   });
-  if (!resume && (perClass || !dataset.labels)) {
-    // Resolved again now that the data is known: with no recipe named, unlabelled data and --per-class runs get
-    // the default recipe's unconditional twin (the same data options, so the loaded data still applies).
-    config = resolveConfig({ ...layers, labelled: false });
-  }
-  const runOut = out || path.join('runs', `${config.model}-${path.basename(config.dataset)}-${timestamp()}`);
-  const imageShape: [number, number, number] = [dataset.channels, dataset.height, dataset.width];
-  if (resume && imageShape.join('x') !== config.imageShape.join('x')) {
-    throw new Error(`the data (${imageShape.join('×')}) does not match the run's images (${config.imageShape.join('×')})`);
-  }
-  if (perClass && modelFamily(config.model).conditioning !== 'none') {
-    throw new UsageError(`--per-class trains unconditional models; '${config.model}' is conditional`);
-  }
-  config = validateConfig({ ...config, imageShape, numClasses: perClass ? 0 : dataset.classes?.length ?? 0 });
-  familyFor(modelSpec(config)); // fails now, with the reason, if the model cannot fit this data
-  if (perClass && !dataset.labels) throw new Error(`--per-class needs labels, and ${dataset.name} has none`);
+  const { config, dataset, out } = plan;
 
   let stopRequested = false;
   const onSigint = () => {
@@ -195,58 +137,37 @@ export async function runTrain(flags: Record<string, unknown>): Promise<number> 
     process.stderr.write('\nstopping after this step: writing a checkpoint (Ctrl-C again to quit at once)\n');
   };
   process.on('SIGINT', onSigint);
+  let judge: Judge | undefined;
   try {
     console.log(`ganforge train: ${config.model} (${config.loss}${config.recipe ? `, recipe ${config.recipe}` : ''}) on ${dataset.name} ` +
-      `(${dataset.count} images ${imageShape.join('×')}) → ${runOut}`);
-    if (!perClass) {
-      const hooks = consoleHooks('', () => stopRequested);
+      `(${dataset.count} images ${config.imageShape.join('×')}) → ${out}`);
+    if (config.evalEvery > 0) {
       // Periodic evaluation scores against the held-out split with the data set's classifier (trained once).
       const feedback = classifierFeedback();
-      const judge = config.evalEvery > 0 ? await Judge.create(config.dataset, {
+      judge = await Judge.create(config.dataset, {
         download: config.download, imageSize: config.imageSize, grayscale: config.grayscale, classifier: feedback,
-      }) : undefined;
+      });
       feedback.finish();
-      try {
-        const result = await trainReporting(config, dataset, runOut, checkpoint, { ...hooks, judge });
-        report(result, runOut);
-        return result.stopped ? 130 : 0;
-      } finally {
-        judge?.dispose();
-      }
     }
-    if (config.evalEvery > 0) throw new UsageError('--eval-every scores one model against all classes; it does not apply to --per-class runs');
-    return await trainPerClass(config, dataset, runOut, resume, () => stopRequested);
+    const open: ReturnType<typeof consoleHooks>[] = [];
+    let results;
+    try {
+      results = await executeRun(plan, (label) => {
+        const hooks = consoleHooks(label, () => stopRequested);
+        open.push(hooks);
+        return { ...hooks, judge };
+      });
+    } catch (err) {
+      if (err instanceof DivergedError) throw Object.assign(err, { exitCode: 3 });
+      throw err;
+    } finally {
+      open.forEach((hooks) => hooks.finish());
+    }
+    for (const result of results) report(result, out);
+    return results.some((r) => r.stopped) ? 130 : 0;
   } finally {
+    judge?.dispose();
+    plan.checkpoint?.dispose();
     process.off('SIGINT', onSigint);
   }
-}
-
-async function trainReporting(config: TrainConfig, dataset: ImageDataset, out: string, checkpoint: LoadedCheckpoint | null,
-  hooks: TrainHooks & { finish(): void }): Promise<TrainResult> {
-  try {
-    return await train(config, dataset, out, checkpoint, hooks);
-  } catch (err) {
-    if (err instanceof DivergedError) throw Object.assign(err, { exitCode: 3 });
-    throw err;
-  } finally {
-    hooks.finish();
-  }
-}
-
-/** One model per class into out/class-K; per-class.json marks the folder and holds the shared config. */
-async function trainPerClass(config: TrainConfig, dataset: ImageDataset, out: string, resume: boolean, stopRequested: () => boolean): Promise<number> {
-  fs.mkdirSync(out, { recursive: true });
-  const classes = dataset.classes ?? [...new Set(dataset.labels!)].sort((a, b) => a - b).map(String);
-  writeFileAtomic(path.join(out, 'per-class.json'), JSON.stringify({ classes, config }, null, 2) + '\n');
-  for (let label = 0; label < classes.length; label++) {
-    const folder = path.join(out, `class-${label}`);
-    const run = new RunDir(folder);
-    const checkpoint = resume && run.hasCheckpoint() ? readCheckpoint(run.checkpointPath) : null;
-    const subset = onlyClass(dataset, label);
-    const result = await trainReporting({ ...config, seed: config.seed + label }, subset, folder, checkpoint,
-      consoleHooks(`[class ${classes[label]}] `, stopRequested));
-    report(result, out);
-    if (result.stopped) return 130;
-  }
-  return 0;
 }

@@ -3,7 +3,8 @@
 // classification loss, which pushes G to make images that are recognisably of the asked class.
 import { Conv2d, Embedding, Module, Sequential } from '../../nn';
 import { cat, Tensor, tidy } from '../../torch';
-import type { Discriminator, Generator, ImageShape, ModelFamily, ModelSpec } from '../types';
+import { adversarialFamily } from '../adversarial';
+import type { Discriminator, Generator, ImageShape, ModelSpec } from '../types';
 import { requireLabels, unlabelledReason } from './conditioning';
 import { discriminatorTrunk, generatorTrunk, initDcgan, unsupportedSize } from './dcgan-parts';
 
@@ -49,7 +50,7 @@ export class AcganDiscriminator extends Module implements Discriminator {
   }
 }
 
-export const acganFamily: ModelFamily = {
+export const acganFamily = adversarialFamily({
   name: 'acgan',
   summary: 'AC-GAN: DCGAN with the class in G and an auxiliary classifier head on D',
   conditioning: 'auxiliary',
@@ -58,4 +59,4 @@ export const acganFamily: ModelFamily = {
   unsupported: (spec: ModelSpec) => unlabelledReason(spec) ?? unsupportedSize(spec),
   generator: (spec: ModelSpec) => new AcganGenerator(spec.latentDim, spec.imageShape, spec.numClasses, spec.width ?? DEFAULT_WIDTH),
   discriminator: (spec: ModelSpec) => new AcganDiscriminator(spec.imageShape, spec.numClasses, spec.width ?? DEFAULT_WIDTH),
-};
+});

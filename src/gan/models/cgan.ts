@@ -3,7 +3,8 @@
 // `ganforge sample --class 7` draws sevens.
 import { Embedding, Module, Sequential } from '../../nn';
 import { cat, Tensor, tidy } from '../../torch';
-import type { Discriminator, Generator, ImageShape, ModelFamily, ModelSpec } from '../types';
+import { adversarialFamily } from '../adversarial';
+import type { Discriminator, Generator, ImageShape, ModelSpec } from '../types';
 import { requireLabels, unlabelledReason } from './conditioning';
 import { mlpDiscriminatorLayers, mlpGeneratorLayers } from './mlp';
 
@@ -42,7 +43,7 @@ export class CganDiscriminator extends Module implements Discriminator {
   }
 }
 
-export const cganFamily: ModelFamily = {
+export const cganFamily = adversarialFamily({
   name: 'cgan',
   summary: 'conditional MLP GAN: a class embedding joins G\'s noise and D\'s input',
   conditioning: 'conditional',
@@ -51,4 +52,4 @@ export const cganFamily: ModelFamily = {
   unsupported: unlabelledReason,
   generator: (spec: ModelSpec) => new CganGenerator(spec.latentDim, spec.imageShape, spec.numClasses),
   discriminator: (spec: ModelSpec) => new CganDiscriminator(spec.imageShape, spec.numClasses),
-};
+});

@@ -5,7 +5,8 @@
 // Trained with Adam lr 1e-3 and AMSGrad, BCE.
 import { BatchNorm, Conv2d, Flatten, Linear, MaxPool2d, Module, ReLU, Sequential, Sigmoid, Unflatten, Upsample } from '../../nn';
 import { Tensor, tidy } from '../../torch';
-import type { Discriminator, Generator, ImageShape, ModelFamily, ModelSpec } from '../types';
+import { adversarialFamily } from '../adversarial';
+import type { Discriminator, Generator, ImageShape, ModelSpec } from '../types';
 
 export class ConvGenerator extends Module implements Generator {
   readonly model: Sequential;
@@ -46,7 +47,7 @@ export class ConvDiscriminator extends Module implements Discriminator {
   }
 }
 
-export const convFamily: ModelFamily = {
+export const convFamily = adversarialFamily({
   name: 'conv',
   summary: 'tutorial conv GAN: fc→7×7×256, bilinear upsampling + conv/BN/ReLU in G; conv/BN/ReLU/max-pool D',
   conditioning: 'none',
@@ -56,4 +57,4 @@ export const convFamily: ModelFamily = {
     spec.imageShape[1] % 4 === 0 && spec.imageShape[2] % 4 === 0 ? null : `needs image sides divisible by 4, got ${spec.imageShape.slice(1).join('×')}`,
   generator: (spec: ModelSpec) => new ConvGenerator(spec.latentDim, spec.imageShape),
   discriminator: (spec: ModelSpec) => new ConvDiscriminator(spec.imageShape),
-};
+});

@@ -2,7 +2,8 @@
 // D two strided convs), 64×64 colour images are the standard four-stage DCGAN (4→8→16→32→64).
 import { Conv2d, Module, Sequential } from '../../nn';
 import type { Tensor } from '../../torch';
-import type { Discriminator, Generator, ImageShape, ModelFamily, ModelSpec } from '../types';
+import { adversarialFamily } from '../adversarial';
+import type { Discriminator, Generator, ImageShape, ModelSpec } from '../types';
 import { discriminatorTrunk, generatorTrunk, initDcgan, unsupportedSize } from './dcgan-parts';
 
 const DEFAULT_WIDTH = 64;
@@ -43,7 +44,7 @@ export class DcganDiscriminator extends Module implements Discriminator {
   }
 }
 
-export const dcganFamily: ModelFamily = {
+export const dcganFamily = adversarialFamily({
   name: 'dcgan',
   summary: 'DCGAN: transposed-conv G with BatchNorm/ReLU/tanh, strided-conv D with LeakyReLU 0.2; 28×28 (7→14→28) or 64×64 (4→…→64)',
   conditioning: 'none',
@@ -51,4 +52,4 @@ export const dcganFamily: ModelFamily = {
   unsupported: unsupportedSize,
   generator: (spec: ModelSpec) => new DcganGenerator(spec.latentDim, spec.imageShape, spec.width ?? DEFAULT_WIDTH),
   discriminator: (spec: ModelSpec) => new DcganDiscriminator(spec.imageShape, spec.width ?? DEFAULT_WIDTH),
-};
+});

@@ -4,7 +4,8 @@
 // Names follow a PyTorch `self.model = nn.Sequential(...)`, so `model.0.weight` etc. load in PyTorch.
 import { LeakyReLU, Linear, Module, Sequential, Tanh } from '../../nn';
 import type { Tensor } from '../../torch';
-import type { Discriminator, Generator, ImageShape, ModelFamily, ModelSpec } from '../types';
+import { adversarialFamily } from '../adversarial';
+import type { Discriminator, Generator, ImageShape, ModelSpec } from '../types';
 
 const SLOPE = 0.2;
 
@@ -62,11 +63,11 @@ export class MlpDiscriminator extends Module implements Discriminator {
   }
 }
 
-export const mlpFamily: ModelFamily = {
+export const mlpFamily = adversarialFamily({
   name: 'mlp',
   summary: 'fully connected GAN: G 100→256→512→1024→pixels (tanh), D pixels→1024→512→256→1, LeakyReLU 0.2',
   conditioning: 'none',
   defaults: { lrG: 2e-4, lrD: 2e-4, beta1: 0.5, loss: 'non-saturating' },
   generator: (spec: ModelSpec) => new MlpGenerator(spec.latentDim, spec.imageShape),
   discriminator: (spec: ModelSpec) => new MlpDiscriminator(spec.imageShape),
-};
+});

@@ -1,0 +1,234 @@
+// The classic adversarial pair: one generator G, one discriminator D, one loss. Every family of models/ so far
+// (mlp, conv, dcgan, cgan, acgan) is this shape and is declared with `adversarialFamily`, giving only its two
+// networks; this file owns their training step. Each step: update D on a real batch (label 1) and a fake batch
+// (label 0), then, every dSteps steps, update G through D.
+import type { ImageDataset } from '../data/dataset';
+import { BatchLoader } from '../data/loader';
+import type { Image } from '../io/png';
+import type { Module } from '../nn';
+import { Adam, Optimizer } from '../optim';
+import { emaUpdate, F, keep, noGrad, randint, randn, rngState, setRngState, Tensor, tidy } from '../torch';
+import type { TrainConfig } from './config';
+import { ganLoss, GanLoss, gradientPenalty } from './losses';
+import { labelsInTurn } from './labels';
+import { sampleGrid, sampleInBatches } from './sampling';
+import type { Discriminator, FamilyRun, Generator, LogField, ModelFamily, ModelSpec, NoiseSampler, Scalars, StepPosition } from './types';
+
+/** What an adversarial family file declares: its networks and the hyperparameters that come with them. */
+export interface AdversarialParts {
+  name: string;
+  summary: string;
+  conditioning: NoiseSampler['conditioning'];
+  threads?: number;
+  defaults: Partial<TrainConfig>;
+  unsupported?(spec: ModelSpec): string | null;
+  generator(spec: ModelSpec): Generator;
+  discriminator(spec: ModelSpec): Discriminator;
+}
+
+/** The spec a family builds from, taken from a resolved config. */
+export function modelSpec(config: TrainConfig): ModelSpec {
+  return { imageShape: config.imageShape, latentDim: config.latentDim, numClasses: config.numClasses, width: config.width };
+}
+
+/** A model family of the G/D shape. */
+export function adversarialFamily(parts: AdversarialParts): ModelFamily & { noiseSampler: NoiseSampler } {
+  return {
+    name: parts.name,
+    summary: parts.summary,
+    needsLabels: parts.conditioning !== 'none',
+    threads: parts.threads,
+    defaults: parts.defaults,
+    unsupported: parts.unsupported,
+    createRun: (config, dataset) => new AdversarialRun(parts, config, dataset),
+    noiseSampler: {
+      conditioning: parts.conditioning,
+      generator: parts.generator,
+      // E holds the moving average of G's weights (config.emaDecay > 0).
+      weightsPrefix: (config, raw) => (!raw && config.emaDecay > 0 ? 'E' : 'G'),
+    },
+  };
+}
+
+/** Tutorial names for the log line (the PyTorch DCGAN tutorial's): D(G(z)) before / after D's update. */
+const LOG_FIELDS: LogField[] = [
+  { label: 'Loss_D', keys: ['loss_d'] },
+  { label: 'Loss_G', keys: ['loss_g'] },
+  { label: 'D(x)', keys: ['d_x'] },
+  { label: 'D(G(z))', keys: ['d_g_z', 'd_g_z2'] },
+];
+
+/** One run of an adversarial family: G, D, their Adam optimizers, an optional moving average of G, fixed noise. */
+export class AdversarialRun implements FamilyRun {
+  readonly generator: Generator;
+  readonly discriminator: Discriminator;
+  /** The exponential moving average of G's weights, when config.emaDecay > 0 (saved as E.*). */
+  readonly averageGenerator: Generator | null = null;
+  readonly optimizerG: Optimizer;
+  readonly optimizerD: Optimizer;
+  readonly fixedNoise: Tensor;
+  /** Grid labels 0…K−1 in turn (conditional families): a grid drawn with K columns shows one class per column. */
+  readonly fixedLabels: Tensor | undefined;
+  readonly loader: BatchLoader;
+  readonly loss: GanLoss;
+  readonly logFields = LOG_FIELDS;
+  readonly networks: ReadonlyMap<string, Module>;
+  readonly optimizers: ReadonlyMap<string, Optimizer>;
+  readonly tensors: ReadonlyMap<string, Tensor>;
+
+  constructor(readonly parts: AdversarialParts, readonly config: TrainConfig, dataset: ImageDataset) {
+    const spec = modelSpec(config);
+    // Built in this order after the trainer seeds: the same seed gives the same run.
+    this.generator = parts.generator(spec);
+    this.discriminator = parts.discriminator(spec);
+    this.fixedNoise = keep(randn([config.gridSize, config.latentDim]));
+    this.fixedLabels = parts.conditioning === 'none' ? undefined : keep(labelsInTurn(0, config.gridSize, config.numClasses));
+    const adam = (lr: number) => ({ lr, betas: [config.beta1, config.beta2] as [number, number], amsgrad: config.amsgrad });
+    // The moving average starts as a copy of G; building it must not shift the random stream.
+    if (config.emaDecay > 0) {
+      const before = rngState();
+      this.averageGenerator = parts.generator(spec);
+      setRngState(before);
+      this.averageGenerator.loadStateDict(this.generator.stateDict());
+      this.averageGenerator.requiresGrad_(false);
+    }
+    this.optimizerG = new Adam(this.generator.parameters(), adam(config.lrG));
+    this.optimizerD = new Adam(this.discriminator.parameters(), adam(config.lrD));
+    this.loader = new BatchLoader(dataset, config.batchSize, config.seed);
+    this.loss = ganLoss(config.loss, config);
+    this.networks = new Map<string, Module>([
+      ['G', this.generator], ['D', this.discriminator], ...(this.averageGenerator ? [['E', this.averageGenerator] as [string, Module]] : []),
+    ]);
+    this.optimizers = new Map([['optG', this.optimizerG], ['optD', this.optimizerD]]);
+    this.tensors = new Map([['fixed_noise', this.fixedNoise]]);
+  }
+
+  get batchesPerEpoch(): number {
+    return this.loader.batchesPerEpoch;
+  }
+
+  get probabilisticOutputs(): boolean {
+    return this.loss.probabilistic;
+  }
+
+  /** The generator to sample from: the moving average when there is one. */
+  get samplingGenerator(): Generator {
+    return this.averageGenerator ?? this.generator;
+  }
+
+  /** A D update on the position's batch, then a G update every dSteps steps. */
+  step(at: StepPosition): Scalars {
+    const batch = this.loader.batch(at.epoch, at.batchInEpoch);
+    const updateG = (at.step + 1) % this.config.dSteps === 0;
+    try {
+      return this.#update(batch.images, batch.labels ?? undefined, updateG);
+    } finally {
+      batch.images.dispose();
+      batch.labels?.dispose();
+    }
+  }
+
+  preview(): Image {
+    // Conditional grids are drawn with one column per class.
+    const nrow = this.fixedLabels ? this.config.numClasses : undefined;
+    return sampleGrid(this.samplingGenerator, this.fixedNoise, this.fixedLabels, nrow);
+  }
+
+  sample(n: number): { images: Float32Array; shape: [number, number, number, number] } {
+    const [c, h, w] = this.config.imageShape;
+    const images = new Float32Array(n * c * h * w);
+    let at = 0;
+    sampleInBatches(this.samplingGenerator, n, 500, (data) => {
+      images.set(data, at);
+      at += data.length;
+    }, this.fixedLabels ? (start, count) => labelsInTurn(start, count, this.config.numClasses) : undefined);
+    return { images, shape: [n, c, h, w] };
+  }
+
+  #update(realImages: Tensor, realLabels: Tensor | undefined, updateG: boolean): Scalars {
+    return tidy(() => {
+      const { generator: G, discriminator: D, optimizerG, optimizerD } = this;
+      const { conditioning } = this.parts;
+      const n = realImages.shape[0];
+      const z = randn([n, this.config.latentDim]);
+      const fakeLabels = conditioning === 'none' ? undefined : randint(0, this.config.numClasses, [n]);
+      const dLabels = (labels: Tensor | undefined) => (conditioning === 'conditional' ? labels : undefined);
+      const fake = G.forward(z, fakeLabels);
+
+      // D step: fakes are detached so this backward stops at D.
+      optimizerD.zeroGrad();
+      const realOut = this.#split(D.forward(realImages, dLabels(realLabels)));
+      const fakeOut = this.#split(D.forward(fake.detach(), dLabels(fakeLabels)));
+      let lossD = this.loss.discriminator(realOut.adversarial, fakeOut.adversarial);
+      if (realOut.classes && fakeOut.classes) {
+        lossD = lossD.add(F.crossEntropy(realOut.classes, realLabels!)).add(F.crossEntropy(fakeOut.classes, fakeLabels!));
+      }
+      if (this.loss.name === 'wgan-gp' && this.config.gpWeight > 0) {
+        const critic = (x: Tensor) => this.#split(D.forward(x, dLabels(realLabels))).adversarial;
+        lossD = lossD.add(gradientPenalty(critic, realImages, fake).mul(this.config.gpWeight));
+      }
+      lossD.backward();
+      optimizerD.step();
+      const dReal = this.#meanOutput(realOut.adversarial);
+      const dFake = this.#meanOutput(fakeOut.adversarial);
+      const scalars: Scalars = { loss_d: lossD.item(), d_x: dReal, d_g_z: dFake };
+
+      if (updateG) {
+        // G step through the freshly updated D, reusing the same fakes (as the PyTorch DCGAN tutorial does).
+        // D's parameters are frozen meanwhile: G's gradient is the same, and backward skips D's weight
+        // gradients, which the G step would only throw away.
+        optimizerG.zeroGrad();
+        D.requiresGrad_(false);
+        let after: { adversarial: Tensor; classes: Tensor | null };
+        let lossG: Tensor;
+        try {
+          after = this.#split(D.forward(fake, dLabels(fakeLabels)));
+          lossG = this.loss.generator(after.adversarial);
+          if (after.classes) lossG = lossG.add(F.crossEntropy(after.classes, fakeLabels!));
+          lossG.backward();
+        } finally {
+          D.requiresGrad_(true);
+        }
+        optimizerG.step();
+        if (this.averageGenerator) this.#updateAverage();
+        scalars.loss_g = lossG.item();
+        scalars.d_g_z2 = this.#meanOutput(after.adversarial);
+      }
+      // How far D is from the equilibrium guess of 0.5, for the BCE losses where outputs are probabilities.
+      if (this.loss.probabilistic) Object.assign(scalars, { d_x_gap: Math.abs(dReal - 0.5), d_g_z_gap: Math.abs(dFake - 0.5) });
+      return scalars;
+    });
+  }
+
+  /** Column 0 is the real/fake output; further columns (AC-GAN) are class logits. */
+  #split(out: Tensor): { adversarial: Tensor; classes: Tensor | null } {
+    if (out.shape[1] === 1) return { adversarial: out, classes: null };
+    return { adversarial: out.narrow(1, 0, 1), classes: out.narrow(1, 1, out.shape[1] - 1) };
+  }
+
+  /** D's average verdict: a probability for the BCE losses, the raw score otherwise. */
+  #meanOutput(out: Tensor): number {
+    return tidy(() => (this.loss.probabilistic ? out.sigmoid() : out).mean().item());
+  }
+
+  #updateAverage(): void {
+    const average = this.averageGenerator!;
+    emaUpdate(average.parameters(), this.generator.parameters(), this.config.emaDecay);
+    // Running statistics (BatchNorm) are copied, not averaged.
+    noGrad(() => {
+      const own = new Map(this.generator.namedBuffers());
+      for (const [name, buffer] of average.namedBuffers()) buffer.copy_(own.get(name)!);
+    });
+  }
+
+  dispose(): void {
+    this.loader.dispose();
+    this.generator.dispose();
+    this.discriminator.dispose();
+    this.averageGenerator?.dispose();
+    this.optimizerG.dispose();
+    this.optimizerD.dispose();
+    this.fixedNoise.dispose();
+    this.fixedLabels?.dispose();
+  }
+}

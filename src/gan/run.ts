@@ -1,0 +1,129 @@
+// The life of a run, as the CLI and any program using the library start it: resolve the config (or keep a
+// resumed run's), load the data, settle what depends on the data, check that the model fits, then train one
+// model, or one per class. `planRun` touches no file; `executeRun` writes the run folder.
+import * as fs from 'fs';
+import * as path from 'path';
+import type { ImageDataset } from '../data/dataset';
+import { DatasetOptions, loadDataset, onlyClass } from '../data/select';
+import { OptionError } from '../errors';
+import { LoadedCheckpoint, readCheckpoint } from './checkpoint';
+import { TrainConfig, validateConfig } from './config';
+import { classRunDir, isPerClassRun, readPerClassManifest, writePerClassManifest } from './per-class';
+import { familyFor, modelFamily } from './registry';
+import { ConfigLayers, resolveConfig } from './resolve';
+import { RunDir } from './run-dir';
+import { train, TrainHooks, TrainResult } from './trainer';
+
+/** Keys a resumed run may change without changing what it computes. */
+export const CHANGEABLE_ON_RESUME: ReadonlySet<string> = new Set(['epochs', 'steps', 'timeBudget', 'logEvery', 'metricsEvery', 'checkpointEvery', 'evalEvery']);
+
+export interface RunRequest {
+  /** The run folder; a fresh run without one goes to runs/MODEL-DATASET-TIME. */
+  out?: string;
+  /** Continue the run in `out` from its checkpoint; its config is kept, except the keys in CHANGEABLE_ON_RESUME. */
+  resume?: boolean;
+  /** One unconditional model per class, in out/class-K. */
+  perClass?: boolean;
+  /** The config layers of a fresh run; on resume only `layers.flags` counts, as changes to the saved config. */
+  layers: ConfigLayers;
+}
+
+export interface RunPlan {
+  out: string;
+  config: TrainConfig;
+  dataset: ImageDataset;
+  resume: boolean;
+  perClass: boolean;
+  /** The checkpoint a resumed single-model run continues from (owned by the plan until executeRun). */
+  checkpoint: LoadedCheckpoint | null;
+}
+
+/** A resumed run keeps its config; only the length and logging may change. */
+export function resumedConfig(saved: TrainConfig, given: Partial<TrainConfig>): TrainConfig {
+  for (const [key, value] of Object.entries(given)) {
+    if (CHANGEABLE_ON_RESUME.has(key) || value === null) continue;
+    const kept = saved[key as keyof TrainConfig];
+    if (value !== kept) {
+      throw new OptionError(key, (name) => `${name} ${String(value)} differs from the run's config (${String(kept)}); a resumed run keeps its config`);
+    }
+  }
+  return { ...saved, ...given };
+}
+
+function timestamp(): string {
+  return new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+}
+
+/** Settles everything a run needs before it trains; reads the checkpoint of a resumed run but writes nothing. */
+export async function planRun(request: RunRequest, data: Pick<DatasetOptions, 'log' | 'onProgress'> = {}): Promise<RunPlan> {
+  const resume = request.resume === true;
+  const perClass = request.perClass === true;
+  const out = request.out ?? '';
+  if (resume && !out) throw new OptionError('out', (name) => `resuming needs ${name}, the run folder to continue`);
+  if (resume && perClass !== isPerClassRun(out)) {
+    throw new OptionError('perClass', (name) => (perClass ? `${out} is not a ${name} run` : `${out} is a ${name} run: resume it as one`));
+  }
+  let checkpoint: LoadedCheckpoint | null = null;
+  let config: TrainConfig;
+  if (resume && perClass) {
+    config = resumedConfig(readPerClassManifest(out).config, request.layers.flags);
+  } else if (resume) {
+    const run = new RunDir(out);
+    if (!run.hasCheckpoint()) throw new Error(`nothing to resume: ${run.checkpointPath} does not exist`);
+    checkpoint = readCheckpoint(run.checkpointPath);
+    config = resumedConfig(checkpoint.config, request.layers.flags);
+  } else {
+    config = resolveConfig(request.layers);
+  }
+  try {
+    const dataset = await loadDataset(config.dataset, {
+      download: config.download, imageSize: config.imageSize, grayscale: config.grayscale, log: data.log, onProgress: data.onProgress,
+    });
+    if (!resume && (perClass || !dataset.labels)) {
+      // Resolved again now that the data is known: with no recipe named, unlabelled data and per-class runs get
+      // the default recipe's unconditional twin (the same data options, so the loaded data still applies).
+      config = resolveConfig({ ...request.layers, labelled: false });
+    }
+    const imageShape: [number, number, number] = [dataset.channels, dataset.height, dataset.width];
+    if (resume && imageShape.join('x') !== config.imageShape.join('x')) {
+      throw new Error(`the data (${imageShape.join('×')}) does not match the run's images (${config.imageShape.join('×')})`);
+    }
+    if (perClass && modelFamily(config.model).needsLabels) {
+      throw new OptionError('perClass', (name) => `${name} trains unconditional models; '${config.model}' is conditional`);
+    }
+    if (perClass && config.evalEvery > 0) {
+      throw new OptionError('evalEvery', (name) => `${name} scores one model against all classes; it does not apply to per-class runs`);
+    }
+    config = validateConfig({ ...config, imageShape, numClasses: perClass ? 0 : dataset.classes?.length ?? 0 });
+    familyFor(config); // fails now, with the reason, if the model cannot fit this data
+    if (perClass && !dataset.labels) throw new Error(`a per-class run needs labels, and ${dataset.name} has none`);
+    const runOut = out || path.join('runs', `${config.model}-${path.basename(config.dataset)}-${timestamp()}`);
+    return { out: runOut, config, dataset, resume, perClass, checkpoint };
+  } catch (err) {
+    checkpoint?.dispose();
+    throw err;
+  }
+}
+
+/**
+ * Trains a planned run: one model into `plan.out`, or one model per class into out/class-K (per-class.json marks
+ * the folder and holds the shared config). `hooksFor(label)` gives each model's hooks ('' for a single model,
+ * '[class 3] ' per class). Returns one result per model trained; a stopped model ends the run.
+ */
+export async function executeRun(plan: RunPlan, hooksFor: (label: string) => TrainHooks): Promise<TrainResult[]> {
+  const { config, dataset, out } = plan;
+  if (!plan.perClass) return [await train(config, dataset, out, plan.checkpoint, hooksFor(''))];
+  fs.mkdirSync(out, { recursive: true });
+  const classes = dataset.classes ?? [...new Set(dataset.labels!)].sort((a, b) => a - b).map(String);
+  writePerClassManifest(out, { classes, config });
+  const results: TrainResult[] = [];
+  for (let label = 0; label < classes.length; label++) {
+    const dir = new RunDir(classRunDir(out, label));
+    const checkpoint = plan.resume && dir.hasCheckpoint() ? readCheckpoint(dir.checkpointPath) : null;
+    const result = await train({ ...config, seed: config.seed + label }, onlyClass(dataset, label), dir.root, checkpoint,
+      hooksFor(`[class ${classes[label]}] `));
+    results.push(result);
+    if (result.stopped) break;
+  }
+  return results;
+}
