@@ -1,7 +1,7 @@
 // Batches for training: the whole data set lives in one uint8 tensor; each epoch has its own permutation
 // drawn from a private generator seeded by (run seed, epoch), so the order never depends on what else
 // consumed random numbers, and a resumed run can rebuild any epoch's order from two integers.
-import { keep, noGrad, randperm, Tensor, tensor } from '../torch';
+import { keep, noGrad, randperm, Tensor, tensor, tidy } from '../torch';
 import type { ImageDataset } from './dataset';
 
 export interface Batch {
@@ -28,7 +28,9 @@ export class BatchLoader {
     this.batchesPerEpoch = Math.floor(dataset.count / batchSize);
     const { count, channels, height, width } = dataset;
     this.#images = keep(tensor(dataset.images, [count, channels, height, width]));
-    this.#labels = dataset.labels ? keep(tensor(dataset.labels, [count]).to({ dtype: 'int64' })) : null;
+    // The uint8 labels are only a step on the way to int64: tidy frees them (they leaked until GC before).
+    const labels = dataset.labels;
+    this.#labels = labels ? keep(tidy(() => tensor(labels, [count]).to({ dtype: 'int64' }))) : null;
   }
 
   get imageShape(): [number, number, number] {

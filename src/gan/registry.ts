@@ -11,11 +11,18 @@ import type { FamilyRun, ModelFamily, ModelSpec } from './types';
 
 const FAMILIES: ModelFamily[] = [mlpFamily, convFamily, dcganFamily, cganFamily, acganFamily];
 
+/** The names of the built-in families (for --model's choices); registered ones are added by registerFamily. */
 export const MODEL_NAMES: readonly string[] = FAMILIES.map((f) => f.name);
+
+/** Adds a family defined outside ganforge (a program's own, or a test's), as if it were one line above. */
+export function registerFamily(family: ModelFamily): void {
+  if (FAMILIES.some((f) => f.name === family.name)) throw new Error(`a model family named '${family.name}' is already registered`);
+  FAMILIES.push(family);
+}
 
 export function modelFamily(name: string): ModelFamily {
   const family = FAMILIES.find((f) => f.name === name);
-  if (!family) throw new Error(`unknown model '${name}' (available: ${MODEL_NAMES.join(', ')})`);
+  if (!family) throw new Error(`unknown model '${name}' (available: ${FAMILIES.map((f) => f.name).join(', ')})`);
   return family;
 }
 
