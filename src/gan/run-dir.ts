@@ -94,7 +94,8 @@ export class RunDir {
   prepare(): void {
     try {
       for (const dir of [this.root, this.samplesDir, this.checkpointsDir]) makeFolders(dir);
-      const probe = path.join(this.root, `.write-test-${process.pid}`);
+      // Named like writeFileAtomic's temp files, so a kill between these two lines leaves one removeStaleTemps clears.
+      const probe = path.join(this.root, `.write-test.${process.pid}.000000000000.tmp`);
       fs.writeFileSync(probe, 'ok');
       fs.unlinkSync(probe);
     } catch (err) {
