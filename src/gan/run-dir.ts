@@ -64,7 +64,7 @@ export class RunDir {
   assertNoRun(): void {
     const files = this.runFiles();
     if (files.length > 0) {
-      throw new Error(`${this.root} already holds a run (${files.join(', ')}): pass --resume to continue it, or choose another --out`);
+      throw new Error(`${this.root} already holds a run: pass --resume to continue it, or choose another --out (found ${files.join(', ')})`);
     }
   }
 

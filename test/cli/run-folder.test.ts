@@ -94,7 +94,7 @@ describe('run folder: refusals change nothing, fresh runs never mix, kills leave
       const run = path.join(root, `leftover-${file.replace(/\W/g, '-')}`);
       fs.mkdirSync(path.dirname(path.join(run, file)), { recursive: true });
       fs.copyFileSync(path.join(base, file === 'per-class.json' ? 'config.json' : file), path.join(run, file));
-      const pattern = new RegExp(`already holds a run \\(${named.replace('.', '\\.')}\\): pass --resume to continue it, or choose another --out`);
+      const pattern = new RegExp(`already holds a run: pass --resume to continue it, or choose another --out \\(found ${named.replace('.', '\\.')}\\)$`);
       refusedUnchanged(['train', ...RUN, '--steps', '2', '--out', run], run, pattern, `leftover ${file}`);
       refusedUnchanged(['train', ...RUN, '--steps', '2', '--per-class', '--out', run], run, pattern, `per-class, leftover ${file}`);
     }
