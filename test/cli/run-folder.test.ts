@@ -13,7 +13,7 @@ import { copyRun, readParts, rewriteCheckpoint, tinyDigitsFolder } from '../help
 
 const data = tinyDigitsFolder(128, 8); // 8×8 digits: 4 batches of 32 per epoch
 const RUN = ['--model', 'mlp', '--dataset', data, '--batch-size', '32', '--latent-dim', '8', '--grid-size', '16', '--metrics-every', '1'];
-// Peak memory of a refused command: a normal `sample` of this run measured ~330 MiB here (node + libtorch + the
+// Peak memory of a refused command: a normal `sample` of this run measured 294 MiB here (node + libtorch + the
 // 17 MB checkpoint read twice); a refusal must stay within that plus margin, whatever its config claims.
 const RSS_CAP_MIB = 500;
 
