@@ -47,4 +47,7 @@ export interface ModelFamily {
   unsupported?(spec: ModelSpec): string | null;
   generator(spec: ModelSpec): Generator;
   discriminator(spec: ModelSpec): Discriminator;
+  /** Elements in the state dicts (parameters and buffers) of the networks `generator(spec)` and
+   *  `discriminator(spec)` build, computed without building them; for a spec the family supports. */
+  stateSize(spec: ModelSpec): { generator: number; discriminator: number };
 }

@@ -1,7 +1,7 @@
 // `ganforge train`: trains a GAN into a run folder; --resume continues one exactly.
 import * as fs from 'fs';
 import * as path from 'path';
-import { writeFileAtomic } from '../../io/atomic';
+import { makeFolders, removeStaleTemps, writeFileAtomic } from '../../io/atomic';
 import { DATASET_HELP, loadDataset, onlyClass } from '../../data/select';
 import type { ImageDataset } from '../../data/dataset';
 import { LoadedCheckpoint, readCheckpoint } from '../../gan/checkpoint';
@@ -151,9 +151,15 @@ export async function runTrain(flags: Record<string, unknown>): Promise<number> 
   }
   if (resume && !perClass) {
     const run = new RunDir(out);
-    if (!run.hasCheckpoint()) throw new Error(`nothing to resume: ${run.checkpointPath} does not exist`);
-    checkpoint = readCheckpoint(run.checkpointPath);
-    config = resumedConfig(checkpoint.config, given);
+    if (run.hasCheckpoint()) {
+      checkpoint = readCheckpoint(run.checkpointPath);
+      config = resumedConfig(checkpoint.config, given);
+    } else if (fs.existsSync(run.configPath)) {
+      // Stopped before its first checkpoint: the run starts over from its config.json (train() says so).
+      config = resumedConfig(run.readConfig(), given);
+    } else {
+      throw new Error(`nothing to resume: ${run.checkpointPath} does not exist`);
+    }
   } else if (resume) {
     config = resumedConfig(JSON.parse(fs.readFileSync(perClassFile, 'utf8')).config, given);
   } else {
@@ -207,7 +213,7 @@ export async function runTrain(flags: Record<string, unknown>): Promise<number> 
       }) : undefined;
       feedback.finish();
       try {
-        const result = await trainReporting(config, dataset, runOut, checkpoint, { ...hooks, judge });
+        const result = await trainReporting(config, dataset, runOut, checkpoint, { ...hooks, judge }, resume);
         report(result, runOut);
         return result.stopped ? 130 : 0;
       } finally {
@@ -222,9 +228,9 @@ export async function runTrain(flags: Record<string, unknown>): Promise<number> 
 }
 
 async function trainReporting(config: TrainConfig, dataset: ImageDataset, out: string, checkpoint: LoadedCheckpoint | null,
-  hooks: TrainHooks & { finish(): void }): Promise<TrainResult> {
+  hooks: TrainHooks & { finish(): void }, resume: boolean): Promise<TrainResult> {
   try {
-    return await train(config, dataset, out, checkpoint, hooks);
+    return await train(config, dataset, out, checkpoint, hooks, { resume });
   } catch (err) {
     if (err instanceof DivergedError) throw Object.assign(err, { exitCode: 3 });
     throw err;
@@ -235,7 +241,9 @@ async function trainReporting(config: TrainConfig, dataset: ImageDataset, out: s
 
 /** One model per class into out/class-K; per-class.json marks the folder and holds the shared config. */
 async function trainPerClass(config: TrainConfig, dataset: ImageDataset, out: string, resume: boolean, stopRequested: () => boolean): Promise<number> {
-  fs.mkdirSync(out, { recursive: true });
+  if (!resume) new RunDir(out).assertNoRun();
+  makeFolders(out);
+  removeStaleTemps(out, 0);
   const classes = dataset.classes ?? [...new Set(dataset.labels!)].sort((a, b) => a - b).map(String);
   writeFileAtomic(path.join(out, 'per-class.json'), JSON.stringify({ classes, config }, null, 2) + '\n');
   for (let label = 0; label < classes.length; label++) {
@@ -244,7 +252,7 @@ async function trainPerClass(config: TrainConfig, dataset: ImageDataset, out: st
     const checkpoint = resume && run.hasCheckpoint() ? readCheckpoint(run.checkpointPath) : null;
     const subset = onlyClass(dataset, label);
     const result = await trainReporting({ ...config, seed: config.seed + label }, subset, folder, checkpoint,
-      consoleHooks(`[class ${classes[label]}] `, stopRequested));
+      consoleHooks(`[class ${classes[label]}] `, stopRequested), resume);
     report(result, out);
     if (result.stopped) return 130;
   }

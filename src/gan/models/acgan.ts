@@ -6,6 +6,7 @@ import { cat, Tensor, tidy } from '../../torch';
 import type { Discriminator, Generator, ImageShape, ModelFamily, ModelSpec } from '../types';
 import { requireLabels, unlabelledReason } from './conditioning';
 import { discriminatorTrunk, generatorTrunk, initDcgan, unsupportedSize } from './dcgan-parts';
+import { conv, dcganDiscriminatorTrunkSize, dcganGeneratorTrunkSize, embedding } from './sizes';
 
 const DEFAULT_WIDTH = 64;
 
@@ -58,4 +59,11 @@ export const acganFamily: ModelFamily = {
   unsupported: (spec: ModelSpec) => unlabelledReason(spec) ?? unsupportedSize(spec),
   generator: (spec: ModelSpec) => new AcganGenerator(spec.latentDim, spec.imageShape, spec.numClasses, spec.width ?? DEFAULT_WIDTH),
   discriminator: (spec: ModelSpec) => new AcganDiscriminator(spec.imageShape, spec.numClasses, spec.width ?? DEFAULT_WIDTH),
+  stateSize: ({ latentDim, imageShape, numClasses, width }: ModelSpec) => {
+    const trunk = dcganDiscriminatorTrunkSize(imageShape, width ?? DEFAULT_WIDTH);
+    return {
+      generator: embedding(numClasses, latentDim) + dcganGeneratorTrunkSize(latentDim, imageShape, width ?? DEFAULT_WIDTH),
+      discriminator: trunk.size + conv(trunk.channels, 1, trunk.start) + conv(trunk.channels, numClasses, trunk.start),
+    };
+  },
 };

@@ -6,6 +6,7 @@ import { cat, Tensor, tidy } from '../../torch';
 import type { Discriminator, Generator, ImageShape, ModelFamily, ModelSpec } from '../types';
 import { requireLabels, unlabelledReason } from './conditioning';
 import { mlpDiscriminatorLayers, mlpGeneratorLayers } from './mlp';
+import { embedding, mlpDiscriminatorSize, mlpGeneratorSize, pixels } from './sizes';
 
 export class CganGenerator extends Module implements Generator {
   readonly labelEmbedding: Embedding;
@@ -51,4 +52,8 @@ export const cganFamily: ModelFamily = {
   unsupported: unlabelledReason,
   generator: (spec: ModelSpec) => new CganGenerator(spec.latentDim, spec.imageShape, spec.numClasses),
   discriminator: (spec: ModelSpec) => new CganDiscriminator(spec.imageShape, spec.numClasses),
+  stateSize: ({ latentDim, imageShape, numClasses: k }: ModelSpec) => ({
+    generator: embedding(k, k) + mlpGeneratorSize(latentDim + k, pixels(imageShape)),
+    discriminator: embedding(k, k) + mlpDiscriminatorSize(pixels(imageShape) + k),
+  }),
 };

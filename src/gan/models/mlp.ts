@@ -5,6 +5,7 @@
 import { LeakyReLU, Linear, Module, Sequential, Tanh } from '../../nn';
 import type { Tensor } from '../../torch';
 import type { Discriminator, Generator, ImageShape, ModelFamily, ModelSpec } from '../types';
+import { mlpDiscriminatorSize, mlpGeneratorSize, pixels } from './sizes';
 
 const SLOPE = 0.2;
 
@@ -69,4 +70,8 @@ export const mlpFamily: ModelFamily = {
   defaults: { lrG: 2e-4, lrD: 2e-4, beta1: 0.5, loss: 'non-saturating' },
   generator: (spec: ModelSpec) => new MlpGenerator(spec.latentDim, spec.imageShape),
   discriminator: (spec: ModelSpec) => new MlpDiscriminator(spec.imageShape),
+  stateSize: (spec: ModelSpec) => ({
+    generator: mlpGeneratorSize(spec.latentDim, pixels(spec.imageShape)),
+    discriminator: mlpDiscriminatorSize(pixels(spec.imageShape)),
+  }),
 };
