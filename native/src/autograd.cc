@@ -27,7 +27,7 @@ Napi::Value ClearGrads(const Napi::CallbackInfo& i) {
 
 // backward(t, gradient?, retainGraph?, createGraph?)
 Napi::Value Backward(const Napi::CallbackInfo& i) {
-  at::Tensor& t = ArgTensor(i, 0);
+  at::Tensor t = ArgTensor(i, 0);
   at::Tensor gradient = HasArg(i, 1) ? ArgTensor(i, 1) : at::Tensor();
   c10::optional<bool> retain;
   if (HasArg(i, 2)) retain = ArgBool(i, 2);

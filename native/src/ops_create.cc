@@ -1,10 +1,8 @@
-// Creation, conversion to and from typed arrays, tensor facts, random state, memory and threads.
+// Creation, conversion to and from typed arrays, tensor facts and conversion, in-place fills.
 #include <ATen/CPUGeneratorImpl.h>
-#include <ATen/Parallel.h>
-#include <torch/version.h>
 
+#include <cmath>
 #include <cstring>
-#include <mutex>
 
 #include "handle.h"
 
@@ -12,23 +10,48 @@ namespace ganforge {
 namespace {
 
 // ---- creation ----
-Napi::Value Zeros(const Napi::CallbackInfo& i) { return Wrap(i.Env(), at::zeros(ArgInts(i, 0), ArgOptions(i, 1, 2))); }
-Napi::Value Ones(const Napi::CallbackInfo& i) { return Wrap(i.Env(), at::ones(ArgInts(i, 0), ArgOptions(i, 1, 2))); }
-Napi::Value Full(const Napi::CallbackInfo& i) {
-  return Wrap(i.Env(), at::full(ArgInts(i, 0), ArgNumber(i, 1), ArgOptions(i, 2, 3)));
+// Shapes go through ArgShape: no negative dims, no int64 overflow, under the byte cap, before anything allocates.
+int64_t Itemsize(const at::TensorOptions& options) { return static_cast<int64_t>(options.dtype().itemsize()); }
+
+Napi::Value Zeros(const Napi::CallbackInfo& i) {
+  auto options = ArgOptions(i, 1, 2);
+  return Wrap(i.Env(), at::zeros(ArgShape(i, 0, Itemsize(options)), options));
 }
-Napi::Value Randn(const Napi::CallbackInfo& i) { return Wrap(i.Env(), at::randn(ArgInts(i, 0), ArgOptions(i, 1, 2))); }
-Napi::Value Rand(const Napi::CallbackInfo& i) { return Wrap(i.Env(), at::rand(ArgInts(i, 0), ArgOptions(i, 1, 2))); }
+Napi::Value Ones(const Napi::CallbackInfo& i) {
+  auto options = ArgOptions(i, 1, 2);
+  return Wrap(i.Env(), at::ones(ArgShape(i, 0, Itemsize(options)), options));
+}
+Napi::Value Full(const Napi::CallbackInfo& i) {
+  auto options = ArgOptions(i, 2, 3);
+  return Wrap(i.Env(), at::full(ArgShape(i, 0, Itemsize(options)), ArgNumber(i, 1), options));
+}
+Napi::Value Randn(const Napi::CallbackInfo& i) {
+  auto options = ArgOptions(i, 1, 2);
+  return Wrap(i.Env(), at::randn(ArgShape(i, 0, Itemsize(options)), options));
+}
+Napi::Value Rand(const Napi::CallbackInfo& i) {
+  auto options = ArgOptions(i, 1, 2);
+  return Wrap(i.Env(), at::rand(ArgShape(i, 0, Itemsize(options)), options));
+}
 Napi::Value Randint(const Napi::CallbackInfo& i) {
   auto options = at::TensorOptions().dtype(at::kLong).device(ArgDevice(i, 3));
-  return Wrap(i.Env(), at::randint(ArgInt(i, 0), ArgInt(i, 1), ArgInts(i, 2), options));
+  return Wrap(i.Env(), at::randint(ArgInt(i, 0), ArgInt(i, 1), ArgShape(i, 2, 8), options));
 }
 Napi::Value Arange(const Napi::CallbackInfo& i) {
-  return Wrap(i.Env(), at::arange(ArgNumber(i, 0), ArgNumber(i, 1), ArgNumber(i, 2), ArgOptions(i, 3, 4)));
+  double start = ArgNumber(i, 0), end = ArgNumber(i, 1), step = ArgNumber(i, 2);
+  auto options = ArgOptions(i, 3, 4);
+  if (!std::isfinite(start) || !std::isfinite(end) || !std::isfinite(step) || step == 0) {
+    throw ArgRangeError("start, end and step must be finite and step non-zero");
+  }
+  double count = std::ceil((end - start) / step);
+  if (count > 0) CheckTensorBytes("arange", count > 9e18 ? -1 : static_cast<int64_t>(count), Itemsize(options));
+  return Wrap(i.Env(), at::arange(start, end, step, options));
 }
 // randperm(n, seed?): with a seed, from a private generator, so a data order never disturbs the global stream.
 Napi::Value Randperm(const Napi::CallbackInfo& i) {
   int64_t n = ArgInt(i, 0);
+  if (n < 0) throw ArgRangeError("argument 0 (n) must be non-negative, not " + std::to_string(n));
+  CheckTensorBytes("argument 0 (n)", n, 8);
   if (HasArg(i, 1)) {
     at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(static_cast<uint64_t>(ArgInt(i, 1)));
     return Wrap(i.Env(), at::randperm(n, gen, at::TensorOptions().dtype(at::kLong)));
@@ -44,31 +67,34 @@ at::ScalarType TypedArrayDType(napi_typedarray_type type) {
     case napi_bigint64_array: return at::kLong;
     case napi_int32_array: return at::kInt;
     case napi_uint8_array: return at::kByte;
-    default: throw std::invalid_argument("unsupported typed array (use Float32Array, Float64Array, BigInt64Array, Int32Array or Uint8Array)");
+    default: throw ArgTypeError("argument 0: unsupported typed array (use Float32Array, Float64Array, BigInt64Array, Int32Array or Uint8Array)");
   }
 }
 
-// fromTypedArray(array, shape, dtype?): copies; a Uint8Array may be read as bool.
+// fromTypedArray(array, shape, dtype?): copies; a Uint8Array may be read as bool. The copy's byte count is
+// checked against the array's own, so no shape can make memcpy read past the array or write past the tensor.
 Napi::Value FromTypedArray(const Napi::CallbackInfo& i) {
-  if (!HasArg(i, 0) || !i[0].IsTypedArray()) throw Napi::TypeError::New(i.Env(), "fromTypedArray needs a typed array");
+  if (!HasArg(i, 0) || !i[0].IsTypedArray()) throw ArgTypeError("argument 0 must be a typed array");
   auto array = i[0].As<Napi::TypedArray>();
   at::ScalarType type = TypedArrayDType(array.TypedArrayType());
-  auto shape = ArgInts(i, 1);
-  int64_t numel = 1;
-  for (auto d : shape) numel *= d;
+  auto shape = ArgShape(i, 1, static_cast<int64_t>(c10::elementSize(type)));
+  int64_t numel = c10::multiply_integers(shape);  // no overflow: ArgShape checked the product
   if (numel != static_cast<int64_t>(array.ElementLength())) {
-    throw Napi::RangeError::New(i.Env(), "shape holds " + std::to_string(numel) + " elements but the array has " +
-                                             std::to_string(array.ElementLength()));
+    throw ArgRangeError("shape holds " + std::to_string(numel) + " elements but the array has " +
+                        std::to_string(array.ElementLength()));
   }
-  auto* data = static_cast<uint8_t*>(array.ArrayBuffer().Data()) + array.ByteOffset();
+  at::ScalarType want = HasArg(i, 2) ? ArgDType(i, 2) : type;
+  if (want != type && !(want == at::kBool && type == at::kByte)) {
+    throw ArgTypeError("typed array holds " + DTypeName(type) + ", not " + DTypeName(want));
+  }
   at::Tensor out = at::empty(shape, at::TensorOptions().dtype(type));
-  if (numel > 0) std::memcpy(out.data_ptr(), data, array.ByteLength());
-  if (HasArg(i, 2)) {
-    at::ScalarType want = ArgDType(i, 2);
-    if (want == at::kBool && type == at::kByte) return Wrap(i.Env(), out.to(at::kBool));
-    if (want != type) throw Napi::TypeError::New(i.Env(), "typed array holds " + DTypeName(type) + ", not " + DTypeName(want));
+  const size_t bytes = static_cast<size_t>(out.numel()) * out.element_size();
+  if (bytes != array.ByteLength()) {
+    throw ArgRangeError("the tensor needs " + std::to_string(bytes) + " bytes but the array holds " +
+                        std::to_string(array.ByteLength()));
   }
-  return Wrap(i.Env(), out);
+  if (bytes > 0) std::memcpy(out.data_ptr(), static_cast<uint8_t*>(array.ArrayBuffer().Data()) + array.ByteOffset(), bytes);
+  return Wrap(i.Env(), want == type ? out : out.to(at::kBool));
 }
 
 napi_typedarray_type TypedArrayTypeFor(at::ScalarType type) {
@@ -78,7 +104,7 @@ napi_typedarray_type TypedArrayTypeFor(at::ScalarType type) {
     case at::kLong: return napi_bigint64_array;
     case at::kInt: return napi_int32_array;
     case at::kByte: case at::kBool: return napi_uint8_array;
-    default: throw std::invalid_argument("cannot read " + DTypeName(type) + " into a typed array");
+    default: throw ArgTypeError("cannot read " + DTypeName(type) + " into a typed array");
   }
 }
 
@@ -95,8 +121,8 @@ Napi::Value ToTypedArray(const Napi::CallbackInfo& i) {
 }
 
 Napi::Value Item(const Napi::CallbackInfo& i) {
-  at::Tensor& t = ArgTensor(i, 0);
-  if (t.numel() != 1) throw Napi::RangeError::New(i.Env(), "item() needs a tensor with one element");
+  at::Tensor t = ArgTensor(i, 0);
+  if (t.numel() != 1) throw ArgRangeError("item() needs a tensor with one element");
   return Napi::Number::New(i.Env(), t.item<double>());
 }
 
@@ -110,7 +136,7 @@ Napi::Value Shape(const Napi::CallbackInfo& i) {
 Napi::Value DType(const Napi::CallbackInfo& i) { return Napi::String::New(i.Env(), DTypeName(ArgTensor(i, 0).scalar_type())); }
 Napi::Value DeviceOf(const Napi::CallbackInfo& i) { return Napi::String::New(i.Env(), ArgTensor(i, 0).device().str()); }
 Napi::Value To(const Napi::CallbackInfo& i) {
-  at::Tensor& t = ArgTensor(i, 0);
+  at::Tensor t = ArgTensor(i, 0);
   at::ScalarType type = HasArg(i, 1) ? ArgDType(i, 1) : t.scalar_type();
   at::Device device = HasArg(i, 2) ? ArgDevice(i, 2) : t.device();
   return Wrap(i.Env(), t.to(device, type));
@@ -136,63 +162,14 @@ Napi::Value Fill_(const Napi::CallbackInfo& i) {
 }
 Napi::Value Copy_(const Napi::CallbackInfo& i) {
   at::NoGradGuard noGrad;
-  at::Tensor& dst = ArgTensor(i, 0);
-  const at::Tensor& src = ArgTensor(i, 1);
+  at::Tensor dst = ArgTensor(i, 0);
+  const at::Tensor src = ArgTensor(i, 1);
   if (!dst.sizes().equals(src.sizes())) {
-    throw Napi::Error::New(i.Env(), "copy_: shape " + c10::str(src.sizes()) + " does not match " + c10::str(dst.sizes()));
+    throw ArgRangeError("shape " + c10::str(src.sizes()) + " does not match " + c10::str(dst.sizes()));
   }
   dst.copy_(src);
   return i.Env().Undefined();
 }
-
-// ---- random state ----
-Napi::Value ManualSeed(const Napi::CallbackInfo& i) {
-  at::manual_seed(static_cast<uint64_t>(ArgInt(i, 0)));
-  return i.Env().Undefined();
-}
-Napi::Value RngState(const Napi::CallbackInfo& i) {
-  at::Generator gen = at::detail::getDefaultCPUGenerator();
-  at::Tensor state;
-  {
-    std::lock_guard<std::mutex> lock(gen.mutex());
-    state = gen.get_state();
-  }
-  auto buffer = Napi::Buffer<uint8_t>::Copy(i.Env(), state.data_ptr<uint8_t>(), state.numel());
-  return buffer;
-}
-Napi::Value SetRngState(const Napi::CallbackInfo& i) {
-  if (!HasArg(i, 0) || !i[0].IsTypedArray()) throw Napi::TypeError::New(i.Env(), "setRngState needs a Uint8Array");
-  auto bytes = i[0].As<Napi::Uint8Array>();
-  at::Tensor state = at::empty({static_cast<int64_t>(bytes.ElementLength())}, at::kByte);
-  std::memcpy(state.data_ptr(), bytes.Data(), bytes.ElementLength());
-  at::Generator gen = at::detail::getDefaultCPUGenerator();
-  std::lock_guard<std::mutex> lock(gen.mutex());
-  gen.set_state(state);
-  return i.Env().Undefined();
-}
-
-// ---- memory, threads, build facts ----
-Napi::Value Memory(const Napi::CallbackInfo& i) {
-  MemoryStats stats = CurrentMemory();
-  auto out = Napi::Object::New(i.Env());
-  out.Set("liveTensors", Napi::Number::New(i.Env(), static_cast<double>(stats.liveTensors)));
-  out.Set("bytes", Napi::Number::New(i.Env(), static_cast<double>(stats.bytes)));
-  return out;
-}
-Napi::Value DisposeTensor(const Napi::CallbackInfo& i) {
-  Dispose(i.Env(), i[0]);
-  return i.Env().Undefined();
-}
-Napi::Value IsTensorValue(const Napi::CallbackInfo& i) {
-  return Napi::Boolean::New(i.Env(), i.Length() > 0 && IsTensor(i.Env(), i[0]));
-}
-Napi::Value SetNumThreads(const Napi::CallbackInfo& i) {
-  at::set_num_threads(static_cast<int>(ArgInt(i, 0)));
-  return i.Env().Undefined();
-}
-Napi::Value NumThreads(const Napi::CallbackInfo& i) { return Napi::Number::New(i.Env(), at::get_num_threads()); }
-Napi::Value CudaAvailable(const Napi::CallbackInfo& i) { return Napi::Boolean::New(i.Env(), at::hasCUDA()); }
-Napi::Value Version(const Napi::CallbackInfo& i) { return Napi::String::New(i.Env(), TORCH_VERSION); }
 
 }  // namespace
 
@@ -218,16 +195,6 @@ void RegisterCreate(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "normal_", Normal_);
   Export(env, exports, "fill_", Fill_);
   Export(env, exports, "copy_", Copy_);
-  Export(env, exports, "manualSeed", ManualSeed);
-  Export(env, exports, "rngState", RngState);
-  Export(env, exports, "setRngState", SetRngState);
-  Export(env, exports, "memory", Memory);
-  Export(env, exports, "dispose", DisposeTensor);
-  Export(env, exports, "isTensor", IsTensorValue);
-  Export(env, exports, "setNumThreads", SetNumThreads);
-  Export(env, exports, "numThreads", NumThreads);
-  Export(env, exports, "cudaAvailable", CudaAvailable);
-  Export(env, exports, "version", Version);
 }
 
 }  // namespace ganforge

@@ -1,4 +1,4 @@
-// Tensor math: the curated op table. One line per op where the shape allows it.
+// Tensor math: elementwise ops and reductions. One line per op where the shape allows it.
 // A second operand may be a tensor (broadcast) or a JS number (a Scalar, no tensor allocated).
 #include "handle.h"
 
@@ -85,17 +85,15 @@ Napi::Value Var(const Napi::CallbackInfo& i) {
   if (!HasArg(i, 1)) return Wrap(i.Env(), at::var(t, ArgBool(i, 2)));
   return Wrap(i.Env(), at::var(t, at::IntArrayRef(ArgInts(i, 1)), ArgBool(i, 2), ArgBool(i, 3)));
 }
-// max(t) → scalar tensor; max(t, dim, keepdim?) → [values, indices]
-Napi::Value Max(const Napi::CallbackInfo& i) {
-  const at::Tensor& t = ArgTensor(i, 0);
-  if (!HasArg(i, 1)) return Wrap(i.Env(), at::max(t));
-  auto [values, indices] = at::max(t, ArgInt(i, 1), ArgBool(i, 2));
+// max(t) / min(t) → scalar tensor over all elements; maxDim(t, dim, keepdim?) / minDim → [values, indices]
+UNARY(Max, at::max(t))
+UNARY(Min, at::min(t))
+Napi::Value MaxDim(const Napi::CallbackInfo& i) {
+  auto [values, indices] = at::max(ArgTensor(i, 0), ArgInt(i, 1), ArgBool(i, 2));
   return WrapList(i.Env(), {values, indices});
 }
-Napi::Value Min(const Napi::CallbackInfo& i) {
-  const at::Tensor& t = ArgTensor(i, 0);
-  if (!HasArg(i, 1)) return Wrap(i.Env(), at::min(t));
-  auto [values, indices] = at::min(t, ArgInt(i, 1), ArgBool(i, 2));
+Napi::Value MinDim(const Napi::CallbackInfo& i) {
+  auto [values, indices] = at::min(ArgTensor(i, 0), ArgInt(i, 1), ArgBool(i, 2));
   return WrapList(i.Env(), {values, indices});
 }
 Napi::Value Argmax(const Napi::CallbackInfo& i) {
@@ -116,22 +114,6 @@ Napi::Value LinalgEigh(const Napi::CallbackInfo& i) {
 // cdist(a [N, D], b [M, D]) → Euclidean distances [N, M]
 Napi::Value Cdist(const Napi::CallbackInfo& i) { return Wrap(i.Env(), at::cdist(ArgTensor(i, 0), ArgTensor(i, 1))); }
 Napi::Value AllTrue(const Napi::CallbackInfo& i) { return Napi::Boolean::New(i.Env(), ArgTensor(i, 0).all().item<bool>()); }
-
-// ---- shape and indexing ----
-UNARY(Reshape, at::reshape(t, ArgInts(i, 1)))
-UNARY(View, t.view(ArgInts(i, 1)))
-UNARY(Flatten, at::flatten(t, ArgInt(i, 1), ArgInt(i, 2)))
-UNARY(Transpose, at::transpose(t, ArgInt(i, 1), ArgInt(i, 2)))
-UNARY(Permute, t.permute(ArgInts(i, 1)))
-UNARY(Unsqueeze, at::unsqueeze(t, ArgInt(i, 1)))
-UNARY(Squeeze, HasArg(i, 1) ? at::squeeze(t, ArgInt(i, 1)) : at::squeeze(t))
-UNARY(Expand, t.expand(ArgInts(i, 1)))
-UNARY(Narrow, at::narrow(t, ArgInt(i, 1), ArgInt(i, 2), ArgInt(i, 3)))
-UNARY(Select, at::select(t, ArgInt(i, 1), ArgInt(i, 2)))
-UNARY(IndexSelect, at::index_select(t, ArgInt(i, 1), ArgTensor(i, 2)))
-UNARY(Gather, at::gather(t, ArgInt(i, 1), ArgTensor(i, 2)))
-Napi::Value Cat(const Napi::CallbackInfo& i) { return Wrap(i.Env(), at::cat(ArgTensorList(i, 0), ArgInt(i, 1))); }
-Napi::Value Stack(const Napi::CallbackInfo& i) { return Wrap(i.Env(), at::stack(ArgTensorList(i, 0), ArgInt(i, 1))); }
 
 }  // namespace
 
@@ -173,25 +155,13 @@ void RegisterMath(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "var", Var);
   Export(env, exports, "max", Max);
   Export(env, exports, "min", Min);
+  Export(env, exports, "maxDim", MaxDim);
+  Export(env, exports, "minDim", MinDim);
   Export(env, exports, "argmax", Argmax);
   Export(env, exports, "allTrue", AllTrue);
   Export(env, exports, "topk", Topk);
   Export(env, exports, "linalgEigh", LinalgEigh);
   Export(env, exports, "cdist", Cdist);
-  Export(env, exports, "reshape", Reshape);
-  Export(env, exports, "view", View);
-  Export(env, exports, "flatten", Flatten);
-  Export(env, exports, "transpose", Transpose);
-  Export(env, exports, "permute", Permute);
-  Export(env, exports, "unsqueeze", Unsqueeze);
-  Export(env, exports, "squeeze", Squeeze);
-  Export(env, exports, "expand", Expand);
-  Export(env, exports, "narrow", Narrow);
-  Export(env, exports, "select", Select);
-  Export(env, exports, "indexSelect", IndexSelect);
-  Export(env, exports, "gather", Gather);
-  Export(env, exports, "cat", Cat);
-  Export(env, exports, "stack", Stack);
 }
 
 }  // namespace ganforge

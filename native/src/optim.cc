@@ -24,6 +24,55 @@ bool FusedEligible(const std::vector<const at::Tensor*>& tensors) {
   return true;
 }
 
+std::string Describe(const at::Tensor& t) {
+  return DTypeName(t.scalar_type()) + " " + c10::str(t.sizes()) + " on " + t.device().str();
+}
+
+// Every state tensor must be its parameter's twin (dtype, shape, device) and its own memory, checked for all
+// parameters before any is updated: the fused loop reads and writes numel(param) elements through each pointer,
+// and the ATen path would otherwise broadcast a [n] state into a [1, n] parameter. O(number of tensors).
+void CheckState(const char* op, const std::vector<at::Tensor>& params, const std::vector<at::Tensor>& state,
+                const char* what, size_t argIndex) {
+  for (size_t k = 0; k < params.size(); k++) {
+    const at::Tensor& p = params[k];
+    const at::Tensor& s = state[k];
+    if (s.scalar_type() != p.scalar_type() || s.device() != p.device()) {
+      throw ArgTypeError("argument " + std::to_string(argIndex) + " (" + what + ") element " + std::to_string(k) +
+                         " is " + Describe(s) + " but its parameter is " + Describe(p));
+    }
+    if (!s.sizes().equals(p.sizes())) {
+      throw ArgRangeError("argument " + std::to_string(argIndex) + " (" + what + ") element " + std::to_string(k) +
+                          " has shape " + c10::str(s.sizes()) + " but its parameter has " + c10::str(p.sizes()));
+    }
+    if (s.is_alias_of(p)) {
+      throw ArgRangeError("argument " + std::to_string(argIndex) + " (" + what + ") element " + std::to_string(k) +
+                          " shares memory with its parameter");
+    }
+  }
+}
+
+void CheckParams(const std::vector<at::Tensor>& params) {
+  for (size_t k = 0; k < params.size(); k++) {
+    const at::Tensor& p = params[k];
+    if (!at::isFloatingType(p.scalar_type())) {
+      throw ArgTypeError("argument 0 (params) element " + std::to_string(k) + " is " + Describe(p) +
+                         "; parameters must be floating point");
+    }
+    const at::Tensor& g = p.grad();
+    if (g.defined() && (g.scalar_type() != p.scalar_type() || g.device() != p.device() || !g.sizes().equals(p.sizes()))) {
+      throw ArgRangeError("argument 0 (params) element " + std::to_string(k) + ": gradient is " + Describe(g) +
+                          " but the parameter is " + Describe(p));
+    }
+  }
+}
+
+void CheckCount(const std::vector<at::Tensor>& params, size_t got, const char* what, size_t argIndex) {
+  if (got != params.size()) {
+    throw ArgRangeError("argument " + std::to_string(argIndex) + " (" + what + ") holds " + std::to_string(got) +
+                        " tensors for " + std::to_string(params.size()) + " parameters");
+  }
+}
+
 // Compiled for AVX2 and for baseline x86-64; the loader picks the best the CPU has.
 #if defined(__x86_64__)
 __attribute__((target_clones("avx2", "default")))
@@ -81,12 +130,22 @@ Napi::Value AdamStep(const Napi::CallbackInfo& i) {
   auto expAvg = ArgTensorList(i, 1);
   auto expAvgSq = ArgTensorList(i, 2);
   auto maxSq = ArgTensorList(i, 3);
-  auto steps = i[4].As<Napi::Float64Array>();
+  auto steps = ArgFloat64Array(i, 4, params.size());
   AdamHyper h{ArgNumber(i, 5), ArgNumber(i, 6), ArgNumber(i, 7), ArgNumber(i, 8), ArgNumber(i, 9), ArgBool(i, 10)};
   bool allowFused = ArgBool(i, 11);
-  if (expAvg.size() != params.size() || expAvgSq.size() != params.size() || steps.ElementLength() != params.size() ||
-      (h.amsgrad && maxSq.size() != params.size())) {
-    throw Napi::Error::New(i.Env(), "adamStep: optimizer state does not match the parameter list");
+  CheckParams(params);
+  CheckCount(params, expAvg.size(), "expAvg", 1);
+  CheckCount(params, expAvgSq.size(), "expAvgSq", 2);
+  CheckState("adamStep", params, expAvg, "expAvg", 1);
+  CheckState("adamStep", params, expAvgSq, "expAvgSq", 2);
+  if (h.amsgrad) {
+    CheckCount(params, maxSq.size(), "maxExpAvgSq", 3);
+    CheckState("adamStep", params, maxSq, "maxExpAvgSq", 3);
+  }
+  for (size_t k = 0; k < params.size(); k++) {
+    if (expAvg[k].is_alias_of(expAvgSq[k]) || (h.amsgrad && (maxSq[k].is_alias_of(expAvg[k]) || maxSq[k].is_alias_of(expAvgSq[k])))) {
+      throw ArgRangeError("optimizer state element " + std::to_string(k) + " shares memory with another state tensor");
+    }
   }
   for (size_t k = 0; k < params.size(); k++) {
     const at::Tensor& grad = params[k].grad();
@@ -110,11 +169,13 @@ Napi::Value SgdStep(const Napi::CallbackInfo& i) {
   at::NoGradGuard noGrad;
   auto params = ArgTensorList(i, 0);
   auto buffers = ArgTensorList(i, 1);
-  auto steps = i[2].As<Napi::Float64Array>();
+  auto steps = ArgFloat64Array(i, 2, params.size());
   double lr = ArgNumber(i, 3), momentum = ArgNumber(i, 4), dampening = ArgNumber(i, 5), weightDecay = ArgNumber(i, 6);
   bool nesterov = ArgBool(i, 7);
-  if ((momentum != 0 && buffers.size() != params.size()) || steps.ElementLength() != params.size()) {
-    throw Napi::Error::New(i.Env(), "sgdStep: optimizer state does not match the parameter list");
+  CheckParams(params);
+  if (momentum != 0) {
+    CheckCount(params, buffers.size(), "momentumBuffers", 1);
+    CheckState("sgdStep", params, buffers, "momentumBuffers", 1);
   }
   for (size_t k = 0; k < params.size(); k++) {
     const at::Tensor& grad = params[k].grad();
@@ -142,7 +203,9 @@ Napi::Value EmaUpdate(const Napi::CallbackInfo& i) {
   auto averages = ArgTensorList(i, 0);
   auto params = ArgTensorList(i, 1);
   double decay = ArgNumber(i, 2);
-  if (averages.size() != params.size()) throw Napi::Error::New(i.Env(), "emaUpdate: lists differ in length");
+  CheckCount(averages, params.size(), "params", 1);
+  CheckParams(averages);
+  CheckState("emaUpdate", averages, params, "params", 1);
   for (size_t k = 0; k < params.size(); k++) averages[k].lerp_(params[k], 1 - decay);
   return i.Env().Undefined();
 }

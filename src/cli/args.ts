@@ -272,7 +272,7 @@ export async function runCli(commands: Record<string, CliCommand>, argv: string[
     return (await command.run(parsed.flags, parsed.positionals)) ?? 0;
   } catch (thrown) {
     // Library errors about an option name it as the library does; the user sees the flag they typed.
-    const message = thrown instanceof OptionError && process.env.GANFORGE_DEBUG !== '1' ? thrown.messageFor(flagFor(command.spec, thrown.option)) : describeFailure(thrown);
+    const message = thrown instanceof OptionError && process.env.GANFORGE_DEBUG !== '1' ? thrown.messageFor((option) => flagFor(command.spec, option)) : describeFailure(thrown);
     io.err(`${programName} ${name}: ${message}\n`);
     return exitCodeOf(thrown);
   }

@@ -24,6 +24,9 @@ export interface AdversarialParts {
   unsupported?(spec: ModelSpec): string | null;
   generator(spec: ModelSpec): Generator;
   discriminator(spec: ModelSpec): Discriminator;
+  /** Elements in the state dicts (parameters and buffers) of the networks `generator(spec)` and
+   *  `discriminator(spec)` build, computed without building them; for a spec the family supports. */
+  stateSize(spec: ModelSpec): { generator: number; discriminator: number };
 }
 
 /** The spec a family builds from, taken from a resolved config. */
@@ -31,15 +34,32 @@ export function modelSpec(config: TrainConfig): ModelSpec {
   return { imageShape: config.imageShape, latentDim: config.latentDim, numClasses: config.numClasses, width: config.width };
 }
 
+/** A family made by adversarialFamily: its parts stay reachable, e.g. for tests that build one network. */
+export type AdversarialFamily = ModelFamily & { noiseSampler: NoiseSampler; parts: AdversarialParts };
+
 /** A model family of the G/D shape. */
-export function adversarialFamily(parts: AdversarialParts): ModelFamily & { noiseSampler: NoiseSampler } {
+export function adversarialFamily(parts: AdversarialParts): AdversarialFamily {
   return {
+    parts,
     name: parts.name,
     summary: parts.summary,
     needsLabels: parts.conditioning !== 'none',
     threads: parts.threads,
     defaults: parts.defaults,
     unsupported: parts.unsupported,
+    checkpointLayout: (config) => {
+      const size = parts.stateSize(modelSpec(config));
+      return {
+        // E, the moving average of G, when the run keeps one.
+        networks: new Map([
+          ['G', { size: size.generator, label: 'generator' }],
+          ['D', { size: size.discriminator, label: 'discriminator' }],
+          ...(config.emaDecay > 0 ? [['E', { size: size.generator, label: 'averaged generator' }] as const] : []),
+        ]),
+        optimizers: ['optG', 'optD'],
+        tensors: new Map([['fixed_noise', [config.gridSize, config.latentDim]]]),
+      };
+    },
     createRun: (config, dataset) => new AdversarialRun(parts, config, dataset),
     noiseSampler: {
       conditioning: parts.conditioning,

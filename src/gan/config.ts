@@ -2,6 +2,7 @@
 // Everything needed to rebuild the models and continue the run is in here. Layers, lowest first:
 // DEFAULT_CONFIG ← the model family's own defaults ← a named recipe ← a --config file ← command-line flags.
 import { GAN_LOSSES, GanLossName } from './losses';
+import { familyNames } from './registry';
 import type { ImageShape } from './types';
 
 export interface TrainConfig {
@@ -103,7 +104,8 @@ export const CONFIG_KEYS = Object.keys(DEFAULT_CONFIG) as (keyof TrainConfig)[];
 export function mergeConfig(base: TrainConfig, overrides: Record<string, unknown>, source: string): TrainConfig {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(overrides)) {
-    if (!(key in DEFAULT_CONFIG)) {
+    // Own keys only: 'in' would let '__proto__' or 'constructor' (from JSON or YAML) through to the copy below.
+    if (!Object.hasOwn(DEFAULT_CONFIG, key)) {
       const near = CONFIG_KEYS.find((k) => k.toLowerCase() === key.toLowerCase().replace(/[-_]/g, ''));
       throw new Error(`${source}: unknown key '${key}'${near ? ` (did you mean '${near}'?)` : ''}`);
     }
@@ -118,6 +120,41 @@ export function mergeConfig(base: TrainConfig, overrides: Record<string, unknown
   if ('epochs' in overrides && overrides.epochs !== null && !('steps' in overrides)) out.steps = null;
   return out as unknown as TrainConfig;
 }
+
+/**
+ * A config stored by an earlier run (a checkpoint's metadata, a run's config.json): untrusted input. It must be
+ * an object with every key, each of the right type (mergeConfig's checks), and values validateConfig accepts;
+ * the error starts with `source`.
+ */
+export function parseStoredConfig(value: unknown, source: string): TrainConfig {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`${source}: the config is not an object`);
+  const missing = CONFIG_KEYS.filter((key) => !Object.hasOwn(value, key));
+  if (missing.length > 0) throw new Error(`${source}: the config lacks ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}`);
+  const config = mergeConfig(DEFAULT_CONFIG, value as Record<string, unknown>, source);
+  try {
+    return validateConfig(config);
+  } catch (err) {
+    throw new Error(`${source}: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Bounds that keep what a config builds sane. They sit far above any GAN this library trains on a CPU
+ * (latent sizes of 100–512, DCGAN's width 64, images up to StyleGAN's 1024², ImageNet's 1000 classes), and
+ * keep every size computed from them a safe integer; what a checkpoint may build is bounded further by the
+ * tensors actually in its file (see checkpoint.ts).
+ */
+export const CONFIG_BOUNDS = {
+  latentDim: 4096,
+  width: 1024,
+  numClasses: 10_000,
+  /** Channels of an image: gray, gray+alpha, RGB, RGBA. */
+  channels: 4,
+  /** Height and width of an image, and imageSize. */
+  side: 4096,
+  batchSize: 65_536,
+  gridSize: 10_000,
+} as const;
 
 /** Throws one clear message for the first value that cannot work. */
 export function validateConfig(config: TrainConfig): TrainConfig {
@@ -144,6 +181,29 @@ export function validateConfig(config: TrainConfig): TrainConfig {
     if (!(config[key] >= 0 && config[key] < 1)) throw new RangeError(`${key} must be in [0, 1), got ${config[key]}`);
   }
   if (!(config.gpWeight >= 0)) throw new RangeError(`gpWeight must be >= 0, got ${config.gpWeight}`);
+  const atMost = (name: string, v: number, max: number) => {
+    if (v > max) throw new RangeError(`${name} must be at most ${max}, got ${v}`);
+  };
+  if (config.width !== null) atMost('width', config.width, CONFIG_BOUNDS.width);
+  atMost('latentDim', config.latentDim, CONFIG_BOUNDS.latentDim);
+  atMost('imageSize', config.imageSize, CONFIG_BOUNDS.side);
+  atMost('batchSize', config.batchSize, CONFIG_BOUNDS.batchSize);
+  atMost('gridSize', config.gridSize, CONFIG_BOUNDS.gridSize);
+  nonNegativeInt('numClasses', config.numClasses);
+  atMost('numClasses', config.numClasses, CONFIG_BOUNDS.numClasses);
+  const shape = config.imageShape as unknown[];
+  if (!Array.isArray(shape) || shape.length !== 3 || !shape.every((d) => Number.isInteger(d) && (d as number) >= 1)) {
+    throw new RangeError(`imageShape must be three positive integers [C, H, W], got ${JSON.stringify(shape)}`);
+  }
+  atMost('imageShape channels', config.imageShape[0], CONFIG_BOUNDS.channels);
+  atMost('imageShape height', config.imageShape[1], CONFIG_BOUNDS.side);
+  atMost('imageShape width', config.imageShape[2], CONFIG_BOUNDS.side);
+  for (const key of ['lsganA', 'lsganB', 'lsganC', 'gpWeight'] as const) {
+    if (!Number.isFinite(config[key])) throw new RangeError(`${key} must be a finite number, got ${config[key]}`);
+  }
+  if (config.timeBudget !== null && !Number.isFinite(config.timeBudget)) throw new RangeError(`timeBudget must be finite, got ${config.timeBudget}`);
+  if (!familyNames().includes(config.model)) throw new RangeError(`unknown model '${config.model}' (expected one of ${familyNames().join(', ')})`);
+  if (typeof config.dataset !== 'string' || config.dataset === '') throw new RangeError('dataset must be a non-empty string');
   if (!GAN_LOSSES.includes(config.loss)) throw new RangeError(`unknown loss '${config.loss}' (expected one of ${GAN_LOSSES.join(', ')})`);
   return config;
 }

@@ -22,7 +22,7 @@ export function registerFamily(family: ModelFamily): void {
 
 export function modelFamily(name: string): ModelFamily {
   const family = FAMILIES.find((f) => f.name === name);
-  if (!family) throw new Error(`unknown model '${name}' (available: ${FAMILIES.map((f) => f.name).join(', ')})`);
+  if (!family) throw new Error(`unknown model '${name}' (available: ${familyNames().join(', ')})`);
   return family;
 }
 
@@ -32,6 +32,11 @@ export function familyFor(spec: ModelSpec & { model: string }): ModelFamily {
   const problem = family.unsupported?.(spec);
   if (problem) throw new Error(`model '${spec.model}' ${problem}`);
   return family;
+}
+
+/** Every family's name, the registered ones included. */
+export function familyNames(): string[] {
+  return FAMILIES.map((f) => f.name);
 }
 
 export function allFamilies(): readonly ModelFamily[] {

@@ -7,7 +7,9 @@
 //   runs/NAME/checkpoints/last.safetensors everything needed to resume
 import * as fs from 'fs';
 import * as path from 'path';
-import { writeFileAtomic } from '../io/atomic';
+import { OptionError } from '../errors';
+import { makeFolders, removeStaleTemps, writeFileAtomic } from '../io/atomic';
+import { parseStoredConfig, TrainConfig } from './config';
 import { lineChartSvg } from '../io/plot';
 import { encodePng, Image } from '../io/png';
 
@@ -39,16 +41,67 @@ export class RunDir {
     return fs.existsSync(this.checkpointPath);
   }
 
+  /**
+   * The files and folders of a run that are here: config, metrics, grids, curves, checkpoints, a per-class
+   * marker. Empty folders and hidden files (temp files of interrupted writes) do not count.
+   */
+  runFiles(): string[] {
+    const files = ['config.json', 'metrics.jsonl', 'samples.png', 'loss.svg', 'd-outputs.svg', 'fid.svg', 'per-class.json'];
+    const found = files.filter((name) => fs.existsSync(path.join(this.root, name)));
+    for (const dir of ['samples', 'checkpoints']) {
+      let entries: string[] = [];
+      try {
+        entries = fs.readdirSync(path.join(this.root, dir)).filter((name) => !name.startsWith('.'));
+      } catch {
+        // absent or not a folder: nothing of a run here
+      }
+      if (entries.length > 0) found.push(`${dir}/`);
+    }
+    return found;
+  }
+
+  /** A fresh run never writes over, or appends to, what another run left here (a killed one included). */
+  assertNoRun(): void {
+    const files = this.runFiles();
+    if (files.length > 0) {
+      throw new OptionError('resume', (name) => `${this.root} already holds a run: pass ${name('resume')} to continue it, or choose another ${name('out')} (found ${files.join(', ')})`);
+    }
+  }
+
+  /** config.json, checked as untrusted input (every key, of its type, within bounds). */
+  readConfig(): TrainConfig {
+    let text: string;
+    try {
+      text = fs.readFileSync(this.configPath, 'utf8');
+    } catch {
+      throw new Error(`cannot read ${this.configPath}`);
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw new Error(`${this.configPath} is not valid JSON`);
+    }
+    return parseStoredConfig(value, this.configPath);
+  }
+
+  /** Removes the temp files of writes that a kill interrupted (see removeStaleTemps), here and in samples/ and checkpoints/. */
+  removeStaleTemps(): string[] {
+    return removeStaleTemps(this.root, 1);
+  }
+
   /** Creates the folders and proves they are writable now, not after an hour of training. */
   prepare(): void {
     try {
-      for (const dir of [this.root, this.samplesDir, this.checkpointsDir]) fs.mkdirSync(dir, { recursive: true });
-      const probe = path.join(this.root, `.write-test-${process.pid}`);
+      for (const dir of [this.root, this.samplesDir, this.checkpointsDir]) makeFolders(dir);
+      // Named like writeFileAtomic's temp files, so a kill between these two lines leaves one removeStaleTemps clears.
+      const probe = path.join(this.root, `.write-test.${process.pid}.000000000000.tmp`);
       fs.writeFileSync(probe, 'ok');
       fs.unlinkSync(probe);
     } catch (err) {
-      const e = err as NodeJS.ErrnoException;
-      throw new Error(`cannot write to ${this.root}: ${e.code ?? ''} ${e.message.replace(/^[A-Z]+: /, '')}`.trim());
+      const e = err as NodeJS.ErrnoException & { reason?: string };
+      const why = e.reason ?? `${e.code ?? ''} ${e.message.replace(/^[A-Z]+: /, '')}`.trim();
+      throw new Error(`cannot write to ${this.root}: ${why}`);
     }
   }
 

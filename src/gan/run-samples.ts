@@ -48,7 +48,7 @@ function fromCheckpoint(checkpoint: LoadedCheckpoint, o: SampleOptions, done: nu
     if (!sampler) throw new Error(`${checkpoint.file}: model '${config.model}' does not draw images from noise`);
     conditional = sampler.conditioning !== 'none';
     if (conditional && o.classIndex !== undefined && o.classIndex >= config.numClasses) {
-      throw new OptionError('classIndex', (name) => `${name} ${o.classIndex}: the model knows classes 0…${config.numClasses - 1}`);
+      throw new OptionError('classIndex', (name) => `${name('classIndex')} ${o.classIndex}: the model knows classes 0…${config.numClasses - 1}`);
     }
     generator = sampler.generator(modelSpec(config));
     restoreNetwork(checkpoint, sampler.weightsPrefix(config, o.raw === true), generator);
@@ -88,7 +88,7 @@ export function sampleRun(run: string, o: SampleOptions): RunSamples {
   const { classes } = readPerClassManifest(run);
   const chosen = o.classIndex === undefined ? classes.map((_, k) => k) : [o.classIndex];
   for (const k of chosen) {
-    if (!fs.existsSync(classRunDir(run, k))) throw new OptionError('classIndex', (name) => `${name} ${k}: ${run} has no class-${k}`);
+    if (!fs.existsSync(classRunDir(run, k))) throw new OptionError('classIndex', (name) => `${name('classIndex')} ${k}: ${run} has no class-${k}`);
   }
   // n split as evenly as possible over the chosen classes, each class from its own model.
   const parts: RunSamples[] = [];

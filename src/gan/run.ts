@@ -6,6 +6,7 @@ import * as path from 'path';
 import type { ImageDataset } from '../data/dataset';
 import { DatasetOptions, loadDataset, onlyClass } from '../data/select';
 import { OptionError } from '../errors';
+import { makeFolders, removeStaleTemps } from '../io/atomic';
 import { LoadedCheckpoint, readCheckpoint } from './checkpoint';
 import { TrainConfig, validateConfig } from './config';
 import { classRunDir, isPerClassRun, readPerClassManifest, writePerClassManifest } from './per-class';
@@ -44,7 +45,7 @@ export function resumedConfig(saved: TrainConfig, given: Partial<TrainConfig>): 
     if (CHANGEABLE_ON_RESUME.has(key) || value === null) continue;
     const kept = saved[key as keyof TrainConfig];
     if (value !== kept) {
-      throw new OptionError(key, (name) => `${name} ${String(value)} differs from the run's config (${String(kept)}); a resumed run keeps its config`);
+      throw new OptionError(key, (name) => `${name(key)} ${String(value)} differs from the run's config (${String(kept)}); a resumed run keeps its config`);
     }
   }
   return { ...saved, ...given };
@@ -59,9 +60,9 @@ export async function planRun(request: RunRequest, data: Pick<DatasetOptions, 'l
   const resume = request.resume === true;
   const perClass = request.perClass === true;
   const out = request.out ?? '';
-  if (resume && !out) throw new OptionError('out', (name) => `resuming needs ${name}, the run folder to continue`);
+  if (resume && !out) throw new OptionError('out', (name) => `${name('resume')} needs ${name('out')}, the run folder to continue`);
   if (resume && perClass !== isPerClassRun(out)) {
-    throw new OptionError('perClass', (name) => (perClass ? `${out} is not a ${name} run` : `${out} is a ${name} run: resume it as one`));
+    throw new OptionError('perClass', (name) => (perClass ? `${out} is not a ${name('perClass')} run` : `${out} is a ${name('perClass')} run: resume it with ${name('perClass')}`));
   }
   let checkpoint: LoadedCheckpoint | null = null;
   let config: TrainConfig;
@@ -69,9 +70,15 @@ export async function planRun(request: RunRequest, data: Pick<DatasetOptions, 'l
     config = resumedConfig(readPerClassManifest(out).config, request.layers.flags);
   } else if (resume) {
     const run = new RunDir(out);
-    if (!run.hasCheckpoint()) throw new Error(`nothing to resume: ${run.checkpointPath} does not exist`);
-    checkpoint = readCheckpoint(run.checkpointPath);
-    config = resumedConfig(checkpoint.config, request.layers.flags);
+    if (run.hasCheckpoint()) {
+      checkpoint = readCheckpoint(run.checkpointPath);
+      config = resumedConfig(checkpoint.config, request.layers.flags);
+    } else if (fs.existsSync(run.configPath)) {
+      // Stopped before its first checkpoint: the run starts over from its config.json (train() says so).
+      config = resumedConfig(run.readConfig(), request.layers.flags);
+    } else {
+      throw new Error(`nothing to resume: ${run.checkpointPath} does not exist`);
+    }
   } else {
     config = resolveConfig(request.layers);
   }
@@ -89,10 +96,10 @@ export async function planRun(request: RunRequest, data: Pick<DatasetOptions, 'l
       throw new Error(`the data (${imageShape.join('×')}) does not match the run's images (${config.imageShape.join('×')})`);
     }
     if (perClass && modelFamily(config.model).needsLabels) {
-      throw new OptionError('perClass', (name) => `${name} trains unconditional models; '${config.model}' is conditional`);
+      throw new OptionError('perClass', (name) => `${name('perClass')} trains unconditional models; '${config.model}' is conditional`);
     }
     if (perClass && config.evalEvery > 0) {
-      throw new OptionError('evalEvery', (name) => `${name} scores one model against all classes; it does not apply to per-class runs`);
+      throw new OptionError('evalEvery', (name) => `${name('evalEvery')} scores one model against all classes; it does not apply to per-class runs`);
     }
     config = validateConfig({ ...config, imageShape, numClasses: perClass ? 0 : dataset.classes?.length ?? 0 });
     familyFor(config); // fails now, with the reason, if the model cannot fit this data
@@ -112,8 +119,10 @@ export async function planRun(request: RunRequest, data: Pick<DatasetOptions, 'l
  */
 export async function executeRun(plan: RunPlan, hooksFor: (label: string) => TrainHooks): Promise<TrainResult[]> {
   const { config, dataset, out } = plan;
-  if (!plan.perClass) return [await train(config, dataset, out, plan.checkpoint, hooksFor(''))];
-  fs.mkdirSync(out, { recursive: true });
+  if (!plan.perClass) return [await train(config, dataset, out, plan.checkpoint, hooksFor(''), { resume: plan.resume })];
+  if (!plan.resume) new RunDir(out).assertNoRun();
+  makeFolders(out);
+  removeStaleTemps(out, 0);
   const classes = dataset.classes ?? [...new Set(dataset.labels!)].sort((a, b) => a - b).map(String);
   writePerClassManifest(out, { classes, config });
   const results: TrainResult[] = [];
@@ -121,7 +130,7 @@ export async function executeRun(plan: RunPlan, hooksFor: (label: string) => Tra
     const dir = new RunDir(classRunDir(out, label));
     const checkpoint = plan.resume && dir.hasCheckpoint() ? readCheckpoint(dir.checkpointPath) : null;
     const result = await train({ ...config, seed: config.seed + label }, onlyClass(dataset, label), dir.root, checkpoint,
-      hooksFor(`[class ${classes[label]}] `));
+      hooksFor(`[class ${classes[label]}] `), { resume: plan.resume });
     results.push(result);
     if (result.stopped) break;
   }

@@ -3,12 +3,12 @@
 // checkpoints each epoch / every N steps / at the end / on stop.
 import type { ImageDataset } from '../data/dataset';
 import { OptionError } from '../errors';
-import { LoadedCheckpoint, restoreTraining, saveCheckpoint, TrainProgress } from './checkpoint';
+import { checkProgress, LoadedCheckpoint, restoreTraining, saveCheckpoint, TrainProgress } from './checkpoint';
 import { totalSteps, TrainConfig, validateConfig } from './config';
 import { RecorderOptions, RunRecorder } from './recorder';
 import { buildRun } from './registry';
 import { RunDir } from './run-dir';
-import type { Scalars } from './types';
+import type { FamilyRun, Scalars } from './types';
 
 export interface TrainHooks extends RecorderOptions {
   /** Called after every step, e.g. to move a progress bar; `summary` is the first logged values, short. */
@@ -30,22 +30,43 @@ export interface TrainResult {
 /** Raised when a loss stops being finite; the last good checkpoint is left as it was. */
 export class DivergedError extends Error {}
 
+export interface TrainOptions {
+  /**
+   * Continue the run in `out`. With its checkpoint: from there. Without one (the run was stopped before its
+   * first checkpoint): from step 0, dropping the partial records, which the same config recomputes exactly.
+   */
+  resume?: boolean;
+}
+
 /**
  * Trains `config` on `dataset` in the run folder `out`. Given the run's checkpoint, continues from it exactly
  * as an uninterrupted run would (same losses, bit for bit) up to the configured length; the checkpoint is
- * disposed once restored.
+ * disposed. Everything (config, checkpoint, progress, the folder's state) is checked before the first file
+ * in `out` is written, so a refused run changes nothing there.
  */
 export async function train(
-  config: TrainConfig, dataset: ImageDataset, out: string, checkpoint: LoadedCheckpoint | null, hooks: TrainHooks,
+  config: TrainConfig, dataset: ImageDataset, out: string, checkpoint: LoadedCheckpoint | null, hooks: TrainHooks, options: TrainOptions = {},
 ): Promise<TrainResult> {
-  validateConfig(config);
-  const dir = new RunDir(out);
-  dir.prepare();
-  if (!checkpoint && dir.hasCheckpoint()) {
-    throw new OptionError('resume', (name) => `${out} already holds a run: pass ${name} to continue it, or choose another folder`);
+  let run: FamilyRun;
+  try {
+    validateConfig(config);
+    if (checkpoint === null && options.resume !== true) new RunDir(out).assertNoRun();
+    run = buildRun(config, dataset);
+  } catch (err) {
+    checkpoint?.dispose();
+    throw err;
   }
+  try {
+    return await trainRun(config, run, out, checkpoint, hooks, options);
+  } finally {
+    run.dispose();
+  }
+}
 
-  const run = buildRun(config, dataset);
+async function trainRun(
+  config: TrainConfig, run: FamilyRun, out: string, checkpoint: LoadedCheckpoint | null, hooks: TrainHooks, options: TrainOptions,
+): Promise<TrainResult> {
+  const dir = new RunDir(out);
   const total = totalSteps(config, run.batchesPerEpoch);
   const epochs = Math.ceil(total / run.batchesPerEpoch);
   let recorder: RunRecorder;
@@ -53,17 +74,24 @@ export async function train(
   try {
     recorder = new RunRecorder(dir, config, run, hooks, epochs);
     if (checkpoint) {
+      checkProgress(checkpoint.progress, run.batchesPerEpoch, total, checkpoint.file);
       restoreTraining(checkpoint, run);
       progress = checkpoint.progress;
-      checkpoint.dispose();
-      dir.truncateMetricsAfter(progress.step);
-      hooks.log(`resuming ${out} at step ${progress.step} of ${total}`);
     }
-    dir.writeConfig(config);
-  } catch (err) {
-    run.dispose();
-    throw err;
+  } finally {
+    checkpoint?.dispose();
   }
+  // Everything is checked: only now does the run folder change.
+  dir.prepare();
+  dir.removeStaleTemps();
+  if (checkpoint) {
+    dir.truncateMetricsAfter(progress.step);
+    hooks.log(`resuming ${out} at step ${progress.step} of ${total}`);
+  } else if (options.resume) {
+    dir.truncateMetricsAfter(0);
+    hooks.log(`${out} has no checkpoint yet: starting its run over from step 0 of ${total}`);
+  }
+  dir.writeConfig(config);
 
   const keptCheckpoint = () =>
     dir.hasCheckpoint() ? `the last good checkpoint is kept in ${dir.checkpointPath}` : 'no checkpoint was written';
@@ -83,48 +111,44 @@ export async function train(
     progress = { ...progress, elapsedMs: progress.elapsedMs + (now - clock) };
     clock = now;
   };
-  try {
-    while (progress.step < total) {
-      if (hooks.shouldStop?.()) {
-        stopped = true;
-        break;
-      }
-      if (config.timeBudget !== null && progress.elapsedMs >= config.timeBudget * 1000) {
-        budgetSpent = true;
-        hooks.log(`time budget of ${config.timeBudget} s spent at step ${progress.step}`);
-        break;
-      }
-      const started = performance.now();
-      const measured = run.step(progress);
-      const bad = Object.entries(measured).find(([, value]) => !Number.isFinite(value));
-      if (bad) throw new DivergedError(`training diverged at step ${progress.step + 1}: ${bad[0]} is ${bad[1]}; ${keptCheckpoint()} (try a lower learning rate)`);
-      const stepMs = performance.now() - started;
-      const scalars = recorder.merge(measured);
-      last = scalars;
-      progress = { ...progress, step: progress.step + 1, batchInEpoch: progress.batchInEpoch + 1 };
-      tick();
-      const epochEnded = progress.batchInEpoch === run.batchesPerEpoch;
-      if (epochEnded) progress = { ...progress, epoch: progress.epoch + 1, batchInEpoch: 0 };
-
-      await recorder.record(progress, total, scalars, stepMs, epochEnded);
-      hooks.onStep?.(progress, total, recorder.summary(scalars));
-      if (epochEnded) {
-        dir.writeGrid(run.preview(), progress.epoch - 1);
-        dir.writePlots();
-        saveAll();
-      } else if (config.checkpointEvery > 0 && progress.step % config.checkpointEvery === 0) {
-        saveAll();
-      }
-      tick();
-      // Yield to the event loop so Ctrl-C (SIGINT) handlers can run between steps.
-      await new Promise<void>((resolve) => setImmediate(resolve));
+  while (progress.step < total) {
+    if (hooks.shouldStop?.()) {
+      stopped = true;
+      break;
     }
-    // The end, or a requested stop: grid, curves and a checkpoint that a later resume continues from.
-    if (progress.batchInEpoch !== 0 || stopped || budgetSpent) dir.writeGrid(run.preview(), null);
-    dir.writePlots();
-    saveAll();
-  } finally {
-    run.dispose();
+    if (config.timeBudget !== null && progress.elapsedMs >= config.timeBudget * 1000) {
+      budgetSpent = true;
+      hooks.log(`time budget of ${config.timeBudget} s spent at step ${progress.step}`);
+      break;
+    }
+    const started = performance.now();
+    const measured = run.step(progress);
+    const bad = Object.entries(measured).find(([, value]) => !Number.isFinite(value));
+    if (bad) throw new DivergedError(`training diverged at step ${progress.step + 1}: ${bad[0]} is ${bad[1]}; ${keptCheckpoint()} (try a lower learning rate)`);
+    const stepMs = performance.now() - started;
+    const scalars = recorder.merge(measured);
+    last = scalars;
+    progress = { ...progress, step: progress.step + 1, batchInEpoch: progress.batchInEpoch + 1 };
+    tick();
+    const epochEnded = progress.batchInEpoch === run.batchesPerEpoch;
+    if (epochEnded) progress = { ...progress, epoch: progress.epoch + 1, batchInEpoch: 0 };
+
+    await recorder.record(progress, total, scalars, stepMs, epochEnded);
+    hooks.onStep?.(progress, total, recorder.summary(scalars));
+    if (epochEnded) {
+      dir.writeGrid(run.preview(), progress.epoch - 1);
+      dir.writePlots();
+      saveAll();
+    } else if (config.checkpointEvery > 0 && progress.step % config.checkpointEvery === 0) {
+      saveAll();
+    }
+    tick();
+    // Yield to the event loop so Ctrl-C (SIGINT) handlers can run between steps.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
+  // The end, or a requested stop: grid, curves and a checkpoint that a later resume continues from.
+  if (progress.batchInEpoch !== 0 || stopped || budgetSpent) dir.writeGrid(run.preview(), null);
+  dir.writePlots();
+  saveAll();
   return { progress, totalSteps: total, stopped, budgetSpent, last, runDir: dir };
 }

@@ -84,6 +84,17 @@ export interface FamilyRun {
   dispose(): void;
 }
 
+/**
+ * The checkpoint entries of a family's run, by name, as FamilyRun declares them: each network's element count
+ * (parameters and buffers of its state dict) and what to call it in messages, the optimizers, and each other
+ * tensor's shape.
+ */
+export interface CheckpointLayout {
+  networks: ReadonlyMap<string, { size: number; label: string }>;
+  optimizers: readonly string[];
+  tensors: ReadonlyMap<string, number[]>;
+}
+
 /** How `ganforge sample` and `eval` rebuild a noise-to-image generator from a checkpoint. */
 export interface NoiseSampler {
   /** 'conditional': G and D take class labels; 'auxiliary': G takes labels and D also predicts them (AC-GAN). */
@@ -107,6 +118,11 @@ export interface ModelFamily {
   defaults: Partial<TrainConfig>;
   /** Why this family cannot model images of this shape, or null when it can. */
   unsupported?(spec: ModelSpec): string | null;
+  /**
+   * What a checkpoint of this family holds for `config`, computed without building anything, so a hostile
+   * checkpoint is checked before any model is allocated (see checkpoint.ts).
+   */
+  checkpointLayout(config: TrainConfig): CheckpointLayout;
   /** Builds the networks, optimizers and step of one run on `dataset`. */
   createRun(config: TrainConfig, dataset: ImageDataset): FamilyRun;
   /** Present for families that draw images from noise (all the GANs of `models/` so far). */

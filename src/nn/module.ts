@@ -79,7 +79,7 @@ export abstract class Module {
   }
 
   /**
-   * Copies values into this module's tensors. Names and shapes must match exactly; a mismatch throws one
+   * Copies values into this module's tensors. Names, shapes and dtypes must match exactly; a mismatch throws one
    * error listing what is missing, unexpected or mis-shaped, and nothing is copied.
    */
   loadStateDict(state: Map<string, Tensor>, source = 'state dict'): void {
@@ -89,10 +89,15 @@ export abstract class Module {
     const misShaped = [...own]
       .filter(([k, t]) => state.has(k) && state.get(k)!.shape.join('x') !== t.shape.join('x'))
       .map(([k, t]) => `${k} (expected [${t.shape}], found [${state.get(k)!.shape}])`);
+    // No silent conversion: a tensor of another dtype is refused, named, like a wrong shape.
+    const misTyped = [...own]
+      .filter(([k, t]) => state.has(k) && state.get(k)!.dtype !== t.dtype)
+      .map(([k, t]) => `${k} (expected ${t.dtype}, found ${state.get(k)!.dtype})`);
     const problems = [
       missing.length ? `missing ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}` : '',
       unexpected.length ? `unexpected ${unexpected.slice(0, 5).join(', ')}${unexpected.length > 5 ? ', …' : ''}` : '',
       misShaped.length ? `wrong shape ${misShaped.slice(0, 3).join(', ')}` : '',
+      misTyped.length ? `wrong dtype ${misTyped.slice(0, 3).join(', ')}` : '',
     ].filter(Boolean);
     if (problems.length) throw new Error(`${source} does not fit ${this.constructor.name}: ${problems.join('; ')}`);
     noGrad(() => {

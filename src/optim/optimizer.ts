@@ -42,12 +42,16 @@ export abstract class Optimizer {
         if (!saved || saved.shape.join('x') !== t.shape.join('x')) {
           throw new Error(`${source} does not fit this optimizer: ${kind}.${i} is missing or mis-shaped`);
         }
+        if (saved.dtype !== t.dtype) throw new Error(`${source} does not fit this optimizer: ${kind}.${i} is ${saved.dtype}, expected ${t.dtype}`);
       });
     }
+    if (steps.dtype !== 'float64') throw new Error(`${source} does not fit this optimizer: steps is ${steps.dtype}, expected float64`);
+    const counts = steps.toTypedArray() as Float64Array;
+    if (!counts.every((n) => Number.isSafeInteger(n) && n >= 0)) throw new Error(`${source}: step counts must be non-negative integers`);
     noGrad(() => {
       for (const [kind, list] of this.namedState()) list.forEach((t, i) => t.copy_(state.get(`${kind}.${i}`)!));
     });
-    this.steps.set(steps.to({ dtype: 'float64' }).toTypedArray() as Float64Array);
+    this.steps.set(counts);
   }
 
   /** Frees the optimizer's state tensors (not the parameters). */

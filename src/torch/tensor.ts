@@ -158,11 +158,11 @@ export class Tensor implements ScopedTensor, Disposable {
   min(): Tensor { return wrap(native.min(this.handle)); }
   /** Largest values along dim and where they are. */
   maxAlong(dim: number, keepdim = false): { values: Tensor; indices: Tensor } {
-    const [values, indices] = native.max(this.handle, dim, keepdim);
+    const [values, indices] = native.maxDim(this.handle, dim, keepdim);
     return { values: wrap(values), indices: wrap(indices) };
   }
   minAlong(dim: number, keepdim = false): { values: Tensor; indices: Tensor } {
-    const [values, indices] = native.min(this.handle, dim, keepdim);
+    const [values, indices] = native.minDim(this.handle, dim, keepdim);
     return { values: wrap(values), indices: wrap(indices) };
   }
   argmax(dim?: number, keepdim = false): Tensor { return wrap(native.argmax(this.handle, dim, keepdim)); }

@@ -266,7 +266,7 @@ describe('runCli', () => {
       { name: 'ema', key: 'emaDecay', type: 'number' as const, help: 'x' },
     ];
     const failWith = (option: string): CliCommand => ({
-      spec: { ...spec, flags }, run: async () => Promise.reject(new OptionError(option, (name) => `${name} is wrong`)),
+      spec: { ...spec, flags }, run: async () => Promise.reject(new OptionError(option, (name) => `${name(option)} is wrong`)),
     });
     const failing: Record<string, CliCommand> = { a: failWith('lrG'), b: failWith('emaDecay'), c: failWith('gpWeight') };
     assert.equal(await runCli(failing, ['a'], 'gf', io), 2);

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { DEFAULT_CONFIG, mergeConfig, validateConfig } from '../../src/gan/config';
+import { CONFIG_BOUNDS, DEFAULT_CONFIG, mergeConfig, parseStoredConfig, validateConfig } from '../../src/gan/config';
 import { RECIPES } from '../../src/gan/recipes';
 import { readConfigFile, resolveConfig } from '../../src/gan/resolve';
 import { tempDir } from '../helpers/fixtures';
@@ -54,5 +54,59 @@ describe('config layering', () => {
 
   it('every recipe resolves to a valid config', () => {
     for (const name of Object.keys(RECIPES)) validateConfig(resolveConfig({ recipe: name, flags: {} }));
+  });
+});
+
+describe('a stored config (checkpoint metadata, config.json) is untrusted input', () => {
+  const good = { ...DEFAULT_CONFIG, epochs: null, steps: 10 };
+  const refuse = (value: unknown, pattern: RegExp) => {
+    assert.throws(() => parseStoredConfig(value, 'ckpt'), (err: Error) => {
+      assert.match(err.message, /^ckpt: /);
+      assert.match(err.message, pattern);
+      assert.ok(!err.message.includes('\n'));
+      return true;
+    });
+  };
+
+  it('accepts a real config', () => {
+    assert.deepEqual(parseStoredConfig(JSON.parse(JSON.stringify(good)), 'ckpt'), good);
+  });
+
+  it('refuses non-objects, missing keys and wrong types', () => {
+    refuse(null, /not an object/);
+    refuse([1, 2], /not an object/);
+    refuse('mlp', /not an object/);
+    const { latentDim: _l, ...missing } = good;
+    refuse(missing, /lacks latentDim/);
+    refuse({ ...good, latentDim: '100' }, /'latentDim' must be number/);
+    refuse({ ...good, imageShape: 'big' }, /'imageShape' must be object/);
+    refuse({ ...good, amsgrad: 1 }, /'amsgrad' must be boolean/);
+    refuse({ ...good, extra: 1 }, /unknown key 'extra'/);
+  });
+
+  it("refuses '__proto__' and 'constructor' keys instead of copying them (mergeConfig checks own keys only)", () => {
+    refuse(JSON.parse(`{${JSON.stringify(good).slice(1, -1)}, "__proto__": {"latentDim": 5}}`), /unknown key '__proto__'/);
+    refuse({ ...good, constructor: 'x' }, /unknown key 'constructor'/);
+    assert.throws(() => mergeConfig(DEFAULT_CONFIG, JSON.parse('{"__proto__": {"polluted": 1}}'), 'file'), /unknown key '__proto__'/);
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  });
+
+  it('refuses values out of bounds: sizes that would build a huge model, unknown models, bad image shapes', () => {
+    refuse({ ...good, latentDim: 1e6 }, /latentDim must be at most 4096, got 1000000/);
+    refuse({ ...good, latentDim: -100 }, /latentDim must be a positive integer/);
+    refuse({ ...good, latentDim: 2.5 }, /latentDim must be a positive integer/);
+    refuse({ ...good, width: CONFIG_BOUNDS.width + 1 }, /width must be at most/);
+    refuse({ ...good, numClasses: -1 }, /numClasses must be a non-negative integer/);
+    refuse({ ...good, numClasses: 1e9 }, /numClasses must be at most/);
+    refuse({ ...good, model: 'resnet' }, /unknown model 'resnet'/);
+    refuse({ ...good, imageShape: [1, 28] }, /imageShape must be three positive integers/);
+    refuse({ ...good, imageShape: [1, 28, 0] }, /imageShape must be three positive integers/);
+    refuse({ ...good, imageShape: [1, '28', 28] }, /imageShape must be three positive integers/);
+    refuse({ ...good, imageShape: [5, 28, 28] }, /imageShape channels must be at most 4/);
+    refuse({ ...good, imageShape: [1, 1e5, 28] }, /imageShape height must be at most/);
+    refuse({ ...good, gridSize: 1e7 }, /gridSize must be at most/);
+    refuse({ ...good, lsganA: 1e999 }, /lsganA must be a finite number/);
+    refuse({ ...good, steps: null }, /exactly one of epochs and steps/);
+    refuse({ ...good, dataset: '' }, /dataset must be a non-empty string/);
   });
 });

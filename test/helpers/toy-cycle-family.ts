@@ -153,5 +153,18 @@ export const toyCycleFamily: ModelFamily = {
   summary: 'test only: two generators (A→B, B→A) and two discriminators on the data and its negative',
   needsLabels: false,
   defaults: { lrG: 1e-3, lrD: 1e-3, beta1: 0.5, loss: 'lsgan' },
+  checkpointLayout: (config) => {
+    const pixels = config.imageShape[0] * config.imageShape[1] * config.imageShape[2];
+    const translator = pixels * 32 + 32 + 32 * pixels + pixels;
+    const critic = pixels * 16 + 16 + 16 + 1;
+    return {
+      networks: new Map([
+        ['G_AB', { size: translator, label: 'A→B generator' }], ['G_BA', { size: translator, label: 'B→A generator' }],
+        ['D_A', { size: critic, label: 'A discriminator' }], ['D_B', { size: critic, label: 'B discriminator' }],
+      ]),
+      optimizers: ['optG', 'optD_A', 'optD_B'],
+      tensors: new Map([['fixed_a', [Math.min(4, config.batchSize), ...config.imageShape]]]),
+    };
+  },
   createRun: (config, dataset) => new ToyCycleRun(config, dataset),
 };

@@ -7,6 +7,7 @@ import { adversarialFamily } from '../adversarial';
 import type { Discriminator, Generator, ImageShape, ModelSpec } from '../types';
 import { requireLabels, unlabelledReason } from './conditioning';
 import { discriminatorTrunk, generatorTrunk, initDcgan, unsupportedSize } from './dcgan-parts';
+import { conv, dcganDiscriminatorTrunkSize, dcganGeneratorTrunkSize, embedding } from './sizes';
 
 const DEFAULT_WIDTH = 64;
 
@@ -59,4 +60,11 @@ export const acganFamily = adversarialFamily({
   unsupported: (spec: ModelSpec) => unlabelledReason(spec) ?? unsupportedSize(spec),
   generator: (spec: ModelSpec) => new AcganGenerator(spec.latentDim, spec.imageShape, spec.numClasses, spec.width ?? DEFAULT_WIDTH),
   discriminator: (spec: ModelSpec) => new AcganDiscriminator(spec.imageShape, spec.numClasses, spec.width ?? DEFAULT_WIDTH),
+  stateSize: ({ latentDim, imageShape, numClasses, width }: ModelSpec) => {
+    const trunk = dcganDiscriminatorTrunkSize(imageShape, width ?? DEFAULT_WIDTH);
+    return {
+      generator: embedding(numClasses, latentDim) + dcganGeneratorTrunkSize(latentDim, imageShape, width ?? DEFAULT_WIDTH),
+      discriminator: trunk.size + conv(trunk.channels, 1, trunk.start) + conv(trunk.channels, numClasses, trunk.start),
+    };
+  },
 });

@@ -7,6 +7,7 @@ import { adversarialFamily } from '../adversarial';
 import type { Discriminator, Generator, ImageShape, ModelSpec } from '../types';
 import { requireLabels, unlabelledReason } from './conditioning';
 import { mlpDiscriminatorLayers, mlpGeneratorLayers } from './mlp';
+import { embedding, mlpDiscriminatorSize, mlpGeneratorSize, pixels } from './sizes';
 
 export class CganGenerator extends Module implements Generator {
   readonly labelEmbedding: Embedding;
@@ -52,4 +53,8 @@ export const cganFamily = adversarialFamily({
   unsupported: unlabelledReason,
   generator: (spec: ModelSpec) => new CganGenerator(spec.latentDim, spec.imageShape, spec.numClasses),
   discriminator: (spec: ModelSpec) => new CganDiscriminator(spec.imageShape, spec.numClasses),
+  stateSize: ({ latentDim, imageShape, numClasses: k }: ModelSpec) => ({
+    generator: embedding(k, k) + mlpGeneratorSize(latentDim + k, pixels(imageShape)),
+    discriminator: embedding(k, k) + mlpDiscriminatorSize(pixels(imageShape) + k),
+  }),
 });

@@ -7,6 +7,7 @@ import { BatchNorm, Conv2d, Flatten, Linear, MaxPool2d, Module, ReLU, Sequential
 import { Tensor, tidy } from '../../torch';
 import { adversarialFamily } from '../adversarial';
 import type { Discriminator, Generator, ImageShape, ModelSpec } from '../types';
+import { batchNorm, conv, linear } from './sizes';
 
 export class ConvGenerator extends Module implements Generator {
   readonly model: Sequential;
@@ -57,4 +58,8 @@ export const convFamily = adversarialFamily({
     spec.imageShape[1] % 4 === 0 && spec.imageShape[2] % 4 === 0 ? null : `needs image sides divisible by 4, got ${spec.imageShape.slice(1).join('×')}`,
   generator: (spec: ModelSpec) => new ConvGenerator(spec.latentDim, spec.imageShape),
   discriminator: (spec: ModelSpec) => new ConvDiscriminator(spec.imageShape),
+  stateSize: ({ latentDim, imageShape: [c, h, w] }: ModelSpec) => ({
+    generator: linear(latentDim, 256 * (h / 4) * (w / 4)) + conv(256, 128, 3) + batchNorm(128) + conv(128, 64, 3) + batchNorm(64) + conv(64, c, 1),
+    discriminator: conv(c, 16, 3) + batchNorm(16) + conv(16, 32, 3) + batchNorm(32) + conv(32, 64, 3) + batchNorm(64) + linear(64 * (h / 4) * (w / 4), 1),
+  }),
 });

@@ -5,6 +5,7 @@ import type { Tensor } from '../../torch';
 import { adversarialFamily } from '../adversarial';
 import type { Discriminator, Generator, ImageShape, ModelSpec } from '../types';
 import { discriminatorTrunk, generatorTrunk, initDcgan, unsupportedSize } from './dcgan-parts';
+import { conv, dcganDiscriminatorTrunkSize, dcganGeneratorTrunkSize } from './sizes';
 
 const DEFAULT_WIDTH = 64;
 
@@ -52,4 +53,11 @@ export const dcganFamily = adversarialFamily({
   unsupported: unsupportedSize,
   generator: (spec: ModelSpec) => new DcganGenerator(spec.latentDim, spec.imageShape, spec.width ?? DEFAULT_WIDTH),
   discriminator: (spec: ModelSpec) => new DcganDiscriminator(spec.imageShape, spec.width ?? DEFAULT_WIDTH),
+  stateSize: ({ latentDim, imageShape, width }: ModelSpec) => {
+    const trunk = dcganDiscriminatorTrunkSize(imageShape, width ?? DEFAULT_WIDTH);
+    return {
+      generator: dcganGeneratorTrunkSize(latentDim, imageShape, width ?? DEFAULT_WIDTH),
+      discriminator: trunk.size + conv(trunk.channels, 1, trunk.start, false),
+    };
+  },
 });

@@ -6,6 +6,7 @@ import { LeakyReLU, Linear, Module, Sequential, Tanh } from '../../nn';
 import type { Tensor } from '../../torch';
 import { adversarialFamily } from '../adversarial';
 import type { Discriminator, Generator, ImageShape, ModelSpec } from '../types';
+import { mlpDiscriminatorSize, mlpGeneratorSize, pixels } from './sizes';
 
 const SLOPE = 0.2;
 
@@ -70,4 +71,8 @@ export const mlpFamily = adversarialFamily({
   defaults: { lrG: 2e-4, lrD: 2e-4, beta1: 0.5, loss: 'non-saturating' },
   generator: (spec: ModelSpec) => new MlpGenerator(spec.latentDim, spec.imageShape),
   discriminator: (spec: ModelSpec) => new MlpDiscriminator(spec.imageShape),
+  stateSize: (spec: ModelSpec) => ({
+    generator: mlpGeneratorSize(spec.latentDim, pixels(spec.imageShape)),
+    discriminator: mlpDiscriminatorSize(pixels(spec.imageShape)),
+  }),
 });

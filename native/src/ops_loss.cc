@@ -1,4 +1,4 @@
-// Neural-network functions: losses and regularisers. Reductions are named "mean", "sum" or "none".
+// Losses (BCE, MSE, cross-entropy) and dropout. Reductions are named "mean", "sum" or "none".
 #include <ATen/core/Reduction.h>
 
 #include "handle.h"
@@ -12,7 +12,7 @@ int64_t ArgReduction(const Napi::CallbackInfo& i, size_t k) {
   if (name == "mean") return at::Reduction::Mean;
   if (name == "sum") return at::Reduction::Sum;
   if (name == "none") return at::Reduction::None;
-  throw std::invalid_argument("unknown reduction '" + name + "' (expected mean, sum or none)");
+  throw ArgRangeError("unknown reduction '" + name + "' (expected mean, sum or none)");
 }
 
 // bceWithLogits(logits, target, reduction?): the numerically stable BCE on logits.
@@ -39,7 +39,7 @@ Napi::Value Dropout(const Napi::CallbackInfo& i) {
 
 }  // namespace
 
-void RegisterNN(Napi::Env env, Napi::Object exports) {
+void RegisterLoss(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "bceWithLogits", BceWithLogits);
   Export(env, exports, "bce", Bce);
   Export(env, exports, "mse", Mse);
