@@ -13,3 +13,19 @@ export interface ImageDataset {
   /** Class names by index, or null. */
   classes: string[] | null;
 }
+
+/**
+ * The most bytes of pixels any data file may announce (IDX, .npy) or a folder may add up to: 2 GiB. MNIST's
+ * 60,000 training digits are 47 MB and training copies the pixels to float32 (4 bytes each), so 2 GiB of
+ * uint8 is already 8 GiB in memory; beyond it a corrupt or hostile header, not a real data set, is the likely
+ * cause. 2^31 also keeps every byte offset within the int32 range that typed-array and tensor indexing
+ * handle without surprises.
+ */
+export const MAX_DATA_BYTES = 2 ** 31;
+
+/** "2.0 GiB", "47.0 MiB": sizes in error messages. */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 2 ** 30) return `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+  if (bytes >= 2 ** 20) return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+  return `${bytes} bytes`;
+}

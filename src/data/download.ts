@@ -8,31 +8,38 @@ import * as path from 'path';
 export interface RemoteDataset {
   /** Also the cache subfolder. */
   name: string;
-  /** Base URLs, tried in order; a file's URL is base + file name. */
+  /** Base URLs, tried https first, otherwise in order; a file's URL is base + file name. */
   mirrors: string[];
-  files: { name: string; md5: string }[];
+  /** `size`: the file's length in bytes; a response announcing or sending more is cut off. */
+  files: { name: string; md5: string; size?: number }[];
 }
 
-// The MD5s are those published with the data sets (and used by torchvision's MNIST and FashionMNIST).
+/** The cap on a file of no stated size: a little over the largest file the known data sets have (26 MB). */
+export const DEFAULT_MAX_DOWNLOAD_BYTES = 64 * 2 ** 20;
+
+// The MD5s are those published with the data sets (and used by torchvision's MNIST and FashionMNIST); the sizes
+// are those of the same files (Fashion-MNIST's checked against Debian's copies, whose gzip headers lack the
+// stored file name: each is shorter by the name's length plus one).
 export const MNIST_REMOTE: RemoteDataset = {
   name: 'mnist',
   mirrors: ['https://ossci-datasets.s3.amazonaws.com/mnist/', 'https://storage.googleapis.com/cvdf-datasets/mnist/'],
   files: [
-    { name: 'train-images-idx3-ubyte.gz', md5: 'f68b3c2dcbeaaa9fbdd348bbdeb94873' },
-    { name: 'train-labels-idx1-ubyte.gz', md5: 'd53e105ee54ea40749a09fcbcd1e9432' },
-    { name: 't10k-images-idx3-ubyte.gz', md5: '9fb629c4189551a2d022fa330f9573f3' },
-    { name: 't10k-labels-idx1-ubyte.gz', md5: 'ec29112dd5afa0611ce80d1b7f02629c' },
+    { name: 'train-images-idx3-ubyte.gz', md5: 'f68b3c2dcbeaaa9fbdd348bbdeb94873', size: 9912422 },
+    { name: 'train-labels-idx1-ubyte.gz', md5: 'd53e105ee54ea40749a09fcbcd1e9432', size: 28881 },
+    { name: 't10k-images-idx3-ubyte.gz', md5: '9fb629c4189551a2d022fa330f9573f3', size: 1648877 },
+    { name: 't10k-labels-idx1-ubyte.gz', md5: 'ec29112dd5afa0611ce80d1b7f02629c', size: 4542 },
   ],
 };
 
 export const FASHION_MNIST_REMOTE: RemoteDataset = {
   name: 'fashion-mnist',
-  mirrors: ['http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/', 'https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/'],
+  // The S3 website endpoint serves plain http only: last, and the MD5 still guards what it sends.
+  mirrors: ['https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/', 'http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/'],
   files: [
-    { name: 'train-images-idx3-ubyte.gz', md5: '8d4fb7e6c68d591d4c3dfef9ec88bf0d' },
-    { name: 'train-labels-idx1-ubyte.gz', md5: '25c81989df183df01b3e8a0aad5dffbe' },
-    { name: 't10k-images-idx3-ubyte.gz', md5: 'bef4ecab320f06d8554ea6380940ec79' },
-    { name: 't10k-labels-idx1-ubyte.gz', md5: 'bb300cfdad3c16e7a12a480ee83cd310' },
+    { name: 'train-images-idx3-ubyte.gz', md5: '8d4fb7e6c68d591d4c3dfef9ec88bf0d', size: 26421880 },
+    { name: 'train-labels-idx1-ubyte.gz', md5: '25c81989df183df01b3e8a0aad5dffbe', size: 29515 },
+    { name: 't10k-images-idx3-ubyte.gz', md5: 'bef4ecab320f06d8554ea6380940ec79', size: 4422102 },
+    { name: 't10k-labels-idx1-ubyte.gz', md5: 'bb300cfdad3c16e7a12a480ee83cd310', size: 5148 },
   ],
 };
 
@@ -51,10 +58,12 @@ export function defaultCacheDir(): string {
   return process.env.GANFORGE_CACHE || path.join(os.homedir(), '.cache', 'ganforge');
 }
 
+/** Mirrors to try: the caller's or $GANFORGE_MIRROR as given, else the spec's with https ones first (a stable sort). */
 function chooseMirrors(spec: RemoteDataset, options: DownloadOptions): string[] {
   if (options.mirrors) return options.mirrors;
   if (process.env.GANFORGE_MIRROR) return [process.env.GANFORGE_MIRROR];
-  return spec.mirrors;
+  const https = (url: string) => (/^https:/i.test(url) ? 0 : 1);
+  return [...spec.mirrors].sort((a, b) => https(a) - https(b));
 }
 
 async function md5OfFile(file: string): Promise<string> {
@@ -77,9 +86,11 @@ function progressReporter(name: string, total: number, log: (line: string) => vo
 
 /**
  * Streams `url` into `temp`, hashing as it goes, and returns the MD5. The timer restarts on every chunk,
- * so a slow but steady download of a large file is not cut off; only a stalled one is.
+ * so a slow but steady download of a large file is not cut off; only a stalled one is. A response announcing
+ * more than `maxBytes` is refused before its body is read, and one sending more is aborted at the chunk
+ * that crosses the cap, so neither the disk nor the hash sees more than that.
  */
-async function fetchTo(url: string, temp: string, stallMs: number, onProgress: (total: number) => (received: number) => void): Promise<string> {
+async function fetchTo(url: string, temp: string, stallMs: number, maxBytes: number, onProgress: (total: number) => (received: number) => void): Promise<string> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const restartTimer = () => {
@@ -94,11 +105,20 @@ async function fetchTo(url: string, temp: string, stallMs: number, onProgress: (
       await response.body?.cancel();
       throw new Error(`HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`);
     }
-    const report = onProgress(Number(response.headers.get('content-length') ?? 0));
+    const announced = Number(response.headers.get('content-length') ?? 0);
+    if (announced > maxBytes) {
+      controller.abort();
+      throw new Error(`the server announces ${announced} bytes, more than the ${maxBytes} expected`);
+    }
+    const report = onProgress(announced);
     const hash = crypto.createHash('md5');
     let received = 0;
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
       restartTimer();
+      if (received + chunk.length > maxBytes) {
+        controller.abort();
+        throw new Error(`the server sent more than the ${maxBytes} bytes expected`);
+      }
       await out.write(chunk);
       hash.update(chunk);
       received += chunk.length;
@@ -121,7 +141,7 @@ function describeFailure(err: unknown): string {
   return e.message;
 }
 
-async function downloadOne(file: { name: string; md5: string }, mirrors: string[], folder: string, options: DownloadOptions): Promise<void> {
+async function downloadOne(file: { name: string; md5: string; size?: number }, mirrors: string[], folder: string, options: DownloadOptions): Promise<void> {
   const log = options.log ?? (() => undefined);
   const target = path.join(folder, file.name);
   const failures: string[] = [];
@@ -131,7 +151,7 @@ async function downloadOne(file: { name: string; md5: string }, mirrors: string[
     const temp = path.join(folder, `.${file.name}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.part`);
     log(`downloading ${url}`);
     try {
-      const md5 = await fetchTo(url, temp, options.fetchTimeoutMs ?? 60_000, (total) => progressReporter(file.name, total, log));
+      const md5 = await fetchTo(url, temp, options.fetchTimeoutMs ?? 60_000, file.size ?? DEFAULT_MAX_DOWNLOAD_BYTES, (total) => progressReporter(file.name, total, log));
       if (md5 !== file.md5) throw new Error(`checksum mismatch: expected MD5 ${file.md5}, got ${md5}`);
       fs.renameSync(temp, target);
       return;

@@ -4,9 +4,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import sharp from 'sharp';
-import type { ImageDataset } from './dataset';
+import { formatBytes, ImageDataset, MAX_DATA_BYTES } from './dataset';
 
 const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp']);
+/**
+ * The largest image sharp may decode, in pixels: 8192×8192, twice a 36-megapixel camera photo. libvips checks
+ * it from the header, before decoding, so a small file announcing a huge image (a decompression bomb) fails
+ * at once instead of taking gigabytes. (sharp's own default is 16383×16383, four times as much.)
+ */
+export const MAX_INPUT_PIXELS = 8192 * 8192;
 
 export interface ImageFolderOptions {
   size: number;
@@ -32,7 +38,7 @@ export function isImageFolder(dir: string): boolean {
 export async function readImage(file: string, size: number, grayscale: boolean): Promise<Uint8Array> {
   let raw: Buffer;
   try {
-    let pipeline = sharp(file, { failOn: 'error' }).resize(size, size, { fit: 'cover', position: 'centre' }).removeAlpha();
+    let pipeline = sharp(file, { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS }).resize(size, size, { fit: 'cover', position: 'centre' }).removeAlpha();
     pipeline = grayscale ? pipeline.greyscale() : pipeline.toColourspace('srgb');
     raw = await pipeline.raw().toBuffer();
   } catch (err) {
@@ -59,6 +65,9 @@ export async function loadImageFolder(dir: string, options: ImageFolderOptions):
   if (files.length === 0) throw new Error(`${dir} holds no PNG or JPEG images`);
   const channels = options.grayscale ? 1 : 3;
   const perImage = channels * options.size * options.size;
+  if (files.length * perImage > MAX_DATA_BYTES) {
+    throw new Error(`${dir}: ${files.length} images of ${channels}×${options.size}×${options.size} take ${formatBytes(files.length * perImage)}, more than the ${formatBytes(MAX_DATA_BYTES)} limit`);
+  }
   const images = new Uint8Array(files.length * perImage);
   let done = 0;
   // A few decodes in flight keep libvips busy without holding every file in memory.

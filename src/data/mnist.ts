@@ -89,6 +89,9 @@ export function loadIdxFolder(folder: string, name: string, split: 'train' | 'te
   const labels = readIdx(labelFile);
   if (labels.dims.length !== 1) throw new Error(`${labelFile}: expected one label per image, found dims [${labels.dims.join(', ')}]`);
   const [count, height, width] = images.dims;
+  // Zero-sized images would only fail later, deep in the model, with a message about tensors.
+  if (count === 0) throw new Error(`${imageFile}: holds no images (dims [${images.dims.join(', ')}])`);
+  if (height === 0 || width === 0) throw new Error(`${imageFile}: images of ${height}×${width} pixels have a zero side`);
   if (labels.dims[0] !== count) throw new Error(`${labelFile} has ${labels.dims[0]} labels for ${count} images in ${imageFile}`);
   const bad = labels.data.findIndex((l) => l >= classes.length);
   if (bad >= 0) throw new Error(`${labelFile}: label ${labels.data[bad]} at index ${bad} is not one of the ${classes.length} classes`);

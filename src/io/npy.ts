@@ -1,10 +1,14 @@
 // NumPy's .npy format: magic "\x93NUMPY", version bytes (major, minor), the header length (u16 LE in
 // version 1.0, u32 LE in 2.0 and 3.0), then a Python dict literal {'descr', 'fortran_order', 'shape'},
 // padded with spaces and ended by "\n" so the data starts at a multiple of 64 bytes, then the raw data.
+import * as fs from 'fs';
 import * as os from 'os';
+import { formatBytes, MAX_DATA_BYTES } from '../data/dataset';
 
 const MAGIC = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]);
 const ALIGNMENT = 64;
+/** The longest header read: version 1.0's own limit. numpy itself refuses headers over 10,000 bytes by default. */
+const MAX_HEADER = 0xffff;
 
 const isDim = (value: number) => Number.isSafeInteger(value) && value >= 0;
 
@@ -36,15 +40,20 @@ export function encodeNpy(data: Float32Array | Uint8Array, shape: number[]): Buf
   return out;
 }
 
-interface Header { descr: string; shape: number[] }
+interface Header { descr: string; shape: number[]; itemSize: number }
 
-function readHeader(buffer: Buffer, source: string): { header: Header; dataStart: number } {
+/**
+ * Parses the header from the first bytes of a .npy file (`buffer` may be only the start of it) and works out
+ * where the data starts and how many bytes it takes, refusing sizes past MAX_DATA_BYTES.
+ */
+function readHeader(buffer: Buffer, source: string): { header: Header; dataStart: number; dataBytes: number } {
   if (buffer.length < 10 || !buffer.subarray(0, 6).equals(MAGIC)) throw new Error(`${source}: not a .npy file`);
   const major = buffer[6];
   if (major < 1 || major > 3) throw new Error(`${source}: .npy version ${major}.${buffer[7]} is not supported (1.0 to 3.0)`);
   const lengthBytes = major === 1 ? 2 : 4;
   if (buffer.length < 8 + lengthBytes) throw new Error(`${source}: truncated .npy header`);
   const length = major === 1 ? buffer.readUInt16LE(8) : buffer.readUInt32LE(8);
+  if (length > MAX_HEADER) throw new Error(`${source}: .npy header of ${length} bytes is longer than any this reader takes (${MAX_HEADER})`);
   const start = 8 + lengthBytes;
   if (start + length > buffer.length) throw new Error(`${source}: truncated .npy header (${length} bytes announced, ${buffer.length - start} present)`);
   // Versions 1 and 2 write the dict in latin1, version 3 in UTF-8; the keys and values we read are ASCII.
@@ -53,11 +62,21 @@ function readHeader(buffer: Buffer, source: string): { header: Header; dataStart
   const fortran = /['"]fortran_order['"]\s*:\s*(True|False)/.exec(text)?.[1];
   const shapeText = /['"]shape['"]\s*:\s*\(([^)]*)\)/.exec(text)?.[1];
   if (descr === undefined || fortran === undefined || shapeText === undefined) throw new Error(`${source}: malformed .npy header ${JSON.stringify(text.trim())}`);
-  const shape = shapeText.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  const parts = shapeText.split(',').map((s) => s.trim()).filter(Boolean);
+  // Digits only: Number() would also take '1e3', '0x10' or '  ', which no numpy writes.
+  const shape = parts.map((s) => (/^\d+$/.test(s) ? Number(s) : NaN));
   if (!shape.every(isDim)) throw new Error(`${source}: malformed .npy shape (${shapeText})`);
   // Fortran order only changes the layout when two or more dimensions are longer than 1.
   if (fortran === 'True' && shape.filter((d) => d > 1).length > 1) throw new Error(`${source}: Fortran-order .npy files are not supported`);
-  return { header: { descr, shape }, dataStart: start + length };
+  const itemSize = descr === '<f4' ? 4 : descr === '|u1' || descr === '<u1' ? 1 : 0;
+  if (itemSize === 0) throw new Error(`${source}: .npy dtype ${descr} is not supported (float32 '<f4' or uint8 '|u1')`);
+  // Multiplied step by step, stopping past the limit, so no product loses precision before the check.
+  let dataBytes = shape.includes(0) ? 0 : itemSize;
+  for (const d of shape) {
+    dataBytes *= d;
+    if (dataBytes > MAX_DATA_BYTES) throw new Error(`${source}: .npy shape (${shape.join(', ')}) of ${descr} is more than ${formatBytes(MAX_DATA_BYTES)} of data (the limit)`);
+  }
+  return { header: { descr, shape, itemSize }, dataStart: start + length, dataBytes };
 }
 
 /**
@@ -65,17 +84,52 @@ function readHeader(buffer: Buffer, source: string): { header: Header; dataStart
  * the array are ignored, as numpy.load does. Errors are one line starting with `source`.
  */
 export function decodeNpy(buffer: Buffer, source: string): { data: Float32Array | Uint8Array; shape: number[] } {
-  const { header, dataStart } = readHeader(buffer, source);
-  const { descr, shape } = header;
-  const count = shape.reduce((a, b) => a * b, 1);
-  const itemSize = descr === '<f4' ? 4 : descr === '|u1' || descr === '<u1' ? 1 : 0;
-  if (itemSize === 0) throw new Error(`${source}: .npy dtype ${descr} is not supported (float32 '<f4' or uint8 '|u1')`);
+  const { header, dataStart, dataBytes } = readHeader(buffer, source);
+  const { shape, itemSize } = header;
   const available = buffer.length - dataStart;
-  if (available < count * itemSize) throw new Error(`${source}: truncated .npy data (${available} of ${count * itemSize} bytes)`);
+  if (available < dataBytes) throw new Error(`${source}: truncated .npy data (${available} of ${dataBytes} bytes)`);
   // Copy into a fresh ArrayBuffer: the file's bytes may sit at any offset of a pooled Buffer, and a
   // Float32Array needs a 4-byte aligned start.
-  const bytes = new Uint8Array(buffer.subarray(dataStart, dataStart + count * itemSize));
+  const bytes = new Uint8Array(buffer.subarray(dataStart, dataStart + dataBytes));
   if (itemSize === 1) return { data: bytes, shape };
   if (os.endianness() !== 'LE') throw new Error(`${source}: big-endian machines are not supported`);
   return { data: new Float32Array(bytes.buffer), shape };
+}
+
+/**
+ * Reads a .npy file: the header first, then only the bytes it announces (checked against the file's size and
+ * the limit), so a huge file behind a small header costs no memory. Errors are one line starting with `file`.
+ */
+export function readNpy(file: string): { data: Float32Array | Uint8Array; shape: number[] } {
+  const fail = (err: unknown) => {
+    const code = (err as NodeJS.ErrnoException).code;
+    return new Error(`${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a .npy file' : (err as Error).message}`);
+  };
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (err) {
+    throw fail(err);
+  }
+  try {
+    const read = (length: number) => {
+      try {
+        const out = Buffer.alloc(length);
+        return out.subarray(0, fs.readSync(fd, out, 0, length, 0));
+      } catch (err) {
+        throw fail(err);
+      }
+    };
+    let size: number;
+    try {
+      size = fs.fstatSync(fd).size;
+    } catch (err) {
+      throw fail(err);
+    }
+    const { dataStart, dataBytes } = readHeader(read(Math.min(size, 12 + MAX_HEADER)), file);
+    if (size < dataStart + dataBytes) throw new Error(`${file}: truncated .npy data (${size - dataStart} of ${dataBytes} bytes)`);
+    return decodeNpy(read(dataStart + dataBytes), file);
+  } finally {
+    fs.closeSync(fd);
+  }
 }

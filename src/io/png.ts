@@ -16,8 +16,11 @@ const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const COLOUR_TYPE_OF_CHANNELS: Record<number, number> = { 1: 0, 3: 2, 4: 6 };
 /** Bytes per pixel for each 8-bit colour type: gray, RGB, palette index, gray+alpha, RGBA. */
 const BYTES_PER_PIXEL: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
-/** Refuse headers asking for more than this many pixels: a corrupt size must not exhaust memory. */
-const MAX_PIXELS = 1 << 28;
+/**
+ * Refuse headers asking for more than this many pixels (8192×8192, as image folders allow sharp): a corrupt or
+ * hostile size must not exhaust memory, and a valid image this large inflates to at most 256 MiB of RGBA rows.
+ */
+const MAX_PIXELS = 8192 * 8192;
 
 const CRC_TABLE = (() => {
   const table = new Uint32Array(256);
@@ -109,7 +112,8 @@ function readHeader(data: Buffer, source: string): Header {
   if (data.length !== 13) throw new Error(`${source}: corrupt PNG (IHDR has ${data.length} bytes, not 13)`);
   const width = data.readUInt32BE(0), height = data.readUInt32BE(4);
   const [depth, colour, compression, filter, interlace] = data.subarray(8);
-  if (width < 1 || height < 1 || width * height > MAX_PIXELS) throw new Error(`${source}: unsupported PNG size ${width}×${height}`);
+  if (width < 1 || height < 1) throw new Error(`${source}: unsupported PNG size ${width}×${height}`);
+  if (width * height > MAX_PIXELS) throw new Error(`${source}: unsupported PNG size ${width}×${height} (more than 8192×8192 pixels)`);
   if (!(colour in BYTES_PER_PIXEL)) throw new Error(`${source}: corrupt PNG (colour type ${colour})`);
   if (depth !== 8) throw new Error(`${source}: ${depth}-bit PNGs are not supported (8-bit only)`);
   if (compression !== 0 || filter !== 0) throw new Error(`${source}: corrupt PNG (compression ${compression}, filter method ${filter})`);

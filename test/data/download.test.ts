@@ -6,7 +6,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ensureDownloaded, FASHION_MNIST_REMOTE, MNIST_REMOTE, RemoteDataset } from '../../src/data/download';
+import { DEFAULT_MAX_DOWNLOAD_BYTES, ensureDownloaded, FASHION_MNIST_REMOTE, MNIST_REMOTE, RemoteDataset } from '../../src/data/download';
 import { DEBIAN_FASHION_MNIST, loadFashionMnist } from '../../src/data/mnist';
 import { tempDir } from '../helpers/fixtures';
 
@@ -44,6 +44,7 @@ const UPSTREAM_MTIME: Record<string, number> = {
 describe('ensureDownloaded (localhost server)', () => {
   const served = new Map<string, Buffer>([['/good/a.gz', Buffer.from('first file')], ['/good/b.gz', Buffer.alloc(300000, 7)], ['/bad/a.gz', Buffer.from('tampered')]]);
   const requests: string[] = [];
+  let sentEndless = 0;
   let server: http.Server;
   let base = '';
   before(async () => {
@@ -51,6 +52,23 @@ describe('ensureDownloaded (localhost server)', () => {
       requests.push(req.url!);
       if (req.url!.startsWith('/stall/')) {
         res.writeHead(200, { 'content-length': 100 }).write('abcde'); // and then nothing
+        return;
+      }
+      if (req.url!.startsWith('/endless/')) {
+        // No content-length, and data until the client hangs up: only a cap on what is received stops it.
+        const chunk = Buffer.alloc(64 * 1024, 1);
+        const more = () => {
+          while (!res.destroyed && sentEndless < 1 << 30) {
+            sentEndless += chunk.length;
+            if (!res.write(chunk)) return void res.once('drain', more);
+          }
+        };
+        res.writeHead(200);
+        more();
+        return;
+      }
+      if (req.url!.startsWith('/announced/')) {
+        res.writeHead(200, { 'content-length': 1 << 30 }).write('abcde'); // a 1 GiB promise
         return;
       }
       if (req.url!.startsWith('/early/')) {
@@ -135,6 +153,42 @@ describe('ensureDownloaded (localhost server)', () => {
     assert.deepEqual(fs.readdirSync(path.join(cacheDir, 'fake')), []);
   });
 
+  it('caps the size: a response announcing or sending more than the file\'s size is cut off, leaving nothing', async () => {
+    const cacheDir = tempDir('cache-cap');
+    const sized = (size?: number): RemoteDataset => ({ name: 'capped', mirrors: [], files: [{ name: 'a.gz', md5: spec().files[0].md5, size }] });
+    await assert.rejects(ensureDownloaded(sized(10), { cacheDir, mirrors: [`${base}/announced/`, `${base}/endless/`] }), {
+      message: `cannot download a.gz (${base}/announced/a.gz: the server announces ${1 << 30} bytes, more than the 10 expected; ${base}/endless/a.gz: the server sent more than the 10 bytes expected)`,
+    });
+    assert.deepEqual(fs.readdirSync(path.join(cacheDir, 'capped')), []);
+    // Without a stated size the default cap applies, and the transfer stops soon after it (the server notices late).
+    sentEndless = 0;
+    await assert.rejects(ensureDownloaded(sized(undefined), { cacheDir, mirrors: [`${base}/endless/`] }), {
+      message: `cannot download a.gz (${base}/endless/a.gz: the server sent more than the ${DEFAULT_MAX_DOWNLOAD_BYTES} bytes expected)`,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.ok(sentEndless < DEFAULT_MAX_DOWNLOAD_BYTES + (32 << 20), `the server sent ${sentEndless} bytes before the client hung up`);
+    assert.deepEqual(fs.readdirSync(path.join(cacheDir, 'capped')), []);
+    // The exact size is allowed.
+    const exact = tempDir('cache-exact');
+    await ensureDownloaded(sized('first file'.length), { cacheDir: exact, mirrors: [`${base}/good/`] });
+    assert.equal(fs.readFileSync(path.join(exact, 'capped', 'a.gz'), 'utf8'), 'first file');
+  });
+
+  it('tries a spec\'s https mirrors before plain http ones', async () => {
+    const saved = process.env.GANFORGE_MIRROR;
+    delete process.env.GANFORGE_MIRROR;
+    try {
+      const [http1, https1] = [await closedPort(), await closedPort()];
+      const mixed = { ...spec(), mirrors: [`http://127.0.0.1:${http1}/`, `https://127.0.0.1:${https1}/`] };
+      await assert.rejects(ensureDownloaded(mixed, { cacheDir: tempDir('cache-https') }), {
+        message: `cannot download a.gz (https://127.0.0.1:${https1}/a.gz: ECONNREFUSED; http://127.0.0.1:${http1}/a.gz: ECONNREFUSED)`,
+      });
+    } finally {
+      if (saved !== undefined) process.env.GANFORGE_MIRROR = saved;
+    }
+    assert.ok(FASHION_MNIST_REMOTE.mirrors[0].startsWith('https://'), FASHION_MNIST_REMOTE.mirrors[0]);
+  });
+
   it('uses GANFORGE_CACHE and GANFORGE_MIRROR from the environment', async () => {
     const saved = { cache: process.env.GANFORGE_CACHE, mirror: process.env.GANFORGE_MIRROR };
     const cacheDir = tempDir('cache-env');
@@ -158,12 +212,12 @@ describe('ensureDownloaded (localhost server)', () => {
     await assert.rejects(ensureDownloaded(spec(), { cacheDir: tempDir('cache-none'), mirrors: [] }), { message: 'cannot download a.gz: no mirrors given for fake' });
   });
 
-  it('the MNIST spec lists the four standard files with the published MD5s', () => {
+  it('the MNIST spec lists the four standard files with the published MD5s and sizes', () => {
     assert.deepEqual(MNIST_REMOTE.files, [
-      { name: 'train-images-idx3-ubyte.gz', md5: 'f68b3c2dcbeaaa9fbdd348bbdeb94873' },
-      { name: 'train-labels-idx1-ubyte.gz', md5: 'd53e105ee54ea40749a09fcbcd1e9432' },
-      { name: 't10k-images-idx3-ubyte.gz', md5: '9fb629c4189551a2d022fa330f9573f3' },
-      { name: 't10k-labels-idx1-ubyte.gz', md5: 'ec29112dd5afa0611ce80d1b7f02629c' },
+      { name: 'train-images-idx3-ubyte.gz', md5: 'f68b3c2dcbeaaa9fbdd348bbdeb94873', size: 9912422 },
+      { name: 'train-labels-idx1-ubyte.gz', md5: 'd53e105ee54ea40749a09fcbcd1e9432', size: 28881 },
+      { name: 't10k-images-idx3-ubyte.gz', md5: '9fb629c4189551a2d022fa330f9573f3', size: 1648877 },
+      { name: 't10k-labels-idx1-ubyte.gz', md5: 'ec29112dd5afa0611ce80d1b7f02629c', size: 4542 },
     ]);
     assert.ok(MNIST_REMOTE.mirrors.every((m) => m.startsWith('https://') && m.endsWith('/')));
   });

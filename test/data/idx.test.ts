@@ -5,6 +5,7 @@ import * as zlib from 'node:zlib';
 import { describe, it } from 'node:test';
 import { decodeIdx, encodeIdx, readIdx, writeIdx } from '../../src/data/idx';
 import { tempDir } from '../helpers/fixtures';
+import { gzipBomb } from '../helpers/hostile';
 
 describe('IDX', () => {
   it('encodes to the bytes the format specifies', () => {
@@ -69,13 +70,57 @@ describe('IDX', () => {
     assert.throws(() => readIdx(bad), (err: Error) => err.message.startsWith(`${bad}: corrupt gzip data (`));
     const trailing = write('trailing-idx3-ubyte', Buffer.concat([good, Buffer.from([0])]));
     assert.throws(() => readIdx(trailing), { message: `${trailing}: 1 unexpected bytes after the IDX data` });
+    // Gzipped, inflating stops one chunk past the size the header announces, so the count of extra bytes is unknown.
     const trailingGz = write('trailing-idx3-ubyte.gz', zlib.gzipSync(Buffer.concat([good, Buffer.from('xyz')])));
-    assert.throws(() => readIdx(trailingGz), { message: `${trailingGz}: 3 unexpected bytes after the IDX data` });
+    assert.throws(() => readIdx(trailingGz), { message: `${trailingGz}: gzip data inflates to more than the 20 bytes its IDX header announces` });
     assert.throws(() => readIdx(path.join(dir, 'absent-idx3-ubyte')), { message: `${path.join(dir, 'absent-idx3-ubyte')}: no such file` });
     assert.throws(() => readIdx(dir), { message: `${dir}: is a folder, not an IDX file` });
     const floats = Buffer.from(good);
     floats[2] = 0x0d;
     assert.throws(() => decodeIdx(floats, 'f.idx'), { message: 'f.idx: IDX element type 0xd is not supported (only uint8, 0x08)' });
+  });
+
+  it('inflates gzip no further than the header announces: a bomb stops early, in bounded memory', () => {
+    // 800 bytes of data announced, then 512 MiB of zeros, in about half a MiB of file.
+    const bomb = gzipBomb(encodeIdx([1, 28, 28], new Uint8Array(784)), 512 << 20);
+    assert.ok(bomb.length < 1 << 20, `${bomb.length} bytes`);
+    const before = process.resourceUsage().maxRSS;
+    assert.throws(() => decodeIdx(bomb, 'bomb.gz'), { message: 'bomb.gz: gzip data inflates to more than the 800 bytes its IDX header announces' });
+    const grewMiB = (process.resourceUsage().maxRSS - before) / 1024;
+    assert.ok(grewMiB < 32, `decoding the bomb raised peak memory by ${grewMiB.toFixed(0)} MiB`);
+  });
+
+  it('refuses headers announcing more than the 2 GiB limit, or a product past 2^53, before inflating or reading the data', () => {
+    const header = (dims: number[]) => {
+      const bytes = Buffer.alloc(4 + 4 * dims.length);
+      bytes[2] = 8;
+      bytes[3] = dims.length;
+      dims.forEach((d, i) => bytes.writeUInt32BE(d, 4 + 4 * i));
+      return bytes;
+    };
+    const before = process.resourceUsage().maxRSS;
+    // 65536³ bytes announced, and 256 MiB of zeros behind the header to tempt a reader into inflating them.
+    assert.throws(() => decodeIdx(gzipBomb(header([65536, 65536, 65536]), 256 << 20), 'big.gz'), {
+      message: 'big.gz: IDX dims [65536, 65536, 65536] announce more than 2.0 GiB of data (the limit)',
+    });
+    assert.ok((process.resourceUsage().maxRSS - before) / 1024 < 32, 'the data after the header was inflated');
+    const max = 0xffffffff;
+    assert.throws(() => decodeIdx(Buffer.concat([header([max, max, max, max]), Buffer.alloc(8)]), 'overflow'), {
+      message: `overflow: IDX dims [${max}, ${max}, ${max}, ${max}] announce more than 2.0 GiB of data (the limit)`,
+    });
+    assert.throws(() => decodeIdx(header([2 ** 31 + 1]), 'just-over'), /just-over: IDX dims \[2147483649\] announce more than 2\.0 GiB/);
+    // A zero anywhere makes an empty array, however large the other dimensions: a valid (empty) file.
+    assert.deepEqual(decodeIdx(header([max, 0, max]), 'empty'), { dims: [max, 0, max], data: new Uint8Array(0) });
+  });
+
+  it('checks a plain file\'s size against its header before reading it: a huge sparse file costs nothing', () => {
+    const dir = tempDir('idx-sparse');
+    const file = path.join(dir, 'sparse-idx3-ubyte');
+    fs.writeFileSync(file, encodeIdx([1, 28, 28], new Uint8Array(784)));
+    fs.truncateSync(file, 1 << 30); // 1 GiB, no disk blocks
+    const before = process.resourceUsage().maxRSS;
+    assert.throws(() => readIdx(file), { message: `${file}: ${(1 << 30) - 800} unexpected bytes after the IDX data` });
+    assert.ok((process.resourceUsage().maxRSS - before) / 1024 < 32, 'the file was read');
   });
 
   it('detects gzip by content, not by the file name', () => {

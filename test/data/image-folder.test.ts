@@ -1,12 +1,13 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import { describe, it } from 'node:test';
 import sharp from 'sharp';
 import { drawFace, generateFaces, seededRandom } from '../../src/data/faces';
-import { loadImageFolder } from '../../src/data/image-folder';
+import { loadImageFolder, MAX_INPUT_PIXELS } from '../../src/data/image-folder';
 import { loadDataset } from '../../src/data/select';
-import { encodePng } from '../../src/io/png';
+import { crc32, encodePng } from '../../src/io/png';
 import { tempDir } from '../helpers/fixtures';
 
 /** A w×h RGB image: left half red, right half blue. */
@@ -48,6 +49,38 @@ describe('image folders', () => {
     fs.writeFileSync(path.join(dir, 'good.png'), encodePng({ width: 4, height: 4, channels: 3, pixels: new Uint8Array(48) }));
     fs.writeFileSync(path.join(dir, 'broken.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4, 5]));
     await assert.rejects(loadImageFolder(dir, { size: 4, grayscale: false }), /broken\.jpg: not a readable image/);
+  });
+
+  it('refuses a small file announcing more pixels than the limit, before decoding it', async () => {
+    // A valid 10,000×10,000 gray PNG of zeros, about 100 KB: within sharp's own default limit, past ours.
+    const side = 10000;
+    assert.ok(side * side > MAX_INPUT_PIXELS);
+    const chunk = (type: string, data: Buffer) => {
+      const out = Buffer.alloc(12 + data.length);
+      out.writeUInt32BE(data.length, 0);
+      out.write(type, 4, 'latin1');
+      data.copy(out, 8);
+      out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
+      return out;
+    };
+    const ihdr = Buffer.alloc(13);
+    ihdr.writeUInt32BE(side, 0);
+    ihdr.writeUInt32BE(side, 4);
+    ihdr[8] = 8; // 8-bit gray, no interlace
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr),
+      chunk('IDAT', zlib.deflateSync(Buffer.alloc((side + 1) * side), { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
+    assert.ok(png.length < 1 << 20, `${png.length} bytes`);
+    const dir = tempDir('bomb-images');
+    fs.writeFileSync(path.join(dir, 'bomb.png'), png);
+    await assert.rejects(loadImageFolder(dir, { size: 8, grayscale: true }), /bomb\.png: not a readable image \(.*pixel limit/);
+  });
+
+  it('refuses a folder whose images at the requested size would pass the 2 GiB limit, before allocating', async () => {
+    const dir = tempDir('too-big');
+    fs.writeFileSync(path.join(dir, 'a.png'), encodePng({ width: 4, height: 4, channels: 3, pixels: new Uint8Array(48) }));
+    await assert.rejects(loadImageFolder(dir, { size: 30000, grayscale: false }), {
+      message: `${dir}: 1 images of 3×30000×30000 take 2.5 GiB, more than the 2.0 GiB limit`,
+    });
   });
 });
 

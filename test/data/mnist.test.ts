@@ -111,6 +111,18 @@ describe('IDX folders', () => {
     assert.throws(() => loadIdxFolder('/nonexistent-ganforge', 'x'), { message: '/nonexistent-ganforge is not a folder' });
   });
 
+  it('refuses zero images and images with a zero side before training sees them', () => {
+    const empty = fakeFolder(false);
+    writeIdx(path.join(empty, 'train-images-idx3-ubyte'), [0, 28, 28], new Uint8Array(0));
+    writeIdx(path.join(empty, 'train-labels-idx1-ubyte'), [0], new Uint8Array(0));
+    assert.throws(() => loadIdxFolder(empty, 'x'), { message: `${path.join(empty, 'train-images-idx3-ubyte')}: holds no images (dims [0, 28, 28])` });
+    for (const [h, w] of [[0, 0], [28, 0], [0, 5]]) {
+      const flat = fakeFolder(false);
+      writeIdx(path.join(flat, 'train-images-idx3-ubyte'), [20, h, w], new Uint8Array(0));
+      assert.throws(() => loadIdxFolder(flat, 'x'), { message: `${path.join(flat, 'train-images-idx3-ubyte')}: images of ${h}×${w} pixels have a zero side` });
+    }
+  });
+
   it('says how to get Fashion-MNIST when the folder is missing', () => {
     assert.throws(() => loadFashionMnist('/nonexistent-ganforge'), /^Error: Fashion-MNIST is not in \/nonexistent-ganforge: apt-get install dataset-fashion-mnist/);
   });

@@ -10,6 +10,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import { CLI } from './fixtures';
 
 /** A small seeded generator (mulberry32): the same seed gives the same fuzz cases on every machine. */
@@ -115,6 +116,16 @@ export function assertEachDecodesOrFailsCleanly<T>(cases: Mutation[], decode: (b
     decoded++;
   }
   return { failed, decoded };
+}
+
+/**
+ * A gzip bomb: `prefix` followed by `inflatedBytes` zero bytes (rounded up to MiB), as a chain of gzip members
+ * (valid gzip, which readers inflate as one stream). About 1 KiB of file per MiB inflated, and built without
+ * ever holding more than one MiB of zeros.
+ */
+export function gzipBomb(prefix: Buffer, inflatedBytes: number): Buffer {
+  const mib = zlib.gzipSync(Buffer.alloc(1 << 20), { level: 9 });
+  return Buffer.concat([zlib.gzipSync(prefix), ...Array.from({ length: Math.ceil(inflatedBytes / (1 << 20)) }, () => mib)]);
 }
 
 /** sha256 and size of every file under `dir` (relative paths), to prove a command changed nothing. */

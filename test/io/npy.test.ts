@@ -70,6 +70,13 @@ describe('npy', () => {
       [npy("{'descr': '<f4', 'shape': (2,), }\n"), /^z\.npy: malformed \.npy header/],
       [npy("{'descr': '<f4', 'fortran_order': False, 'shape': (-2,), }\n"), /^z\.npy: malformed \.npy shape/],
       [npy(good, new Uint8Array(8), [4, 0]), /^z\.npy: \.npy version 4\.0 is not supported/],
+      // Sizes past the 2 GiB limit, and products past 2^53, are refused from the header alone.
+      [npy("{'descr': '<f4', 'fortran_order': False, 'shape': (100000, 100000, 100000), }\n"), /^z\.npy: \.npy shape \(100000, 100000, 100000\) of <f4 is more than 2\.0 GiB of data \(the limit\)$/],
+      [npy("{'descr': '|u1', 'fortran_order': False, 'shape': (2147483649,), }\n"), /^z\.npy: \.npy shape \(2147483649,?\) of \|u1 is more than 2\.0 GiB/],
+      // Only digits: no numpy writes '1e3' or '0x10', which Number() would take.
+      [npy("{'descr': '<f4', 'fortran_order': False, 'shape': (1e3,), }\n"), /^z\.npy: malformed \.npy shape \(1e3,\)$/],
+      [npy("{'descr': '<f4', 'fortran_order': False, 'shape': (0x10,), }\n"), /^z\.npy: malformed \.npy shape/],
+      [Buffer.concat([npy(good, new Uint8Array(8), [2, 0]).subarray(0, 8), Buffer.from([0xff, 0xff, 0xff, 0x7f])]), /^z\.npy: \.npy header of 2147483647 bytes is longer than any this reader takes \(65535\)$/],
     ];
     for (const [buffer, message] of cases) {
       assert.throws(() => decodeNpy(buffer, 'z.npy'), (e: Error) => {

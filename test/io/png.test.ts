@@ -131,6 +131,20 @@ describe('PNG', () => {
     }
   });
 
+  it('refuses sizes past 8192×8192 pixels from the header, before inflating: a small file cannot claim gigabytes', () => {
+    // A valid 10,000×10,000 gray image of zeros in about 100 KB (its rows inflate to 100 MB).
+    const side = 10000;
+    const idat = chunk('IDAT', zlib.deflateSync(Buffer.alloc((side + 1) * side), { level: 9 }));
+    const bomb = Buffer.concat([SIGNATURE, ihdr(side, side, 0), idat, chunk('IEND', Buffer.alloc(0))]);
+    assert.ok(bomb.length < 1 << 20);
+    const before = process.resourceUsage().maxRSS;
+    assert.throws(() => decodePng(bomb, 'bomb.png'), { message: 'bomb.png: unsupported PNG size 10000×10000 (more than 8192×8192 pixels)' });
+    assert.ok((process.resourceUsage().maxRSS - before) / 1024 < 32, 'the image data was inflated');
+    // The limit itself decodes (a 1×8192 strip, cheap) and the next pixel over is refused.
+    assert.equal(decodePng(handBuilt(8192, 1, 0, [[0, ...new Array(8192).fill(0)]])).width, 8192);
+    assert.throws(() => decodePng(Buffer.concat([SIGNATURE, ihdr(8192, 8193, 0), idat, chunk('IEND', Buffer.alloc(0))]), 'x'), /unsupported PNG size 8192×8193/);
+  });
+
   it('refuses images whose bytes do not fit their size', () => {
     assert.throws(() => encodePng({ width: 2, height: 2, channels: 3, pixels: new Uint8Array(5) }), /5 bytes do not fit 2×2×3/);
     assert.throws(() => encodePng({ width: 0, height: 2, channels: 1, pixels: new Uint8Array(0) }), /bad size 0×2/);
