@@ -5,6 +5,7 @@ import { convFamily } from './models/conv';
 import { dcganFamily } from './models/dcgan';
 import { mlpFamily } from './models/mlp';
 import type { ModelFamily, ModelSpec } from './types';
+import { shownName } from '../util/suggest';
 
 const FAMILIES: ModelFamily[] = [mlpFamily, convFamily, dcganFamily, cganFamily, acganFamily];
 
@@ -12,7 +13,7 @@ export const MODEL_NAMES: readonly string[] = FAMILIES.map((f) => f.name);
 
 export function modelFamily(name: string): ModelFamily {
   const family = FAMILIES.find((f) => f.name === name);
-  if (!family) throw new Error(`unknown model '${name}' (available: ${MODEL_NAMES.join(', ')})`);
+  if (!family) throw new Error(`unknown model '${shownName(String(name))}' (available: ${MODEL_NAMES.join(', ')})`);
   return family;
 }
 

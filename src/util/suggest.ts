@@ -19,3 +19,12 @@ export function closest(word: string, candidates: readonly string[], maxDistance
   const scored = candidates.map((c) => ({ c, d: editDistance(word, c) })).filter(({ d }) => d <= maxDistance && d < word.length);
   return scored.sort((a, b) => a.d - b.d)[0]?.c; // sort is stable
 }
+
+/**
+ * A name from input as it should appear inside an error message: control characters and line breaks escaped
+ * (an error message is one line), cut to `max` characters (a hostile file may hold a megabyte of it).
+ */
+export function shownName(name: string, max = 60): string {
+  const escaped = JSON.stringify(name).slice(1, -1);
+  return escaped.length > max ? `${escaped.slice(0, max - 3)}...` : escaped;
+}
