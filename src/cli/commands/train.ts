@@ -8,12 +8,13 @@ import { LoadedCheckpoint, readCheckpoint } from '../../gan/checkpoint';
 import { TrainConfig, validateConfig } from '../../gan/config';
 import { RECIPE_NAMES } from '../../gan/recipes';
 import { familyFor, modelFamily } from '../../gan/registry';
-import { readConfigFile, resolveConfig } from '../../gan/resolve';
+import { resolveConfig } from '../../gan/resolve';
 import { RunDir } from '../../gan/run-dir';
 import { DivergedError, train, TrainHooks, TrainResult } from '../../gan/trainer';
 import { modelSpec } from '../../gan/session';
 import { Judge } from '../../metrics/judge';
 import { CommandSpec, UsageError } from '../args';
+import { readTrainConfigFile } from '../config-file';
 import { CONFIG_FLAGS } from '../config-flags';
 import { classifierFeedback } from './classifier';
 import { ProgressBar } from '../progress';
@@ -27,7 +28,7 @@ export const trainSpec: CommandSpec = {
   usage: 'ganforge train [--recipe NAME | --model NAME] [--dataset mnist] [--epochs N | --steps N] [--out runs/NAME] [--resume]',
   flags: [
     { name: 'recipe', type: 'string', choices: RECIPE_NAMES, placeholder: 'NAME', help: `a named setup: ${RECIPE_NAMES.join(', ')} (default: 'default', or 'default-unlabelled' for data without labels, unless --model is given)` },
-    { name: 'config', type: 'path', placeholder: 'FILE', help: 'a JSON or YAML file of config keys (as in a run\'s config.json), over the recipe' },
+    { name: 'config', type: 'path', placeholder: 'FILE', help: 'a JSON or YAML file of config keys, spelled as in a run\'s config.json (emaDecay) or as these flags (ema, lr-g), over the recipe' },
     ...CONFIG_FLAGS.map(({ key: _key, ...flag }) => flag),
     { name: 'out', type: 'path', alias: 'o', placeholder: 'DIR', help: 'run folder (default: runs/MODEL-DATASET-TIME; required with --resume)' },
     { name: 'resume', type: 'boolean', help: 'continue the run in --out from its last checkpoint, up to --steps/--epochs' },
@@ -109,7 +110,7 @@ export async function runTrain(flags: Record<string, unknown>): Promise<number> 
   const perClassFile = path.join(out, 'per-class.json');
   let checkpoint: LoadedCheckpoint | null = null;
   let config: TrainConfig;
-  const configFile = flags.config ? { path: flags.config as string, values: readConfigFile(flags.config as string) } : undefined;
+  const configFile = flags.config ? { path: flags.config as string, values: readTrainConfigFile(flags.config as string) } : undefined;
   const layers = { recipe: flags.recipe as string | undefined, file: configFile, flags: given };
   if (resume && perClass !== fs.existsSync(perClassFile)) {
     throw new UsageError(perClass ? `${out} is not a --per-class run` : `${out} is a --per-class run: resume it with --per-class`);
