@@ -169,10 +169,10 @@ export function mergeConfig(base: TrainConfig, overrides: Record<string, unknown
 /** Throws one clear message for the first value that cannot work. */
 export function validateConfig(config: TrainConfig): TrainConfig {
   const positiveInt = (name: string, v: number) => {
-    if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer, got ${v}`);
+    if (!Number.isSafeInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer, got ${v}`);
   };
   const nonNegativeInt = (name: string, v: number) => {
-    if (!Number.isInteger(v) || v < 0) throw new RangeError(`${name} must be a non-negative integer, got ${v}`);
+    if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`${name} must be a non-negative integer, got ${v}`);
   };
   // NaN and ±Infinity pass most range checks below (NaN fails none of `<`), and YAML can write both.
   for (const key of CONFIG_KEYS) {

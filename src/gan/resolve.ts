@@ -11,6 +11,19 @@ import { modelFamily } from './registry';
 /** A config file is a page of keys; anything bigger is a mistake (or /dev/zero), refused before reading it. */
 const MAX_CONFIG_BYTES = 1 << 20;
 
+/**
+ * One YAML document to plain values. Warnings (an unknown tag such as !foo) are errors too: the yaml package
+ * would otherwise print them on stderr, and the file says something we cannot read. maxAliasCount caps alias
+ * expansion (a "billion laughs" file); 100 is also the package's default.
+ */
+function parseYaml(text: string): unknown {
+  const doc = YAML.parseDocument(text, { uniqueKeys: true, logLevel: 'error' });
+  const problem = doc.errors[0] ?? doc.warnings[0];
+  if (problem?.code === 'MULTIPLE_DOCS') throw new Error('several documents (---); a config file is one mapping');
+  if (problem) throw problem;
+  return doc.toJS({ maxAliasCount: 100 });
+}
+
 /** Reads a JSON or YAML config file into plain keys; errors name the file. */
 export function readConfigFile(file: string): Record<string, unknown> {
   let text: string;
@@ -26,8 +39,7 @@ export function readConfigFile(file: string): Record<string, unknown> {
   const yaml = /\.ya?ml$/i.test(file);
   let parsed: unknown;
   try {
-    // maxAliasCount caps alias expansion (a "billion laughs" file); 100 is also the yaml package's default.
-    parsed = yaml ? YAML.parse(text, { maxAliasCount: 100, uniqueKeys: true }) : JSON.parse(text);
+    parsed = yaml ? parseYaml(text) : JSON.parse(text);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     throw new Error(`${file}: not valid ${yaml ? 'YAML' : 'JSON'} (${message.split('\n')[0]})`);
