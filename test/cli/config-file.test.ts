@@ -53,4 +53,12 @@ describe('config file spellings', () => {
       assert.throws(() => resolved({ model: 'mlp', loss: word }), new RegExp(`^RangeError: unknown loss '${word}'`));
     }
   });
+
+  it('a dataset named like a prototype key is an unknown dataset, in one line', async () => {
+    const { loadDataset } = await import('../../src/data/select');
+    for (const word of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      await assert.rejects(loadDataset(word), new RegExp(`^Error: unknown dataset '${word}': expected 'mnist'`));
+    }
+  });
 });
+
