@@ -3,6 +3,7 @@
 // dispatcher can print it as-is and exit with 2, the usual code for "you called me wrong". Library errors
 // about an option (OptionError) are shown with the flag that sets it.
 import { OptionError } from '../errors';
+import { closest } from '../util/suggest';
 
 export type FlagType = 'string' | 'int' | 'number' | 'boolean' | 'path';
 export type FlagValue = string | number | boolean | undefined;
@@ -37,23 +38,6 @@ export interface ParsedArgs { flags: Record<string, FlagValue>; positionals: str
 export class UsageError extends Error {
   readonly exitCode: number = 2;
   override name = 'UsageError';
-}
-
-/** Levenshtein distance, for "did you mean" hints. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    previous = current;
-  }
-  return previous[b.length];
-}
-
-/** The closest candidate within two edits, if any; a guess that rewrites the whole word is no help. */
-function closest(word: string, candidates: string[]): string | undefined {
-  const scored = candidates.map((c) => ({ c, d: editDistance(word, c) })).filter(({ d }) => d <= 2 && d < word.length);
-  return scored.sort((a, b) => a.d - b.d)[0]?.c; // sort is stable: ties go to the earlier flag
 }
 
 const isHelpFlag = (arg: string) => arg === '-h' || arg === '--help';

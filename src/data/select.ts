@@ -6,6 +6,7 @@ import type { ImageDataset } from './dataset';
 import { ensureDownloaded, FASHION_MNIST_REMOTE, MNIST_REMOTE } from './download';
 import { isImageFolder, loadImageFolder } from './image-folder';
 import { loadBundledMnist, loadFashionMnist, loadIdxFolder } from './mnist';
+import { shownName } from '../util/suggest';
 
 export const DATASET_HELP = "'mnist' (bundled 10,000 digits), 'fashion-mnist', a folder of IDX files (train-images-idx3-ubyte[.gz] …), or a folder of PNG/JPEG images";
 
@@ -31,9 +32,9 @@ export async function loadDataset(name: string, options: DatasetOptions = {}): P
       if (!options.download) return loadFashionMnist();
       return loadFashionMnist(await ensureDownloaded(FASHION_MNIST_REMOTE, { log: options.log }));
     default: {
-      if (options.download) throw new Error(`--download works with mnist and fashion-mnist, not '${name}'`);
-      if (!fs.existsSync(name)) throw new Error(`unknown dataset '${name}': expected ${DATASET_HELP}`);
-      if (!fs.statSync(name).isDirectory()) throw new Error(`dataset ${name} is not a folder: expected ${DATASET_HELP}`);
+      if (options.download) throw new Error(`--download works with mnist and fashion-mnist, not '${shownName(name, 200)}'`);
+      if (!fs.existsSync(name)) throw new Error(`unknown dataset '${shownName(name, 200)}': expected ${DATASET_HELP}`);
+      if (!fs.statSync(name).isDirectory()) throw new Error(`dataset ${shownName(name, 200)} is not a folder: expected ${DATASET_HELP}`);
       if (hasIdx(name) || !isImageFolder(name)) return loadIdxFolder(name, path.normalize(name));
       return loadImageFolder(name, { size: options.imageSize ?? 64, grayscale: options.grayscale ?? false, onProgress: options.onProgress });
     }

@@ -4,6 +4,7 @@
 import { GAN_LOSSES, GanLossName } from './losses';
 import { familyNames } from './registry';
 import type { ImageShape } from './types';
+import { closest, shownName } from '../util/suggest';
 
 export interface TrainConfig {
   /** The named recipe this config started from (informational; null when none). */
@@ -97,6 +98,55 @@ export const DEFAULT_CONFIG: TrainConfig = {
 
 export const CONFIG_KEYS = Object.keys(DEFAULT_CONFIG) as (keyof TrainConfig)[];
 
+/** Keys whose value may be null; `recipe` is a string or null, the others numbers or null. */
+const NULLABLE_KEYS: ReadonlySet<string> = new Set(['recipe', 'width', 'epochs', 'steps', 'timeBudget']);
+
+/** Whether `key` is a config key: an own key of DEFAULT_CONFIG, so '__proto__' or 'toString' never passes. */
+export function isConfigKey(key: string): key is keyof TrainConfig {
+  return Object.hasOwn(DEFAULT_CONFIG, key);
+}
+
+/** The known key a mistyped one most likely meant: same letters ignoring case, '-' and '_', else within two edits. */
+export function nearestConfigKey(key: string): keyof TrainConfig | undefined {
+  const lower = CONFIG_KEYS.map((k) => k.toLowerCase());
+  const squashed = key.toLowerCase().replace(/[-_\s]/g, '');
+  const near = lower.includes(squashed) ? squashed : closest(squashed, lower);
+  return near === undefined ? undefined : CONFIG_KEYS[lower.indexOf(near)];
+}
+
+/** A value as a short one-line snippet for error messages (a hostile file may hold a megabyte string). */
+export function describeValue(value: unknown): string {
+  let text: string;
+  try {
+    text = typeof value === 'number' ? String(value) : JSON.stringify(value) ?? String(value);
+  } catch {
+    text = Array.isArray(value) ? 'an array' : typeof value;
+  }
+  return shorten(text);
+}
+
+/** One line of at most 60 characters. */
+function shorten(text: string): string {
+  const line = text.replace(/\s+/g, ' ');
+  return line.length > 60 ? `${line.slice(0, 57)}...` : line;
+}
+
+function typeOk(key: keyof TrainConfig, value: unknown): boolean {
+  if (value === null) return NULLABLE_KEYS.has(key);
+  if (key === 'recipe') return typeof value === 'string';
+  const expected = DEFAULT_CONFIG[key];
+  if (expected === null) return typeof value === 'number';
+  if (Array.isArray(expected)) return Array.isArray(value) && value.length === expected.length && value.every((v) => typeof v === 'number');
+  return typeof value === typeof expected;
+}
+
+function typeName(key: keyof TrainConfig): string {
+  if (key === 'recipe') return 'a string or null';
+  const expected = DEFAULT_CONFIG[key];
+  if (Array.isArray(expected)) return `a list of ${expected.length} numbers`;
+  return NULLABLE_KEYS.has(key) ? 'a number or null' : `a ${typeof expected}`;
+}
+
 /**
  * Merges `overrides` (e.g. parsed from a --config file) onto `base`, checking every key and value type:
  * an unknown key is an error that names it (with the closest known key).
@@ -104,20 +154,16 @@ export const CONFIG_KEYS = Object.keys(DEFAULT_CONFIG) as (keyof TrainConfig)[];
 export function mergeConfig(base: TrainConfig, overrides: Record<string, unknown>, source: string): TrainConfig {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(overrides)) {
-    // Own keys only: 'in' would let '__proto__' or 'constructor' (from JSON or YAML) through to the copy below.
-    if (!Object.hasOwn(DEFAULT_CONFIG, key)) {
-      const near = CONFIG_KEYS.find((k) => k.toLowerCase() === key.toLowerCase().replace(/[-_]/g, ''));
-      throw new Error(`${source}: unknown key '${key}'${near ? ` (did you mean '${near}'?)` : ''}`);
+    if (!isConfigKey(key)) {
+      const near = nearestConfigKey(key);
+      throw new Error(`${source}: unknown key '${shownName(key)}'${near ? ` (did you mean '${near}'?)` : ''}`);
     }
-    const expected = DEFAULT_CONFIG[key as keyof TrainConfig];
-    const nullable = ['epochs', 'steps', 'timeBudget', 'width', 'recipe'].includes(key);
-    const ok = (value === null && nullable) || (Array.isArray(expected) ? Array.isArray(value) : typeof value === typeof expected) ||
-      (nullable && typeof value === (key === 'recipe' ? 'string' : 'number'));
-    if (!ok) throw new Error(`${source}: '${key}' must be ${nullable ? `a ${key === 'recipe' ? 'string' : 'number'} or null` : typeof expected}, got ${JSON.stringify(value)}`);
+    if (!typeOk(key, value)) throw new Error(`${source}: '${key}' must be ${typeName(key)}, got ${describeValue(value)}`);
     out[key] = value;
   }
-  if ('steps' in overrides && overrides.steps !== null && !('epochs' in overrides)) out.epochs = null;
-  if ('epochs' in overrides && overrides.epochs !== null && !('steps' in overrides)) out.steps = null;
+  const has = (key: string) => Object.hasOwn(overrides, key);
+  if (has('steps') && overrides.steps !== null && !has('epochs')) out.epochs = null;
+  if (has('epochs') && overrides.epochs !== null && !has('steps')) out.steps = null;
   return out as unknown as TrainConfig;
 }
 
@@ -159,11 +205,17 @@ export const CONFIG_BOUNDS = {
 /** Throws one clear message for the first value that cannot work. */
 export function validateConfig(config: TrainConfig): TrainConfig {
   const positiveInt = (name: string, v: number) => {
-    if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer, got ${v}`);
+    if (!Number.isSafeInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer, got ${v}`);
   };
   const nonNegativeInt = (name: string, v: number) => {
-    if (!Number.isInteger(v) || v < 0) throw new RangeError(`${name} must be a non-negative integer, got ${v}`);
+    if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`${name} must be a non-negative integer, got ${v}`);
   };
+  // NaN and ±Infinity pass most range checks below (NaN fails none of `<`), and YAML can write both.
+  for (const key of CONFIG_KEYS) {
+    const v = config[key];
+    if (typeof v === 'number' && !Number.isFinite(v)) throw new RangeError(`${key} must be a finite number, got ${v}`);
+  }
+  if (typeof config.dataset !== 'string' || config.dataset === '') throw new RangeError('dataset must be a non-empty string');
   if ((config.epochs === null) === (config.steps === null)) throw new RangeError('give exactly one of epochs and steps');
   if (config.epochs !== null) positiveInt('epochs', config.epochs);
   if (config.steps !== null) positiveInt('steps', config.steps);
@@ -198,13 +250,8 @@ export function validateConfig(config: TrainConfig): TrainConfig {
   atMost('imageShape channels', config.imageShape[0], CONFIG_BOUNDS.channels);
   atMost('imageShape height', config.imageShape[1], CONFIG_BOUNDS.side);
   atMost('imageShape width', config.imageShape[2], CONFIG_BOUNDS.side);
-  for (const key of ['lsganA', 'lsganB', 'lsganC', 'gpWeight'] as const) {
-    if (!Number.isFinite(config[key])) throw new RangeError(`${key} must be a finite number, got ${config[key]}`);
-  }
-  if (config.timeBudget !== null && !Number.isFinite(config.timeBudget)) throw new RangeError(`timeBudget must be finite, got ${config.timeBudget}`);
-  if (!familyNames().includes(config.model)) throw new RangeError(`unknown model '${config.model}' (expected one of ${familyNames().join(', ')})`);
-  if (typeof config.dataset !== 'string' || config.dataset === '') throw new RangeError('dataset must be a non-empty string');
-  if (!GAN_LOSSES.includes(config.loss)) throw new RangeError(`unknown loss '${config.loss}' (expected one of ${GAN_LOSSES.join(', ')})`);
+  if (!familyNames().includes(config.model)) throw new RangeError(`unknown model '${shownName(String(config.model))}' (expected one of ${familyNames().join(', ')})`);
+  if (!GAN_LOSSES.includes(config.loss)) throw new RangeError(`unknown loss '${shownName(String(config.loss))}' (expected one of ${GAN_LOSSES.join(', ')})`);
   return config;
 }
 

@@ -1,6 +1,7 @@
 // Named recipes: small sets of overrides for the classic setups, so `--recipe dcgan-mnist` is all it takes.
 // A recipe sits between the model family's own defaults and a --config file (see config.ts).
 import type { TrainConfig } from './config';
+import { shownName } from '../util/suggest';
 
 export interface Recipe {
   summary: string;
@@ -64,7 +65,8 @@ export const RECIPES: Record<string, Recipe> = {
 export const RECIPE_NAMES = Object.keys(RECIPES);
 
 export function recipe(name: string): Recipe {
-  const found = RECIPES[name];
-  if (!found) throw new Error(`unknown recipe '${name}' (available: ${RECIPE_NAMES.join(', ')})`);
+  // An own key only: 'constructor' or 'toString' are keys of every object, not recipes.
+  const found = Object.hasOwn(RECIPES, name) ? RECIPES[name] : undefined;
+  if (!found) throw new Error(`unknown recipe '${shownName(String(name))}' (available: ${RECIPE_NAMES.join(', ')})`);
   return found;
 }

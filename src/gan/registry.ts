@@ -8,6 +8,7 @@ import { convFamily } from './models/conv';
 import { dcganFamily } from './models/dcgan';
 import { mlpFamily } from './models/mlp';
 import type { FamilyRun, ModelFamily, ModelSpec } from './types';
+import { shownName } from '../util/suggest';
 
 const FAMILIES: ModelFamily[] = [mlpFamily, convFamily, dcganFamily, cganFamily, acganFamily];
 
@@ -22,7 +23,7 @@ export function registerFamily(family: ModelFamily): void {
 
 export function modelFamily(name: string): ModelFamily {
   const family = FAMILIES.find((f) => f.name === name);
-  if (!family) throw new Error(`unknown model '${name}' (available: ${familyNames().join(', ')})`);
+  if (!family) throw new Error(`unknown model '${shownName(String(name))}' (available: ${familyNames().join(', ')})`);
   return family;
 }
 

@@ -136,7 +136,9 @@ export class RunDir {
       .filter((line) => line.trim() !== '')
       .flatMap((line) => {
         try {
-          return [JSON.parse(line) as Record<string, unknown>];
+          const record: unknown = JSON.parse(line);
+          // A record is an object; a line holding null, a number or a list is not one of ours.
+          return typeof record === 'object' && record !== null && !Array.isArray(record) ? [record as Record<string, unknown>] : [];
         } catch {
           return []; // a line cut short by a kill mid-write: drop it
         }

@@ -80,7 +80,8 @@ export async function planRun(request: RunRequest, data: Pick<DatasetOptions, 'l
       throw new Error(`nothing to resume: ${run.checkpointPath} does not exist`);
     }
   } else {
-    config = resolveConfig(request.layers);
+    // Checked now, before the data loads: a bad value from a config file fails at once.
+    config = validateConfig(resolveConfig(request.layers));
   }
   try {
     const dataset = await loadDataset(config.dataset, {

@@ -36,7 +36,9 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
   const step = [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= raw * (1 - 1e-9))!;
   const ticks: number[] = [];
   // Multiples of the step, computed from an index so rounding errors do not pile up.
-  for (let k = Math.ceil(lo / step - 1e-9); k * step <= hi + step * 1e-9; k++) ticks.push(Number((k * step).toPrecision(12)));
+  // The bounds are in units of the step, so a range ending near ±1.8e308 cannot overflow into an endless loop.
+  const last = Math.floor(hi / step + 1e-9);
+  for (let k = Math.ceil(lo / step - 1e-9); k <= last; k++) ticks.push(Number((k * step).toPrecision(12)));
   return ticks;
 }
 
@@ -68,6 +70,13 @@ function formatTick(v: number): string {
   return String(Number(v.toPrecision(6)));
 }
 
+/** A data value for a label: four significant digits, e-notation when very large or small. */
+export function formatValue(v: number): string {
+  if (v === 0) return '0';
+  if (Math.abs(v) >= 1e7 || Math.abs(v) < 1e-3) return v.toExponential(3).replace('e+', 'e');
+  return String(Number(v.toPrecision(4)));
+}
+
 function extent(values: number[]): [number, number] {
   if (values.length === 0) return [0, 1];
   let lo = Infinity, hi = -Infinity;
@@ -75,8 +84,12 @@ function extent(values: number[]): [number, number] {
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
-  // A flat line still needs a non-empty axis; centre it.
-  if (hi === lo) return lo === 0 ? [-1, 1] : [lo - Math.abs(lo) * 0.1, hi + Math.abs(hi) * 0.1];
+  // A flat line (or a single point) still needs a non-empty axis: ±10% around the value (±1 around 0, or
+  // when 10% of it is too small to be a number), kept inside the finite doubles.
+  if (hi === lo) {
+    const pad = Math.abs(lo) * 0.1 || 1;
+    return [Math.max(-Number.MAX_VALUE, lo - pad), Math.min(Number.MAX_VALUE, hi + pad)];
+  }
   return [lo, hi];
 }
 
@@ -88,15 +101,18 @@ export function lineChartSvg(options: ChartOptions): string {
   const plotW = width - margin.left - margin.right;
   const plotH = height - margin.top - margin.bottom;
   if (!(plotW > 0 && plotH > 0)) throw new Error(`chart: ${width}×${height} leaves no room to plot`);
+  // Points come from files: anything but two finite numbers (NaN, Infinity, a string) is left out.
   const series = options.series.map((s) => ({
-    name: s.name,
-    points: downsample(s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y))),
+    name: String(s.name),
+    points: downsample(s.points.filter((p) => Array.isArray(p) && Number.isFinite(p[0]) && Number.isFinite(p[1]))),
   }));
   const all = series.flatMap((s) => s.points);
   const [xMin, xMax] = extent(all.map((p) => p[0]));
   const [yMin, yMax] = extent(all.map((p) => p[1]));
-  const sx = (x: number) => (margin.left + ((x - xMin) / (xMax - xMin)) * plotW).toFixed(1);
-  const sy = (y: number) => (margin.top + (1 - (y - yMin) / (yMax - yMin)) * plotH).toFixed(1);
+  // Halved before subtracting, so that values near ±1.8e308 cannot overflow into Infinity and then NaN.
+  const fraction = (v: number, lo: number, hi: number) => (v / 2 - lo / 2) / (hi / 2 - lo / 2);
+  const sx = (x: number) => (margin.left + fraction(x, xMin, xMax) * plotW).toFixed(1);
+  const sy = (y: number) => (margin.top + (1 - fraction(y, yMin, yMax)) * plotH).toFixed(1);
   const bottom = margin.top + plotH;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
@@ -119,7 +135,12 @@ export function lineChartSvg(options: ChartOptions): string {
   series.forEach((s, i) => {
     const colour = COLOURS[i % COLOURS.length];
     if (s.points.length === 1) {
-      parts.push(`<circle cx="${sx(s.points[0][0])}" cy="${sy(s.points[0][1])}" r="3" fill="${colour}"/>`);
+      // One point (a single evaluation): a marker big enough to see, and its value beside it.
+      const [x, y] = s.points[0];
+      const cx = Number(sx(x)), cy = Number(sy(y));
+      parts.push(`<circle cx="${cx}" cy="${cy}" r="5" fill="${colour}" stroke="white" stroke-width="1.5"/>`);
+      const rightHalf = cx > margin.left + plotW / 2;
+      parts.push(`<text x="${(rightHalf ? cx - 9 : cx + 9).toFixed(1)}" y="${(cy - 8).toFixed(1)}" text-anchor="${rightHalf ? 'end' : 'start'}" fill="${colour}">${formatValue(y)}</text>`);
     } else if (s.points.length > 1) {
       const coordinates = s.points.map(([x, y]) => `${sx(x)},${sy(y)}`).join(' ');
       parts.push(`<polyline fill="none" stroke="${colour}" stroke-width="1.5" stroke-linejoin="round" points="${coordinates}"/>`);

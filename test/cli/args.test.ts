@@ -109,6 +109,18 @@ describe('parseArgs: errors', () => {
     assert.equal(usageError(['--x']), 'unknown flag --x'); // 'lr' is two edits away, but from a one-letter word that is no hint
   });
 
+  it('flag names and choices every object has (__proto__, constructor, toString, hasOwnProperty) are unknown', () => {
+    for (const word of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      assert.equal(usageError(['--out', 'x', `--${word}`, '1']), `unknown flag --${word}`);
+      assert.equal(usageError(['--out', 'x', `--no-${word}`]), `unknown flag --no-${word}`);
+      assert.equal(usageError(['--out', 'x', `--${word}=1`]), `unknown flag --${word}`);
+      assert.equal(usageError(['--out', 'x', '--model', word]), `--model: '${word}' is not one of mlp, dcgan`);
+      const parsed = parseArgs(spec, ['--out', word]);
+      assert.equal(parsed.flags.out, word);
+      assert.ok(!Object.hasOwn(parsed.flags, word), `${word} is not a parsed flag`);
+    }
+  });
+
   it('names the first missing required positional', () => {
     const two = { ...spec, positionals: [{ name: 'SRC', help: 'from', required: true }, { name: 'DST', help: 'to', required: true }] };
     assert.equal(usageError(['-o', 'x', 'a'], two), 'missing DST');
@@ -226,6 +238,13 @@ describe('runCli', () => {
     io = capture();
     assert.equal(await runCli(commands, ['constructor'], 'gf', io), 2); // not mistaken for Object.prototype's
     assert.equal(io.outText, '');
+    for (const word of ['__proto__', 'toString', 'hasOwnProperty']) {
+      io = capture();
+      assert.equal(await runCli(commands, [word], 'gf', io), 2);
+      assert.equal(io.errText, `gf: unknown command '${word}'; run 'gf --help' for the list\n`);
+      io = capture();
+      assert.equal(await runCli(commands, ['help', word], 'gf', io), 2);
+    }
   });
 
   it('global help for --help, -h and help (exit 0), and for no arguments (exit 2)', async () => {

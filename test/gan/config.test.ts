@@ -31,7 +31,7 @@ describe('config layering', () => {
 
   it('an unknown key or a wrong type is an error naming it; unknown recipes and models too', () => {
     assert.throws(() => mergeConfig(DEFAULT_CONFIG, { batch_size: 3 }, 'run.yaml'), /run\.yaml: unknown key 'batch_size' \(did you mean 'batchSize'\?\)/);
-    assert.throws(() => mergeConfig(DEFAULT_CONFIG, { lrG: '0.1' }, 'run.json'), /run\.json: 'lrG' must be number, got "0\.1"/);
+    assert.throws(() => mergeConfig(DEFAULT_CONFIG, { lrG: '0.1' }, 'run.json'), /run\.json: 'lrG' must be a number, got "0\.1"/);
     assert.throws(() => resolveConfig({ recipe: 'nope', flags: {} }), /unknown recipe 'nope' \(available: default, /);
     assert.throws(() => resolveConfig({ flags: { model: 'gpt' } }), /unknown model 'gpt'/);
     assert.throws(() => validateConfig({ ...DEFAULT_CONFIG, beta1: 1 }), /beta1 must be in \[0, 1\)/);
@@ -54,6 +54,61 @@ describe('config layering', () => {
 
   it('every recipe resolves to a valid config', () => {
     for (const name of Object.keys(RECIPES)) validateConfig(resolveConfig({ recipe: name, flags: {} }));
+  });
+
+  it('keys every object has (__proto__, constructor, toString, hasOwnProperty) are not config keys, recipes or models', () => {
+    for (const word of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      // As a config key, from JSON.parse (which makes '__proto__' an own key) and from an object literal.
+      const values = JSON.parse(`{${JSON.stringify(word)}: {"steps": 5}}`) as Record<string, unknown>;
+      assert.throws(() => mergeConfig(DEFAULT_CONFIG, values, 'run.json'), new RegExp(`^Error: run\\.json: unknown key '${word}'$`));
+      assert.throws(() => resolveConfig({ file: { path: 'run.json', values }, flags: {} }), new RegExp(`run\\.json: unknown key '${word}'`));
+      // As a recipe name (from a file or the library API) and as a model name.
+      assert.throws(() => resolveConfig({ recipe: word, flags: {} }), (e: Error) => e.constructor === Error && new RegExp(`^unknown recipe '${word}' \\(available: default,`).test(e.message));
+      assert.throws(() => resolveConfig({ file: { path: 'run.json', values: { recipe: word } }, flags: {} }), new RegExp(`^Error: unknown recipe '${word}'`));
+      assert.throws(() => resolveConfig({ file: { path: 'run.json', values: { model: word } }, flags: {} }), new RegExp(`^Error: unknown model '${word}'`));
+      assert.throws(() => resolveConfig({ flags: { model: word } }), new RegExp(`^Error: unknown model '${word}'`));
+      assert.throws(() => validateConfig({ ...DEFAULT_CONFIG, loss: word as never }), new RegExp(`^RangeError: unknown loss '${word}'`));
+    }
+    // What the unguarded merge did with '__proto__': replaced the config's prototype with the file's object.
+    const merged = mergeConfig(DEFAULT_CONFIG, { steps: 5 }, 'x');
+    assert.equal(Object.getPrototypeOf(merged), Object.prototype);
+  });
+
+  it('value types are checked exactly: null only where allowed, no objects for nullable numbers, finite numbers', () => {
+    assert.throws(() => mergeConfig(DEFAULT_CONFIG, { recipe: {} }, 'f'), /^Error: f: 'recipe' must be a string or null, got \{\}$/);
+    assert.throws(() => mergeConfig(DEFAULT_CONFIG, { width: [64] }, 'f'), /'width' must be a number or null, got \[64\]/);
+    assert.throws(() => mergeConfig(DEFAULT_CONFIG, { steps: '5' }, 'f'), /'steps' must be a number or null, got "5"/);
+    assert.throws(() => mergeConfig(DEFAULT_CONFIG, { batchSize: null }, 'f'), /'batchSize' must be a number, got null/);
+    assert.throws(() => mergeConfig(DEFAULT_CONFIG, { imageShape: [1, 'a', 3] }, 'f'), /'imageShape' must be a list of 3 numbers/);
+    assert.throws(() => mergeConfig(DEFAULT_CONFIG, { seed: 'x'.repeat(1e6) }, 'f'), (e: Error) => e.message.length < 200);
+    // A long or multi-line key is shown escaped and cut short: the message stays one line.
+    assert.throws(() => mergeConfig(DEFAULT_CONFIG, { ['a\nb'.repeat(1000)]: 1 }, 'f'), (e: Error) => !e.message.includes('\n') && e.message.length < 200);
+    for (const [key, value] of [['lsganA', NaN], ['gpWeight', Infinity], ['timeBudget', Infinity], ['lsganC', -Infinity]] as const) {
+      assert.throws(() => validateConfig({ ...DEFAULT_CONFIG, [key]: value }), new RegExp(`^RangeError: ${key} must be a finite number, got ${value}$`));
+    }
+    assert.throws(() => validateConfig({ ...DEFAULT_CONFIG, dataset: '' }), /dataset must be a non-empty string/);
+    assert.throws(() => resolveConfig({ file: { path: 'f.yaml', values: { model: 7 } }, flags: {} }), /^Error: f\.yaml: 'model' must be a string$/);
+    assert.throws(() => resolveConfig({ file: { path: 'f.yaml', values: { recipe: '' } }, flags: {} }), /unknown recipe ''/);
+  });
+
+  it('an unknown key names the nearest known key', () => {
+    assert.throws(() => mergeConfig(DEFAULT_CONFIG, { emaDecy: 0.9 }, 'f'), /unknown key 'emaDecy' \(did you mean 'emaDecay'\?\)/);
+    assert.throws(() => mergeConfig(DEFAULT_CONFIG, { 'batch-size': 3 }, 'f'), /did you mean 'batchSize'/);
+    assert.throws(() => mergeConfig(DEFAULT_CONFIG, { lrg: 1 }, 'f'), /did you mean 'lrG'/);
+    assert.throws(() => mergeConfig(DEFAULT_CONFIG, { seeed: 1 }, 'f'), /did you mean 'seed'/);
+    assert.throws(() => mergeConfig(DEFAULT_CONFIG, { colour: 1 }, 'f'), /^Error: f: unknown key 'colour'$/);
+  });
+
+  it('refuses config files that are not a plain mapping, too big, or not files', () => {
+    const dir = tempDir('config-shape');
+    const write = (name: string, text: string) => { fs.writeFileSync(path.join(dir, name), text); return path.join(dir, name); };
+    assert.throws(() => readConfigFile(write('list.yaml', '- 1\n- 2\n')), /list\.yaml: expected a mapping of config keys/);
+    assert.throws(() => readConfigFile(write('set.yaml', '%YAML 1.1\n---\n!!set\n? a\n? b\n')), /set\.yaml: expected a mapping of config keys/);
+    assert.throws(() => readConfigFile(write('big.json', `{"dataset": "${'x'.repeat(1 << 20)}"}`)), /big\.json: \d+ bytes is too big for a config file/);
+    assert.throws(() => readConfigFile(dir), /not a regular file/);
+    assert.throws(() => readConfigFile(write('dup.yaml', 'seed: 1\nseed: 2\n')), /dup\.yaml: not valid YAML \(Map keys must be unique/);
+    const laughs = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...'bcdefghi'.split('').map((c, i) => `${c}: &${c} [${Array(10).fill(`*${'abcdefghi'[i]}`).join(', ')}]`)].join('\n');
+    assert.throws(() => readConfigFile(write('laughs.yaml', laughs)), /laughs\.yaml: not valid YAML \(Excessive alias count/);
   });
 });
 

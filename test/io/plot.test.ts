@@ -67,6 +67,45 @@ describe('lineChartSvg', () => {
     checkWellFormed(lineChartSvg({ title: 't', xLabel: 'x', series: [] }).trim());
   });
 
+  it('a single point (one FID evaluation) gets a visible marker, its value, and axes around it', () => {
+    const svg = lineChartSvg({ title: 'FID', xLabel: 'step', series: [{ name: 'FID', points: [[3000, 42.5]] }], width: 600, height: 280 });
+    checkWellFormed(svg.trim());
+    const marker = svg.match(/<circle cx="([\d.]+)" cy="([\d.]+)" r="([\d.]+)"/);
+    assert.ok(marker, 'a marker is drawn');
+    const [cx, cy, r] = marker.slice(1).map(Number);
+    assert.ok(r >= 4, `marker radius ${r}`);
+    // Margins: left 64, right 150, top 36, bottom 48 → box x 64…450, y 36…232; the point sits in the middle.
+    assert.deepEqual([cx, cy], [257, 134]);
+    assert.match(svg, /<text [^>]*>42\.5<\/text>/, 'the value is written beside the point');
+    const yTicks = [...svg.matchAll(/<text x="58" [^>]*text-anchor="end">([^<]+)</g)].map((m) => Number(m[1]));
+    assert.ok(yTicks.length >= 3 && yTicks.every((t) => t > 35 && t < 50), `y ticks ${yTicks} surround 42.5`);
+    assert.match(svg, />3000</, 'the step is on the x axis');
+    // A flat series: the same axis around its value, and a line across the middle.
+    const flat = lineChartSvg({ title: 'f', xLabel: 'x', series: [{ name: 'f', points: [[0, 42.5], [10, 42.5]] }], width: 600, height: 280 });
+    assert.deepEqual(polylines(flat)[0].map(([, y]) => y), [134, 134]);
+    // Values at the ends of the doubles and below the smallest normal one still give a finite axis.
+    for (const v of [Number.MAX_VALUE, -Number.MAX_VALUE, 5e-324, 0]) {
+      const edge = lineChartSvg({ title: 'e', xLabel: 'x', series: [{ name: 'e', points: [[1, v]] }] });
+      assert.doesNotMatch(edge, /NaN|Infinity/, String(v));
+      checkWellFormed(edge.trim());
+    }
+  });
+
+  it('points and names from a hostile file: no NaN or Infinity in the SVG, names escaped', () => {
+    const svg = lineChartSvg({
+      title: 't', xLabel: 'x',
+      series: [
+        { name: '<script>alert(1)</script>', points: [[1, 1e308], [2, -1e308], [3, NaN], ['4', 5], [5, Infinity], [null, 1], [6] , [7, '8'], [8, 2]] as never },
+        { name: 42 as never, points: [[-1.7e308, 1], [1.7e308, 2]] },
+      ],
+    });
+    checkWellFormed(svg.trim());
+    assert.doesNotMatch(svg, /NaN|Infinity|undefined|<script/);
+    assert.match(svg, />&lt;script&gt;alert\(1\)&lt;\/script&gt;</);
+    assert.equal(polylines(svg)[0].length, 3, 'only the three finite numeric points are drawn');
+    for (const line of polylines(svg)) for (const [x, y] of line) assert.ok(Number.isFinite(x) && Number.isFinite(y));
+  });
+
   it('labels axes with round tick values', () => {
     const svg = lineChartSvg({ title: 't', xLabel: 'x', series: [{ name: 's', points: [[0, 0.13], [25000, 0.92]] }] });
     const labels = [...svg.matchAll(/text-anchor="(end|middle)">([^<]+)</g)].map((m) => m[2]);

@@ -49,7 +49,7 @@ describe('ganforge report', () => {
       assert.deepEqual(errors, []);
       assert.equal(await page.title(), 'ganforge report: run-a vs run-b');
       assert.equal(await page.locator('section.run').count(), 2);
-      assert.equal(await page.locator('svg').count(), 3);
+      assert.equal(await page.locator('.charts svg').count(), 3);
       // Runs in the page: `document` is the browser's (this file compiles without the DOM typings).
       const broken = await page.evaluate('Array.from(document.images).filter((img) => img.complete && img.naturalWidth === 0).length');
       assert.equal(broken, 0, 'every image decodes');
