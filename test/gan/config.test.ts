@@ -133,9 +133,9 @@ describe('a stored config (checkpoint metadata, config.json) is untrusted input'
     refuse('mlp', /not an object/);
     const { latentDim: _l, ...missing } = good;
     refuse(missing, /lacks latentDim/);
-    refuse({ ...good, latentDim: '100' }, /'latentDim' must be number/);
-    refuse({ ...good, imageShape: 'big' }, /'imageShape' must be object/);
-    refuse({ ...good, amsgrad: 1 }, /'amsgrad' must be boolean/);
+    refuse({ ...good, latentDim: '100' }, /'latentDim' must be a number, got "100"/);
+    refuse({ ...good, imageShape: 'big' }, /'imageShape' must be a list of 3 numbers, got "big"/);
+    refuse({ ...good, amsgrad: 1 }, /'amsgrad' must be a boolean, got 1/);
     refuse({ ...good, extra: 1 }, /unknown key 'extra'/);
   });
 
@@ -154,9 +154,9 @@ describe('a stored config (checkpoint metadata, config.json) is untrusted input'
     refuse({ ...good, numClasses: -1 }, /numClasses must be a non-negative integer/);
     refuse({ ...good, numClasses: 1e9 }, /numClasses must be at most/);
     refuse({ ...good, model: 'resnet' }, /unknown model 'resnet'/);
-    refuse({ ...good, imageShape: [1, 28] }, /imageShape must be three positive integers/);
+    refuse({ ...good, imageShape: [1, 28] }, /'imageShape' must be a list of 3 numbers, got \[1,28\]/);
     refuse({ ...good, imageShape: [1, 28, 0] }, /imageShape must be three positive integers/);
-    refuse({ ...good, imageShape: [1, '28', 28] }, /imageShape must be three positive integers/);
+    refuse({ ...good, imageShape: [1, '28', 28] }, /'imageShape' must be a list of 3 numbers/);
     refuse({ ...good, imageShape: [5, 28, 28] }, /imageShape channels must be at most 4/);
     refuse({ ...good, imageShape: [1, 1e5, 28] }, /imageShape height must be at most/);
     refuse({ ...good, gridSize: 1e7 }, /gridSize must be at most/);
