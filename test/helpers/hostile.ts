@@ -13,17 +13,9 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { CLI } from './fixtures';
 
-/** A small seeded generator (mulberry32): the same seed gives the same fuzz cases on every machine. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The same seeded generator (mulberry32) the generated faces use: the same seed gives the same fuzz cases on
+// every machine.
+export { seededRandom } from '../../src/data/faces';
 
 /** An integer in [0, n). */
 export const pick = (random: () => number, n: number) => Math.floor(random() * n);
