@@ -47,10 +47,13 @@ export class RunRecorder {
   /**
    * Call once the run folder is prepared, before the first step: with config.tensorboard, opens a new event file
    * in tb/ (a resumed run adds one; TensorBoard merges them by step) and records the resolved config as text.
+   * Each session first marks its start at step + 1, so TensorBoard drops the steps an earlier session of a resumed
+   * run recorded past the checkpoint (as metrics.jsonl drops them); the checkpoint's own step is kept.
    */
   open(step: number): RecorderSession {
     if (this.config.tensorboard && !this.#tb) {
       this.#tb = new EventWriter(this.dir.tensorboardDir);
+      this.#tb.sessionStart(step + 1);
       this.#tb.text('config', '```json\n' + JSON.stringify(this.config, null, 2) + '\n```', step);
     }
     return {

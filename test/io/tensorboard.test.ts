@@ -7,7 +7,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { DEFAULT_CONFIG, parseStoredConfig } from '../../src/gan/config';
+import { RunRecorder } from '../../src/gan/recorder';
+import { RunDir } from '../../src/gan/run-dir';
 import { resumedConfig } from '../../src/gan/run';
+import type { FamilyRun } from '../../src/gan/types';
+import type { EvalResult, Judge } from '../../src/metrics/judge';
 import { crc32c, EventWriter, FILE_VERSION, maskedCrc32c, tensorboardType } from '../../src/io/tensorboard';
 import { encodePng } from '../../src/io/png';
 import { ganforge, mnistSubsetFolder, tempDir } from '../helpers/fixtures';
@@ -38,6 +42,7 @@ interface ReadEvent {
   wall_time: number;
   step: number;
   file_version?: string;
+  session_log?: { status: number };
   summary?: { value: ReadValue[] };
 }
 
@@ -97,6 +102,7 @@ describe('TensorBoard event files', () => {
     for (const [tag, value, step] of scalars) writer.scalar(tag, value, step);
     writer.image('samples', png, image.width, image.height, image.channels, 7);
     writer.text('config', markdown, 0);
+    writer.sessionStart(12);
     writer.close();
     writer.close(); // closing twice is harmless
     assert.throws(() => writer.scalar('x', 1, 1), /closed/);
@@ -110,7 +116,8 @@ describe('TensorBoard event files', () => {
     const file = writeSample(dir);
     assert.match(path.basename(file), /^events\.out\.tfevents\.\d{10}\.[A-Za-z0-9._-]+\.\d+$/);
     const events = readEvents(file);
-    assert.equal(events.length, 1 + scalars.length + 2);
+    assert.equal(events.length, 1 + scalars.length + 3);
+    assert.deepEqual([events.at(-1)!.step, events.at(-1)!.session_log], [12, { status: 1 }]); // SessionLog.START
     assert.equal(events[0].file_version, FILE_VERSION);
     assert.equal(events[0].summary, undefined);
     for (const e of events) assert.ok(e.wall_time >= before - 1 && e.wall_time <= Date.now() / 1000 + 1, `wall_time ${e.wall_time}`);
@@ -162,6 +169,8 @@ out = []
 for e in loader(sys.argv[1]).Load():
     if e.HasField('file_version'):
         out.append({'step': e.step, 'file_version': e.file_version})
+    if e.HasField('session_log'):
+        out.append({'step': e.step, 'session_log': e.session_log.status})
     for v in e.summary.value:
         kind = v.WhichOneof('value')
         row = {'step': e.step, 'tag': v.tag, 'kind': kind}
@@ -187,6 +196,7 @@ print(json.dumps(out))
     });
     assert.deepEqual(rows[1 + scalars.length], { step: 7, tag: 'samples', kind: 'image', png: png.toString('hex'), size: [3, 2, 3] });
     assert.deepEqual(rows[2 + scalars.length], { step: 0, tag: 'config', kind: 'tensor', text: [markdown], plugin: 'text' });
+    assert.deepEqual(rows[3 + scalars.length], { step: 12, session_log: 1 });
   });
 
   it('the tensorboard key: off by default, absent from older stored configs (read as off), changeable on resume', () => {
@@ -197,6 +207,53 @@ print(json.dumps(out))
     assert.equal(saved.tensorboard, false);
     assert.equal(resumedConfig(saved, { tensorboard: true }).tensorboard, true);
     assert.throws(() => parseStoredConfig({ ...older, tensorboard: 'yes' }, 'config.json'), /'tensorboard' must be boolean/);
+  });
+
+  it('the recorder writes eval scores, skips keys no step has measured yet, and writes nothing when off', async () => {
+    const fakeRun = {
+      logFields: [{ label: 'Loss_D', keys: ['loss_d'] }, { label: 'Loss_G', keys: ['loss_g'] }], probabilisticOutputs: false,
+      batchesPerEpoch: 2, sample: () => ({ images: new Float32Array(4), shape: [1, 1, 2, 2] }),
+    } as unknown as FamilyRun;
+    const scores: EvalResult = {
+      protocol: {} as EvalResult['protocol'], fid: 12.5, kid: { mean: 0.0123, std: 0.002 }, inceptionScore: null,
+      precision: 0.7, recall: 0.6, coverage: { shares: [0.5, 0.5], normalizedEntropy: 1, missing: [] },
+    };
+    const judge = { evaluate: async () => scores } as unknown as Judge;
+    const record = async (tensorboard: boolean, from = 0) => {
+      const dir = new RunDir(path.join(tempDir('tb-rec'), 'run'));
+      dir.prepare();
+      const config = { ...DEFAULT_CONFIG, steps: 2, epochs: null, evalEvery: 2, metricsEvery: 2, tensorboard };
+      const recorder = new RunRecorder(dir, config, fakeRun, { log: () => undefined, judge }, 1);
+      {
+        using session = recorder.open(from);
+        const scalars = recorder.merge({ loss_d: 0.25 }); // loss_g never measured: NaN, left out
+        await recorder.record({ step: 2, epoch: 2, batchInEpoch: 0, elapsedMs: 10 }, 2, scalars, 1.5, true);
+        session.grid({ width: 1, height: 1, channels: 1, pixels: new Uint8Array(1) }, png, 2);
+      }
+      return dir;
+    };
+    const off = await record(false);
+    assert.equal(fs.existsSync(off.tensorboardDir), false);
+
+    const on = await record(true);
+    const [file] = fs.readdirSync(on.tensorboardDir);
+    const read = values(readEvents(path.join(on.tensorboardDir, file)));
+    const scalarsAt2 = Object.fromEntries(read.filter((v) => v.simple_value !== undefined).map((v) => [v.tag, v.simple_value]));
+    const f = Math.fround;
+    assert.deepEqual(scalarsAt2, {
+      'train/loss_d': 0.25, 'time/step_ms': 1.5, 'lr/G': f(2e-4), 'lr/D': f(2e-4),
+      'eval/fid': 12.5, 'eval/kid': f(0.0123), 'eval/kid_std': f(0.002), 'eval/precision': f(0.7), 'eval/recall': f(0.6), 'eval/coverage_entropy': 1,
+    });
+    assert.ok(read.filter((v) => v.simple_value !== undefined).every((v) => v.step === 2));
+    assert.deepEqual(read.map((v) => v.tag).filter((t) => !t.includes('/')), ['config', 'samples']);
+    const fresh = readEvents(path.join(on.tensorboardDir, file));
+    assert.deepEqual([fresh[1].step, fresh[1].session_log], [1, { status: 1 }]);
+
+    // Resumed at step 1: a session start at step 2 comes before anything else of the new session.
+    const resumed = await record(true, 1);
+    const events = readEvents(path.join(resumed.tensorboardDir, fs.readdirSync(resumed.tensorboardDir)[0]));
+    assert.deepEqual([events[1].step, events[1].session_log], [2, { status: 1 }]);
+    assert.deepEqual([events[2].step, events[2].summary?.value[0].tag], [1, 'config']);
   });
 
   it('ganforge train --tensorboard writes every recorded scalar, the grid and the config to OUT/tb', () => {

@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { maskedCrc32c } from './crc32c';
-import { DT_STRING, tensorboardType } from './schema';
+import { DT_STRING, SESSION_START, tensorboardType } from './schema';
 
 export { crc32c, maskedCrc32c } from './crc32c';
 export { TENSORBOARD_PROTO, tensorboardSchema, tensorboardType } from './schema';
@@ -77,6 +77,15 @@ export class EventWriter {
       metadata: { plugin_data: { plugin_name: 'text' } },
       tensor: { dtype: DT_STRING, tensor_shape: {}, string_val: [Buffer.from(markdown, 'utf8')] },
     });
+  }
+
+  /**
+   * A SessionLog START at `step`: TensorBoard's event accumulator then drops what earlier files hold at `step` and
+   * after (steps a killed session trained past its last checkpoint, which the resumed session trains again).
+   */
+  sessionStart(step: number): void {
+    if (!Number.isSafeInteger(step) || step < 0) throw new RangeError(`step must be a non-negative integer, got ${step}`);
+    this.#write({ wall_time: Date.now() / 1000, step, session_log: { status: SESSION_START } });
   }
 
   close(): void {

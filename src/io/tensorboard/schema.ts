@@ -65,12 +65,25 @@ message Summary {
 }
 
 // event.proto
+message SessionLog {
+  enum SessionStatus {
+    STATUS_UNSPECIFIED = 0;
+    START = 1;
+    STOP = 2;
+    CHECKPOINT = 3;
+  }
+  SessionStatus status = 1;
+  string checkpoint_path = 2;
+  string msg = 3;
+}
+
 message Event {
   double wall_time = 1;
   int64 step = 2;
   oneof what {
     string file_version = 3;
     Summary summary = 5;
+    SessionLog session_log = 7;
   }
 }
 `;
@@ -87,6 +100,9 @@ export function tensorboardSchema(): protobuf.Root {
 export function tensorboardType(name: string): protobuf.Type {
   return tensorboardSchema().lookupType(`tensorboard.${name}`);
 }
+
+/** SessionLog.SessionStatus.START in event.proto. */
+export const SESSION_START = 1;
 
 /** DT_STRING in types.proto. */
 export const DT_STRING = 7;
