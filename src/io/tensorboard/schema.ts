@@ -2,7 +2,7 @@
 // numbers and types follow tensorflow/tensorboard's own files (tensorboard/compat/proto/event.proto,
 // summary.proto, tensor.proto, tensor_shape.proto, types.proto); messages and fields we never write are left
 // out, which protobuf's wire format allows (a reader skips what it does not know, and we send nothing it lacks).
-import * as protobuf from 'protobufjs';
+import type * as Protobuf from 'protobufjs';
 
 export const TENSORBOARD_PROTO = `
 syntax = "proto3";
@@ -88,16 +88,18 @@ message Event {
 }
 `;
 
-let root: protobuf.Root | null = null;
+let root: Protobuf.Root | null = null;
 
 /** The parsed schema (field names as in the .proto: snake_case). */
-export function tensorboardSchema(): protobuf.Root {
+export function tensorboardSchema(): Protobuf.Root {
+  // Loaded on first use: protobufjs takes ~60 ms to load, which runs without --tensorboard need not pay.
+  const protobuf: typeof Protobuf = require('protobufjs');
   root ??= protobuf.parse(TENSORBOARD_PROTO, { keepCase: true }).root;
   return root;
 }
 
 /** The message type `tensorboard.NAME` (Event, Summary, …). */
-export function tensorboardType(name: string): protobuf.Type {
+export function tensorboardType(name: string): Protobuf.Type {
   return tensorboardSchema().lookupType(`tensorboard.${name}`);
 }
 
