@@ -41,4 +41,5 @@ export const CONFIG_FLAGS: (FlagSpec & { key: keyof TrainConfig | 'lr' })[] = [
   { name: 'checkpoint-every', key: 'checkpointEvery', type: 'int', min: 0, placeholder: 'N', help: 'also checkpoint every N steps (default: epoch ends only)' },
   { name: 'eval-every', key: 'evalEvery', type: 'int', min: 0, placeholder: 'N', help: 'score a small sample every N steps and raise alarms (default: off)' },
   { name: 'grid-size', key: 'gridSize', type: 'int', min: 1, placeholder: 'N', help: 'images in each sample grid (default: 64)' },
+  { name: 'tensorboard', key: 'tensorboard', type: 'boolean', help: 'also write TensorBoard event files (scalars, grids, the config) to OUT/tb, for `tensorboard --logdir runs`' },
 ];

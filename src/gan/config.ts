@@ -55,6 +55,8 @@ export interface TrainConfig {
   evalEvery: number;
   /** Images in each epoch's sample grid. */
   gridSize: number;
+  /** Also write TensorBoard event files to the run's tb/ folder (scalars, grids, the config). */
+  tensorboard: boolean;
   /** Filled in from the data: C×H×W and the number of classes. */
   imageShape: ImageShape;
   numClasses: number;
@@ -92,6 +94,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   checkpointEvery: 0,
   evalEvery: 0,
   gridSize: 64,
+  tensorboard: false,
   imageShape: [1, 28, 28],
   numClasses: 0,
 };
@@ -167,6 +170,9 @@ export function mergeConfig(base: TrainConfig, overrides: Record<string, unknown
   return out as unknown as TrainConfig;
 }
 
+/** Config keys that an older run's stored config may lack, with the value such a run had in effect. */
+const ADDED_KEYS: Partial<TrainConfig> = { tensorboard: false };
+
 /**
  * A config stored by an earlier run (a checkpoint's metadata, a run's config.json): untrusted input. It must be
  * an object with every key, each of the right type (mergeConfig's checks), and values validateConfig accepts;
@@ -174,7 +180,9 @@ export function mergeConfig(base: TrainConfig, overrides: Record<string, unknown
  */
 export function parseStoredConfig(value: unknown, source: string): TrainConfig {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`${source}: the config is not an object`);
-  const missing = CONFIG_KEYS.filter((key) => !Object.hasOwn(value, key));
+  // Keys added after runs were first stored: absent from an older run's config, which keeps their default.
+  value = { ...ADDED_KEYS, ...value };
+  const missing = CONFIG_KEYS.filter((key) => !Object.hasOwn(value as object, key));
   if (missing.length > 0) throw new Error(`${source}: the config lacks ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}`);
   const config = mergeConfig(DEFAULT_CONFIG, value as Record<string, unknown>, source);
   try {

@@ -5,6 +5,7 @@
 //   runs/NAME/samples.png                  the latest grid
 //   runs/NAME/loss.svg, d-outputs.svg      curves over the run
 //   runs/NAME/checkpoints/last.safetensors everything needed to resume
+//   runs/NAME/tb/events.out.tfevents.*     TensorBoard event files (with config.tensorboard), one per session
 import * as fs from 'fs';
 import * as path from 'path';
 import { OptionError } from '../errors';
@@ -34,6 +35,7 @@ export class RunDir {
   get samplesDir(): string { return path.join(this.root, 'samples'); }
   get checkpointsDir(): string { return path.join(this.root, 'checkpoints'); }
   get checkpointPath(): string { return path.join(this.checkpointsDir, 'last.safetensors'); }
+  get tensorboardDir(): string { return path.join(this.root, 'tb'); }
   get latestGridPath(): string { return path.join(this.root, 'samples.png'); }
   epochGridPath(epoch: number): string { return path.join(this.samplesDir, `epoch-${String(epoch).padStart(4, '0')}.png`); }
 
@@ -48,7 +50,7 @@ export class RunDir {
   runFiles(): string[] {
     const files = ['config.json', 'metrics.jsonl', 'samples.png', 'loss.svg', 'd-outputs.svg', 'fid.svg', 'per-class.json'];
     const found = files.filter((name) => fs.existsSync(path.join(this.root, name)));
-    for (const dir of ['samples', 'checkpoints']) {
+    for (const dir of ['samples', 'checkpoints', 'tb']) {
       let entries: string[] = [];
       try {
         entries = fs.readdirSync(path.join(this.root, dir)).filter((name) => !name.startsWith('.'));
@@ -151,10 +153,12 @@ export class RunDir {
     writeFileAtomic(this.metricsPath, kept.map((r) => JSON.stringify(r) + '\n').join(''));
   }
 
-  writeGrid(image: Image, epoch: number | null): void {
+  /** Writes the grid of `epoch` (null: the latest only) and returns its PNG bytes. */
+  writeGrid(image: Image, epoch: number | null): Buffer {
     const png = encodePng(image);
     if (epoch !== null) writeFileAtomic(this.epochGridPath(epoch), png);
     writeFileAtomic(this.latestGridPath, png);
+    return png;
   }
 
   /** Redraws loss.svg and d-outputs.svg from metrics.jsonl. */

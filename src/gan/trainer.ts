@@ -92,6 +92,13 @@ async function trainRun(
     hooks.log(`${out} has no checkpoint yet: starting its run over from step 0 of ${total}`);
   }
   dir.writeConfig(config);
+  // The recorder's event file (config.tensorboard) is closed however this function ends.
+  using events = recorder.open(progress.step);
+  // Each grid goes to samples/ and, with config.tensorboard, to the event file at the step it shows.
+  const writeGrid = (epoch: number | null) => {
+    const image = run.preview();
+    events.grid(image, dir.writeGrid(image, epoch), progress.step);
+  };
 
   const keptCheckpoint = () =>
     dir.hasCheckpoint() ? `the last good checkpoint is kept in ${dir.checkpointPath}` : 'no checkpoint was written';
@@ -136,7 +143,7 @@ async function trainRun(
     await recorder.record(progress, total, scalars, stepMs, epochEnded);
     hooks.onStep?.(progress, total, recorder.summary(scalars));
     if (epochEnded) {
-      dir.writeGrid(run.preview(), progress.epoch - 1);
+      writeGrid(progress.epoch - 1);
       dir.writePlots();
       saveAll();
     } else if (config.checkpointEvery > 0 && progress.step % config.checkpointEvery === 0) {
@@ -147,7 +154,7 @@ async function trainRun(
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
   // The end, or a requested stop: grid, curves and a checkpoint that a later resume continues from.
-  if (progress.batchInEpoch !== 0 || stopped || budgetSpent) dir.writeGrid(run.preview(), null);
+  if (progress.batchInEpoch !== 0 || stopped || budgetSpent) writeGrid(null);
   dir.writePlots();
   saveAll();
   return { progress, totalSteps: total, stopped, budgetSpent, last, runDir: dir };
