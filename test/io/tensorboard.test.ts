@@ -206,7 +206,7 @@ print(json.dumps(out))
     const saved = parseStoredConfig(older, 'config.json');
     assert.equal(saved.tensorboard, false);
     assert.equal(resumedConfig(saved, { tensorboard: true }).tensorboard, true);
-    assert.throws(() => parseStoredConfig({ ...older, tensorboard: 'yes' }, 'config.json'), /'tensorboard' must be boolean/);
+    assert.throws(() => parseStoredConfig({ ...older, tensorboard: 'yes' }, 'config.json'), /'tensorboard' must be a boolean, got "yes"/);
   });
 
   it('the recorder writes eval scores, skips keys no step has measured yet, and writes nothing when off', async () => {
