@@ -71,10 +71,10 @@ export const IMAGE_SHAPE_DIMS = [
 ] as const;
 
 export const CONFIG_KEY_SPECS: { readonly [K in keyof TrainConfig]: ConfigKeySpec } = {
-  recipe: { type: 'string', nullable: true, choices: () => RECIPE_NAMES, help: 'the named recipe the config starts from (null: none, the model family\'s defaults)' },
+  recipe: { type: 'string', nullable: true, choices: () => RECIPE_NAMES, help: "the named recipe the config starts from (a run's config.json holds null when none was used)" },
   model: { type: 'string', choices: familyNames, help: 'the model family' },
   width: { type: 'integer', nullable: true, range: positiveInt(CONFIG_BOUNDS.width), help: 'base channel width of convolutional families (null: the family\'s default, 64 for dcgan and acgan)' },
-  dataset: { type: 'string', nonEmpty: true, help: "'mnist', 'fashion-mnist', or a folder of IDX files or images" },
+  dataset: { type: 'string', nonEmpty: true, help: "the data: 'mnist', 'fashion-mnist', or a folder of IDX files or images" },
   download: { type: 'boolean', help: 'fetch the full standard data set (checksummed, cached) instead of the bundled 10,000 digits' },
   imageSize: { type: 'integer', range: positiveInt(CONFIG_BOUNDS.side), help: 'image folders: the side images are resized and center-cropped to' },
   grayscale: { type: 'boolean', help: 'image folders: read images as gray instead of RGB' },
