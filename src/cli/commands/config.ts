@@ -20,8 +20,8 @@ const ACTION_FLAGS: Record<string, string[]> = { schema: ['out'], show: ['recipe
 export const configSpec: CommandSpec = {
   name: 'config',
   summary:
-    "Run configs: `config schema` prints the JSON Schema of config files (every key with its type, range, default and help) for YAML/JSON editors; " +
-    '`config show` prints the config `ganforge train` would resolve from a recipe, a config file and flags, before reading the data.',
+    'Run configs: `config schema` writes the JSON Schema YAML/JSON editors check config files with; ' +
+    '`config show` prints the config `ganforge train` would resolve, before it reads the data.',
   usage: 'ganforge config schema [--out FILE] | ganforge config show [--recipe NAME] [--config FILE] [--model NAME] [--dataset NAME|DIR] [--json]',
   positionals: [{ name: 'ACTION', help: "'schema' or 'show'", required: true }],
   flags: [
