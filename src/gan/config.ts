@@ -1,6 +1,7 @@
 // The training configuration: typed defaults, validation, and the resolved form written to config.json.
 // Everything needed to rebuild the models and continue the run is in here. Layers, lowest first:
 // DEFAULT_CONFIG ← the model family's own defaults ← a named recipe ← a --config file ← command-line flags.
+import { CONFIG_KEY_SPECS, IMAGE_SHAPE_DIMS, inDomain, rangePhrase } from './config-keys';
 import { GAN_LOSSES, GanLossName } from './losses';
 import { familyNames } from './registry';
 import type { ImageShape } from './types';
@@ -192,32 +193,14 @@ export function parseStoredConfig(value: unknown, source: string): TrainConfig {
   }
 }
 
-/**
- * Bounds that keep what a config builds sane. They sit far above any GAN this library trains on a CPU
- * (latent sizes of 100–512, DCGAN's width 64, images up to StyleGAN's 1024², ImageNet's 1000 classes), and
- * keep every size computed from them a safe integer; what a checkpoint may build is bounded further by the
- * tensors actually in its file (see checkpoint.ts).
- */
-export const CONFIG_BOUNDS = {
-  latentDim: 4096,
-  width: 1024,
-  numClasses: 10_000,
-  /** Channels of an image: gray, gray+alpha, RGB, RGBA. */
-  channels: 4,
-  /** Height and width of an image, and imageSize. */
-  side: 4096,
-  batchSize: 65_536,
-  gridSize: 10_000,
-} as const;
+export { CONFIG_BOUNDS } from './config-keys';
 
-/** Throws one clear message for the first value that cannot work. */
+/**
+ * Throws one clear message for the first value that cannot work. The ranges are CONFIG_KEY_SPECS'
+ * (config-keys.ts), the same table the JSON Schema is written from; only the rules that tie keys together
+ * (exactly one of epochs and steps) and the shape of imageShape are spelled out here.
+ */
 export function validateConfig(config: TrainConfig): TrainConfig {
-  const positiveInt = (name: string, v: number) => {
-    if (!Number.isSafeInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer, got ${v}`);
-  };
-  const nonNegativeInt = (name: string, v: number) => {
-    if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`${name} must be a non-negative integer, got ${v}`);
-  };
   // NaN and ±Infinity pass most range checks below (NaN fails none of `<`), and YAML can write both.
   for (const key of CONFIG_KEYS) {
     const v = config[key];
@@ -225,39 +208,22 @@ export function validateConfig(config: TrainConfig): TrainConfig {
   }
   if (typeof config.dataset !== 'string' || config.dataset === '') throw new RangeError('dataset must be a non-empty string');
   if ((config.epochs === null) === (config.steps === null)) throw new RangeError('give exactly one of epochs and steps');
-  if (config.epochs !== null) positiveInt('epochs', config.epochs);
-  if (config.steps !== null) positiveInt('steps', config.steps);
-  if (config.timeBudget !== null && !(config.timeBudget > 0)) throw new RangeError(`timeBudget must be positive, got ${config.timeBudget}`);
-  if (config.width !== null) positiveInt('width', config.width);
-  for (const key of ['imageSize', 'batchSize', 'dSteps', 'latentDim', 'logEvery', 'metricsEvery', 'gridSize'] as const) positiveInt(key, config[key]);
-  for (const key of ['checkpointEvery', 'evalEvery'] as const) nonNegativeInt(key, config[key]);
-  if (!Number.isInteger(config.seed) || config.seed < 0 || config.seed > 0xffffffff) {
-    throw new RangeError(`seed must be an integer in 0…4294967295, got ${config.seed}`);
-  }
-  for (const key of ['lrG', 'lrD'] as const) {
-    if (!(config[key] > 0 && Number.isFinite(config[key]))) throw new RangeError(`${key} must be a positive number, got ${config[key]}`);
-  }
-  for (const key of ['beta1', 'beta2', 'emaDecay', 'labelSmoothing'] as const) {
-    if (!(config[key] >= 0 && config[key] < 1)) throw new RangeError(`${key} must be in [0, 1), got ${config[key]}`);
-  }
-  if (!(config.gpWeight >= 0)) throw new RangeError(`gpWeight must be >= 0, got ${config.gpWeight}`);
+  // Every key's domain first ("must be a positive integer"), then the sanity caps ("must be at most 4096").
+  const ranged = CONFIG_KEYS.flatMap((key) => {
+    const { range } = CONFIG_KEY_SPECS[key];
+    const v = config[key] as unknown;
+    return range && v !== null ? [{ key, range, v: v as number }] : [];
+  });
+  for (const { key, range, v } of ranged) if (!inDomain(range, v)) throw new RangeError(`${key} must be ${rangePhrase(range)}, got ${v}`);
   const atMost = (name: string, v: number, max: number) => {
     if (v > max) throw new RangeError(`${name} must be at most ${max}, got ${v}`);
   };
-  if (config.width !== null) atMost('width', config.width, CONFIG_BOUNDS.width);
-  atMost('latentDim', config.latentDim, CONFIG_BOUNDS.latentDim);
-  atMost('imageSize', config.imageSize, CONFIG_BOUNDS.side);
-  atMost('batchSize', config.batchSize, CONFIG_BOUNDS.batchSize);
-  atMost('gridSize', config.gridSize, CONFIG_BOUNDS.gridSize);
-  nonNegativeInt('numClasses', config.numClasses);
-  atMost('numClasses', config.numClasses, CONFIG_BOUNDS.numClasses);
+  for (const { key, range, v } of ranged) if (range.cap !== undefined) atMost(key, v, range.cap);
   const shape = config.imageShape as unknown[];
   if (!Array.isArray(shape) || shape.length !== 3 || !shape.every((d) => Number.isInteger(d) && (d as number) >= 1)) {
     throw new RangeError(`imageShape must be three positive integers [C, H, W], got ${JSON.stringify(shape)}`);
   }
-  atMost('imageShape channels', config.imageShape[0], CONFIG_BOUNDS.channels);
-  atMost('imageShape height', config.imageShape[1], CONFIG_BOUNDS.side);
-  atMost('imageShape width', config.imageShape[2], CONFIG_BOUNDS.side);
+  IMAGE_SHAPE_DIMS.forEach((dim, i) => atMost(`imageShape ${dim.name}`, config.imageShape[i], dim.cap));
   if (!familyNames().includes(config.model)) throw new RangeError(`unknown model '${shownName(String(config.model))}' (expected one of ${familyNames().join(', ')})`);
   if (!GAN_LOSSES.includes(config.loss)) throw new RangeError(`unknown loss '${shownName(String(config.loss))}' (expected one of ${GAN_LOSSES.join(', ')})`);
   return config;

@@ -1,6 +1,7 @@
 // Every ganforge command: its flag spec and what it runs.
 import type { CommandSpec } from '../args';
 import { classifierSpec, runClassifier } from './classifier';
+import { configSpec, runConfig } from './config';
 import { dataSpec, runData } from './data';
 import { evalSpec, runEval } from './eval';
 import { reportSpec, runReport } from './report';
@@ -16,4 +17,5 @@ export const COMMANDS: Record<string, { spec: CommandSpec; run: CommandRun }> = 
   report: { spec: reportSpec, run: runReport },
   data: { spec: dataSpec, run: runData },
   classifier: { spec: classifierSpec, run: runClassifier },
+  config: { spec: configSpec, run: runConfig },
 };

