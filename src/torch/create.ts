@@ -13,9 +13,6 @@ let defaultFloat: 'float32' | 'float64' = 'float32';
 export function setDefaultDType(dtype: 'float32' | 'float64'): void {
   defaultFloat = dtype;
 }
-export function defaultDType(): 'float32' | 'float64' {
-  return defaultFloat;
-}
 
 function checkShape(shape: number[]): number[] {
   for (const d of shape) {
