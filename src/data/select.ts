@@ -2,7 +2,7 @@
 // --download), 'fashion-mnist' (Debian's files, or downloaded), a folder of IDX files, or a folder of images.
 import * as fs from 'fs';
 import * as path from 'path';
-import type { ImageDataset } from './dataset';
+import { ImageDataset, pickRows } from './dataset';
 import { ensureDownloaded, FASHION_MNIST_REMOTE, MNIST_REMOTE } from './download';
 import { isImageFolder, loadImageFolder } from './image-folder';
 import { loadBundledMnist, loadFashionMnist, loadIdxFolder } from './mnist';
@@ -44,11 +44,8 @@ export async function loadDataset(name: string, options: DatasetOptions = {}): P
 /** The images of one class, for training one model per label. */
 export function onlyClass(dataset: ImageDataset, label: number): ImageDataset {
   if (!dataset.labels) throw new Error(`${dataset.name} has no labels`);
-  const per = dataset.channels * dataset.height * dataset.width;
   const picked: number[] = [];
   dataset.labels.forEach((l, i) => l === label && picked.push(i));
-  const images = new Uint8Array(picked.length * per);
-  picked.forEach((from, to) => images.set(dataset.images.subarray(from * per, (from + 1) * per), to * per));
   const className = dataset.classes?.[label] ?? String(label);
-  return { ...dataset, name: `${dataset.name} (class ${className})`, images, labels: new Uint8Array(picked.length).fill(label), count: picked.length };
+  return pickRows(dataset, picked, `${dataset.name} (class ${className})`);
 }
