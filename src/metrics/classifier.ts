@@ -5,6 +5,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { BatchLoader } from '../data/loader';
+import { bytesToSignedTensor } from '../data/pixels';
 import type { ImageDataset } from '../data/dataset';
 import { loadTensors, saveTensors } from '../io/tensors';
 import { Conv2d, Flatten, Linear, MaxPool2d, Module, ReLU, Sequential } from '../nn';
@@ -61,7 +62,7 @@ export function accuracy(net: ClassifierNet, data: ImageDataset): number {
     for (let start = 0; start < data.count; start += 500) {
       const n = Math.min(500, data.count - start);
       tidy(() => {
-        const x = tensor(data.images.subarray(start * per, (start + n) * per), [n, data.channels, data.height, data.width]).to({ dtype: 'float32' }).mul(2 / 255).sub(1);
+        const x = bytesToSignedTensor(tensor(data.images.subarray(start * per, (start + n) * per), [n, data.channels, data.height, data.width]));
         const predicted = net.forward(x).logits.argmax(1);
         const truth = tensor(data.labels!.subarray(start, start + n), [n]).to({ dtype: 'int64' });
         correct += predicted.eq(truth).sum().item();

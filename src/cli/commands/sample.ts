@@ -2,6 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { writeIdx } from '../../data/idx';
+import { signedToBytes, signedToUnit } from '../../data/pixels';
 import { sampleRun } from '../../gan/run-samples';
 import { writeFileAtomic } from '../../io/atomic';
 import { imageGrid } from '../../io/grid';
@@ -47,10 +48,9 @@ export async function runSample(flags: Record<string, unknown>): Promise<number>
   if (format === '.png') {
     writeFileAtomic(out, encodePng(imageGrid(images, shape, { nrow })));
   } else if (format === '.npy') {
-    writeFileAtomic(out, encodeNpy(images.map((v) => (v + 1) / 2), shape));
+    writeFileAtomic(out, encodeNpy(signedToUnit(images), shape));
   } else {
-    const bytes = Uint8Array.from(images, (v) => Math.round(Math.min(1, Math.max(0, (v + 1) / 2)) * 255));
-    writeIdx(out, c === 1 ? [n, h, w] : [n, c, h, w], bytes);
+    writeIdx(out, c === 1 ? [n, h, w] : [n, c, h, w], signedToBytes(images));
   }
   console.log(`wrote ${n} samples (${c}×${h}×${w}) to ${out}`);
   return 0;
