@@ -2,7 +2,7 @@
 // Mistakes on the command line become a UsageError whose message is one line naming the flag, so the
 // dispatcher can print it as-is and exit with 2, the usual code for "you called me wrong". Library errors
 // about an option (OptionError) are shown with the flag that sets it.
-import { OptionError } from '../errors';
+import { OptionError, OptionNamer } from '../errors';
 import { closest } from '../util/suggest';
 
 export type FlagType = 'string' | 'int' | 'number' | 'boolean' | 'path';
@@ -214,10 +214,16 @@ function describeFailure(thrown: unknown): string {
   return thrown.message.split('\n')[0] || thrown.name;
 }
 
-/** The flag of `spec` that sets the library option `option`, as typed ('--lr-g'), or the option's own name quoted. */
-function flagFor(spec: CommandSpec, option: string): string {
-  const flag = spec.flags.find((f) => (f.key ?? camelCase(f.name)) === option);
-  return flag ? `--${flag.name}` : `'${option}'`;
+/**
+ * Names library options (config keys such as `lrG`, options such as `classIndex`) as `spec`'s user types them:
+ * the flag that sets the option ('--lr-g'), or the option's own name quoted where the command has no such flag.
+ * The one place where library names become flags: OptionError messages and alarm remedies go through it.
+ */
+export function flagNamer(spec: CommandSpec): OptionNamer {
+  return (option) => {
+    const flag = spec.flags.find((f) => (f.key ?? camelCase(f.name)) === option);
+    return flag ? `--${flag.name}` : `'${option}'`;
+  };
 }
 
 function exitCodeOf(thrown: unknown): number {
@@ -256,7 +262,7 @@ export async function runCli(commands: Record<string, CliCommand>, argv: string[
     return (await command.run(parsed.flags, parsed.positionals)) ?? 0;
   } catch (thrown) {
     // Library errors about an option name it as the library does; the user sees the flag they typed.
-    const message = thrown instanceof OptionError && process.env.GANFORGE_DEBUG !== '1' ? thrown.messageFor((option) => flagFor(command.spec, option)) : describeFailure(thrown);
+    const message = thrown instanceof OptionError && process.env.GANFORGE_DEBUG !== '1' ? thrown.messageFor(flagNamer(command.spec)) : describeFailure(thrown);
     io.err(`${programName} ${name}: ${message}\n`);
     return exitCodeOf(thrown);
   }

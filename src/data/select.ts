@@ -2,6 +2,7 @@
 // --download), 'fashion-mnist' (Debian's files, or downloaded), a folder of IDX files, or a folder of images.
 import * as fs from 'fs';
 import * as path from 'path';
+import { OptionError } from '../errors';
 import { ImageDataset, pickRows } from './dataset';
 import { ensureDownloaded, FASHION_MNIST_REMOTE, MNIST_REMOTE } from './download';
 import { isImageFolder, loadImageFolder } from './image-folder';
@@ -32,7 +33,7 @@ export async function loadDataset(name: string, options: DatasetOptions = {}): P
       if (!options.download) return loadFashionMnist();
       return loadFashionMnist(await ensureDownloaded(FASHION_MNIST_REMOTE, { log: options.log }));
     default: {
-      if (options.download) throw new Error(`--download works with mnist and fashion-mnist, not '${shownName(name, 200)}'`);
+      if (options.download) throw new OptionError('download', (option) => `${option('download')} works with mnist and fashion-mnist, not '${shownName(name, 200)}'`);
       if (!fs.existsSync(name)) throw new Error(`unknown dataset '${shownName(name, 200)}': expected ${DATASET_HELP}`);
       if (!fs.statSync(name).isDirectory()) throw new Error(`dataset ${shownName(name, 200)} is not a folder: expected ${DATASET_HELP}`);
       if (hasIdx(name) || !isImageFolder(name)) return loadIdxFolder(name, path.normalize(name));

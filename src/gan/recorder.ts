@@ -1,7 +1,8 @@
 // What training writes and watches besides the weights: a metrics record every metricsEvery steps, the log line
 // every logEvery steps, scores from the judge every evalEvery steps, and the alarms those raise. The training
 // loop calls it once per step and never learns what a judge or an alarm is.
-import { Alarm, AlarmMonitor, StepRecord } from '../metrics/alarms';
+import type { OptionNamer } from '../errors';
+import { Alarm, AlarmMonitor, alarmRemedy, StepRecord } from '../metrics/alarms';
 import { evalRecord, Judge } from '../metrics/judge';
 import { manualSeed, memory, rngState, setRngState } from '../torch';
 import type { TrainProgress } from './checkpoint';
@@ -16,6 +17,8 @@ export interface RecorderOptions {
   log(line: string): void;
   /** Scores samples every config.evalEvery steps (needed for evalEvery and the mode-collapse alarm). */
   judge?: Judge;
+  /** How the log names config keys in alarm remedies (the CLI: by their flags); the keys themselves by default. */
+  nameOption?: OptionNamer;
 }
 
 export class RunRecorder {
@@ -90,7 +93,7 @@ export class RunRecorder {
 
   #raise(alarms: Alarm[]): void {
     for (const a of alarms) {
-      this.options.log(`ALARM [step ${a.step}] ${a.alarm}: ${a.message}; try: ${a.remedy}`);
+      this.options.log(`ALARM [step ${a.step}] ${a.alarm}: ${a.message}; try: ${alarmRemedy(a.alarm, this.options.nameOption)}`);
       this.dir.appendRecord({ kind: 'alarm', ...a });
     }
   }

@@ -5,6 +5,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { BatchLoader } from '../data/loader';
+import { OptionError } from '../errors';
 import { bytesToSignedTensor } from '../data/pixels';
 import type { ImageDataset } from '../data/dataset';
 import { loadTensors, saveTensors } from '../io/tensors';
@@ -82,7 +83,7 @@ export interface ClassifierTrainOptions {
 /** Trains the CNN on reference.train (Adam 1e-3, batch 128) and measures it on reference.heldOut. */
 export function trainClassifier(reference: ReferenceData, options: ClassifierTrainOptions = {}): { net: ClassifierNet; accuracy: number } {
   const { train, heldOut } = reference;
-  if (!train.labels || !train.classes) throw new Error(`${train.name} has no labels: a classifier cannot be trained (give an ONNX --extractor instead)`);
+  if (!train.labels || !train.classes) throw new OptionError('extractor', (name) => `${train.name} has no labels: a classifier cannot be trained (give an ONNX ${name('extractor')} instead)`);
   const classes = train.classes.length;
   // Convolutions on 28×28 maps: 2 intra-op threads are faster here (see the conv model).
   const { net, acc } = withThreads(2, () => {

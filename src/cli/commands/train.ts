@@ -5,7 +5,7 @@ import { RECIPE_NAMES } from '../../gan/recipes';
 import { executeRun, planRun } from '../../gan/run';
 import { DivergedError, TrainHooks, TrainResult } from '../../gan/trainer';
 import { Judge } from '../../metrics/judge';
-import { CommandSpec, UsageError } from '../args';
+import { CommandSpec, flagNamer, UsageError } from '../args';
 import { readTrainConfigFile } from '../config-file';
 import { CONFIG_FLAGS } from '../config-flags';
 import { classifierFeedback } from './classifier';
@@ -60,6 +60,7 @@ function consoleHooks(label: string, stopRequested: () => boolean): TrainHooks &
       bar.update(progress.step, summary);
     },
     shouldStop: stopRequested,
+    nameOption: flagNamer(trainSpec), // alarm remedies name the flags to change
     finish: () => bar?.finish(),
   };
 }
