@@ -23,16 +23,33 @@ export interface FlagSpec {
 
 export interface PositionalSpec { name: string; help: string; variadic?: boolean; required?: boolean }
 
+/** A command's flags and arguments. Declare one `as const satisfies CommandSpec` so FlagsOf can type its flags. */
 export interface CommandSpec {
   name: string;
   summary: string;
   usage: string;
-  flags: FlagSpec[];
-  examples?: string[];
-  positionals?: PositionalSpec[];
+  flags: readonly FlagSpec[];
+  examples?: readonly string[];
+  positionals?: readonly PositionalSpec[];
 }
 
-export interface ParsedArgs { flags: Record<string, FlagValue>; positionals: string[]; help: boolean }
+/** What a flag of type T holds once parsed. */
+type ValueOfType<T extends FlagType> = T extends 'int' | 'number' ? number : T extends 'boolean' ? boolean : string;
+/** A flag's parsed value: one of its choices, or by its type. */
+type ValueOf<F extends FlagSpec> = F extends { choices: readonly (infer C extends string)[] } ? C : ValueOfType<F['type']>;
+/** Whether a parsed flag always has a value: it has a default or is required. */
+type AlwaysSet<F extends FlagSpec> = F extends { default: string | number | boolean } ? true : F extends { required: true } ? true : false;
+
+/**
+ * The parsed flags of a command spec, keyed by flag name: 'int' and 'number' flags are numbers, 'boolean' flags
+ * booleans, the rest strings (or the union of their choices); `| undefined` unless the flag has a default or is
+ * required. For a spec typed only as CommandSpec this is Record<string, FlagValue>.
+ */
+export type FlagsOf<S extends Pick<CommandSpec, 'flags'>> = {
+  [F in S['flags'][number] as F['name']]: AlwaysSet<F> extends true ? ValueOf<F> : ValueOf<F> | undefined;
+};
+
+export interface ParsedArgs<Flags = Record<string, FlagValue>> { flags: Flags; positionals: string[]; help: boolean }
 
 /** Bad command-line input. The message is one line that names the flag; exit code 2. */
 export class UsageError extends Error {
@@ -127,16 +144,23 @@ function parseStrict(spec: CommandSpec, argv: string[]): ParsedArgs {
   return { flags, positionals, help };
 }
 
-/** Parses `argv` (the words after the command name) against `spec`; throws UsageError on bad input. */
-export function parseArgs(spec: CommandSpec, argv: string[]): ParsedArgs {
+/**
+ * Parses `argv` (the words after the command name) against `spec`; throws UsageError on bad input. The flags are
+ * typed from the spec (FlagsOf): parseStrict has converted every value to its flag's type and choices, filled in
+ * defaults and checked required flags, which is what that type promises (except when `help` is set: then
+ * required flags may be missing, and nothing should run).
+ */
+export function parseArgs<S extends CommandSpec>(spec: S, argv: string[]): ParsedArgs<FlagsOf<S>> {
+  let parsed: ParsedArgs;
   try {
-    return parseStrict(spec, argv);
+    parsed = parseStrict(spec, argv);
   } catch (err) {
     // --help wins over mistakes elsewhere on the line: whoever typed it wants the flags, not an error.
     const flagWords = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
-    if (err instanceof UsageError && flagWords.some(isHelpFlag)) return parseStrict(spec, ['--help']);
-    throw err;
+    if (!(err instanceof UsageError && flagWords.some(isHelpFlag))) throw err;
+    parsed = parseStrict(spec, ['--help']);
   }
+  return parsed as ParsedArgs<FlagsOf<S>>;
 }
 
 // Help is laid out for 80 columns; a flag label wider than MAX_LABEL puts its text on the next line.
@@ -198,7 +222,16 @@ function camelCase(name: string): string {
 
 export interface CliIO { out: (s: string) => void; err: (s: string) => void }
 
-export interface CliCommand { spec: CommandSpec; run: (flags: Record<string, FlagValue>, positionals: string[]) => Promise<number | void> }
+/** A command: its spec, and what it runs with the flags parsed against that spec. */
+export interface CliCommand<S extends CommandSpec = CommandSpec> {
+  spec: S;
+  run(flags: FlagsOf<S>, positionals: string[]): Promise<number | void>;
+}
+
+/** Pairs a spec with its run function, which must take the flags typed from that very spec. */
+export function defineCommand<S extends CommandSpec>(spec: S, run: (flags: FlagsOf<S>, positionals: string[]) => Promise<number | void>): CliCommand<S> {
+  return { spec, run };
+}
 
 const processIO: CliIO = { out: (s) => void process.stdout.write(s), err: (s) => void process.stderr.write(s) };
 

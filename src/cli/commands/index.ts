@@ -1,5 +1,5 @@
-// Every ganforge command: its flag spec and what it runs.
-import type { CommandSpec } from '../args';
+// Every ganforge command: its flag spec and what it runs, paired so each run takes the flags its spec parses.
+import { CliCommand, defineCommand } from '../args';
 import { classifierSpec, runClassifier } from './classifier';
 import { dataSpec, runData } from './data';
 import { evalSpec, runEval } from './eval';
@@ -7,13 +7,11 @@ import { reportSpec, runReport } from './report';
 import { runSample, sampleSpec } from './sample';
 import { runTrain, trainSpec } from './train';
 
-export type CommandRun = (flags: Record<string, unknown>, positionals: string[]) => Promise<number | void>;
-
-export const COMMANDS: Record<string, { spec: CommandSpec; run: CommandRun }> = {
-  train: { spec: trainSpec, run: runTrain },
-  sample: { spec: sampleSpec, run: runSample },
-  eval: { spec: evalSpec, run: runEval },
-  report: { spec: reportSpec, run: runReport },
-  data: { spec: dataSpec, run: runData },
-  classifier: { spec: classifierSpec, run: runClassifier },
+export const COMMANDS: Record<string, CliCommand> = {
+  train: defineCommand(trainSpec, runTrain),
+  sample: defineCommand(sampleSpec, runSample),
+  eval: defineCommand(evalSpec, runEval),
+  report: defineCommand(reportSpec, runReport),
+  data: defineCommand(dataSpec, runData),
+  classifier: defineCommand(classifierSpec, runClassifier),
 };
