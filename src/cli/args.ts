@@ -212,9 +212,6 @@ export function formatHelp(spec: CommandSpec): string {
   return lines.join('\n') + '\n';
 }
 
-/** 'batch-size' → 'batchSize', at the type level too. */
-export type CamelCase<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;
-
 /** 'batch-size' → 'batchSize'. */
 function camelCase(name: string): string {
   return name.replace(/-([a-z0-9])/gi, (_, c: string) => c.toUpperCase());
