@@ -2,7 +2,7 @@
 // Mistakes on the command line become a UsageError whose message is one line naming the flag, so the
 // dispatcher can print it as-is and exit with 2, the usual code for "you called me wrong". Library errors
 // about an option (OptionError) are shown with the flag that sets it.
-import { OptionError } from '../errors';
+import { OptionError, OptionNamer } from '../errors';
 import { closest } from '../util/suggest';
 
 export type FlagType = 'string' | 'int' | 'number' | 'boolean' | 'path';
@@ -23,16 +23,33 @@ export interface FlagSpec {
 
 export interface PositionalSpec { name: string; help: string; variadic?: boolean; required?: boolean }
 
+/** A command's flags and arguments. Declare one `as const satisfies CommandSpec` so FlagsOf can type its flags. */
 export interface CommandSpec {
   name: string;
   summary: string;
   usage: string;
-  flags: FlagSpec[];
-  examples?: string[];
-  positionals?: PositionalSpec[];
+  flags: readonly FlagSpec[];
+  examples?: readonly string[];
+  positionals?: readonly PositionalSpec[];
 }
 
-export interface ParsedArgs { flags: Record<string, FlagValue>; positionals: string[]; help: boolean }
+/** What a flag of type T holds once parsed. */
+type ValueOfType<T extends FlagType> = T extends 'int' | 'number' ? number : T extends 'boolean' ? boolean : string;
+/** A flag's parsed value: one of its choices, or by its type. */
+type ValueOf<F extends FlagSpec> = F extends { choices: readonly (infer C extends string)[] } ? C : ValueOfType<F['type']>;
+/** Whether a parsed flag always has a value: it has a default or is required. */
+type AlwaysSet<F extends FlagSpec> = F extends { default: string | number | boolean } ? true : F extends { required: true } ? true : false;
+
+/**
+ * The parsed flags of a command spec, keyed by flag name: 'int' and 'number' flags are numbers, 'boolean' flags
+ * booleans, the rest strings (or the union of their choices); `| undefined` unless the flag has a default or is
+ * required. For a spec typed only as CommandSpec this is Record<string, FlagValue>.
+ */
+export type FlagsOf<S extends Pick<CommandSpec, 'flags'>> = {
+  [F in S['flags'][number] as F['name']]: AlwaysSet<F> extends true ? ValueOf<F> : ValueOf<F> | undefined;
+};
+
+export interface ParsedArgs<Flags = Record<string, FlagValue>> { flags: Flags; positionals: string[]; help: boolean }
 
 /** Bad command-line input. The message is one line that names the flag; exit code 2. */
 export class UsageError extends Error {
@@ -127,16 +144,23 @@ function parseStrict(spec: CommandSpec, argv: string[]): ParsedArgs {
   return { flags, positionals, help };
 }
 
-/** Parses `argv` (the words after the command name) against `spec`; throws UsageError on bad input. */
-export function parseArgs(spec: CommandSpec, argv: string[]): ParsedArgs {
+/**
+ * Parses `argv` (the words after the command name) against `spec`; throws UsageError on bad input. The flags are
+ * typed from the spec (FlagsOf): parseStrict has converted every value to its flag's type and choices, filled in
+ * defaults and checked required flags, which is what that type promises (except when `help` is set: then
+ * required flags may be missing, and nothing should run).
+ */
+export function parseArgs<S extends CommandSpec>(spec: S, argv: string[]): ParsedArgs<FlagsOf<S>> {
+  let parsed: ParsedArgs;
   try {
-    return parseStrict(spec, argv);
+    parsed = parseStrict(spec, argv);
   } catch (err) {
     // --help wins over mistakes elsewhere on the line: whoever typed it wants the flags, not an error.
     const flagWords = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
-    if (err instanceof UsageError && flagWords.some(isHelpFlag)) return parseStrict(spec, ['--help']);
-    throw err;
+    if (!(err instanceof UsageError && flagWords.some(isHelpFlag))) throw err;
+    parsed = parseStrict(spec, ['--help']);
   }
+  return parsed as ParsedArgs<FlagsOf<S>>;
 }
 
 // Help is laid out for 80 columns; a flag label wider than MAX_LABEL puts its text on the next line.
@@ -188,9 +212,6 @@ export function formatHelp(spec: CommandSpec): string {
   return lines.join('\n') + '\n';
 }
 
-/** 'batch-size' → 'batchSize', at the type level too. */
-export type CamelCase<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;
-
 /** 'batch-size' → 'batchSize'. */
 function camelCase(name: string): string {
   return name.replace(/-([a-z0-9])/gi, (_, c: string) => c.toUpperCase());
@@ -198,7 +219,16 @@ function camelCase(name: string): string {
 
 export interface CliIO { out: (s: string) => void; err: (s: string) => void }
 
-export interface CliCommand { spec: CommandSpec; run: (flags: Record<string, FlagValue>, positionals: string[]) => Promise<number | void> }
+/** A command: its spec, and what it runs with the flags parsed against that spec. */
+export interface CliCommand<S extends CommandSpec = CommandSpec> {
+  spec: S;
+  run(flags: FlagsOf<S>, positionals: string[]): Promise<number | void>;
+}
+
+/** Pairs a spec with its run function, which must take the flags typed from that very spec. */
+export function defineCommand<S extends CommandSpec>(spec: S, run: (flags: FlagsOf<S>, positionals: string[]) => Promise<number | void>): CliCommand<S> {
+  return { spec, run };
+}
 
 const processIO: CliIO = { out: (s) => void process.stdout.write(s), err: (s) => void process.stderr.write(s) };
 
@@ -214,10 +244,16 @@ function describeFailure(thrown: unknown): string {
   return thrown.message.split('\n')[0] || thrown.name;
 }
 
-/** The flag of `spec` that sets the library option `option`, as typed ('--lr-g'), or the option's own name quoted. */
-function flagFor(spec: CommandSpec, option: string): string {
-  const flag = spec.flags.find((f) => (f.key ?? camelCase(f.name)) === option);
-  return flag ? `--${flag.name}` : `'${option}'`;
+/**
+ * Names library options (config keys such as `lrG`, options such as `classIndex`) as `spec`'s user types them:
+ * the flag that sets the option ('--lr-g'), or the option's own name quoted where the command has no such flag.
+ * The one place where library names become flags: OptionError messages and alarm remedies go through it.
+ */
+export function flagNamer(spec: CommandSpec): OptionNamer {
+  return (option) => {
+    const flag = spec.flags.find((f) => (f.key ?? camelCase(f.name)) === option);
+    return flag ? `--${flag.name}` : `'${option}'`;
+  };
 }
 
 function exitCodeOf(thrown: unknown): number {
@@ -256,7 +292,7 @@ export async function runCli(commands: Record<string, CliCommand>, argv: string[
     return (await command.run(parsed.flags, parsed.positionals)) ?? 0;
   } catch (thrown) {
     // Library errors about an option name it as the library does; the user sees the flag they typed.
-    const message = thrown instanceof OptionError && process.env.GANFORGE_DEBUG !== '1' ? thrown.messageFor((option) => flagFor(command.spec, option)) : describeFailure(thrown);
+    const message = thrown instanceof OptionError && process.env.GANFORGE_DEBUG !== '1' ? thrown.messageFor(flagNamer(command.spec)) : describeFailure(thrown);
     io.err(`${programName} ${name}: ${message}\n`);
     return exitCodeOf(thrown);
   }

@@ -9,7 +9,7 @@ import type { FlagSpec } from './args';
 
 /** Flags that set config keys. They carry no parser default: absent means "not given", which --resume and the
  *  recipe/config-file layering need to tell apart from a value that happens to equal the default. */
-export const CONFIG_FLAGS: (FlagSpec & { key: keyof TrainConfig | 'lr' })[] = [
+export const CONFIG_FLAGS = [
   { name: 'model', key: 'model', type: 'string', choices: MODEL_NAMES, help: 'model family (default: from the recipe)' },
   { name: 'width', key: 'width', type: 'int', min: 1, placeholder: 'N', help: 'base channel width of conv models (dcgan, acgan: 64)' },
   { name: 'dataset', key: 'dataset', type: 'string', placeholder: 'NAME|DIR', help: `${DATASET_HELP} (default: mnist)` },
@@ -42,4 +42,4 @@ export const CONFIG_FLAGS: (FlagSpec & { key: keyof TrainConfig | 'lr' })[] = [
   { name: 'eval-every', key: 'evalEvery', type: 'int', min: 0, placeholder: 'N', help: 'score a small sample every N steps and raise alarms (default: off)' },
   { name: 'grid-size', key: 'gridSize', type: 'int', min: 1, placeholder: 'N', help: 'images in each sample grid (default: 64)' },
   { name: 'tensorboard', key: 'tensorboard', type: 'boolean', help: 'also write TensorBoard event files (scalars, grids, the config) to OUT/tb, for `tensorboard --logdir runs`' },
-];
+] as const satisfies readonly (FlagSpec & { key: keyof TrainConfig | 'lr' })[];

@@ -14,6 +14,15 @@ export interface ImageDataset {
   classes: string[] | null;
 }
 
+/** Rows `indices` of a data set, in that order, under a new name; labels follow their images. */
+export function pickRows(data: ImageDataset, indices: readonly number[], name: string): ImageDataset {
+  const per = data.channels * data.height * data.width;
+  const images = new Uint8Array(indices.length * per);
+  indices.forEach((from, to) => images.set(data.images.subarray(from * per, (from + 1) * per), to * per));
+  const labels = data.labels ? Uint8Array.from(indices, (i) => data.labels![i]) : null;
+  return { ...data, name, images, labels, count: indices.length };
+}
+
 /**
  * The most bytes of pixels any data file may announce (IDX, .npy) or a folder may add up to: 2 GiB. MNIST's
  * 60,000 training digits are 47 MB and training copies the pixels to float32 (4 bytes each), so 2 GiB of

@@ -3,6 +3,7 @@
 // consumed random numbers, and a resumed run can rebuild any epoch's order from two integers.
 import { keep, noGrad, randperm, Tensor, tensor, tidy } from '../torch';
 import type { ImageDataset } from './dataset';
+import { bytesToSignedTensor } from './pixels';
 
 export interface Batch {
   /** N×C×H×W float32, scaled from 0…255 to [-1, 1]. */
@@ -44,11 +45,9 @@ export class BatchLoader {
     return noGrad(() => {
       const picked = order.narrow(0, index * this.batchSize, this.batchSize);
       const raw = this.#images.indexSelect(0, picked);
-      const asFloat = raw.to({ dtype: 'float32' });
-      const scaled = asFloat.mul(2 / 255);
-      const images = scaled.sub(1);
+      const images = bytesToSignedTensor(raw);
       const labels = this.#labels ? this.#labels.indexSelect(0, picked) : null;
-      for (const t of [picked, raw, asFloat, scaled]) t.dispose();
+      for (const t of [picked, raw]) t.dispose();
       return { images, labels };
     });
   }

@@ -2,6 +2,7 @@
 // a folder of standard IDX files, and Fashion-MNIST where Debian's dataset-fashion-mnist puts it.
 import * as fs from 'fs';
 import * as path from 'path';
+import { OptionError } from '../errors';
 import type { ImageDataset } from './dataset';
 import { readIdx } from './idx';
 
@@ -101,7 +102,7 @@ export function loadIdxFolder(folder: string, name: string, split: 'train' | 'te
 /** Fashion-MNIST's IDX files, by default where Debian's dataset-fashion-mnist installs them. */
 export function loadFashionMnist(folder = DEBIAN_FASHION_MNIST, split: 'train' | 'test' = 'train'): ImageDataset {
   if (!fs.existsSync(folder)) {
-    throw new Error(`Fashion-MNIST is not in ${folder}: apt-get install dataset-fashion-mnist, pass --download, or give a folder as --dataset`);
+    throw new OptionError('dataset', (name) => `Fashion-MNIST is not in ${folder}: apt-get install dataset-fashion-mnist, pass ${name('download')}, or give a folder as ${name('dataset')}`);
   }
   return loadIdxFolder(folder, 'fashion-mnist', split, FASHION_CLASSES);
 }

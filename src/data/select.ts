@@ -2,7 +2,8 @@
 // --download), 'fashion-mnist' (Debian's files, or downloaded), a folder of IDX files, or a folder of images.
 import * as fs from 'fs';
 import * as path from 'path';
-import type { ImageDataset } from './dataset';
+import { OptionError } from '../errors';
+import { ImageDataset, pickRows } from './dataset';
 import { ensureDownloaded, FASHION_MNIST_REMOTE, MNIST_REMOTE } from './download';
 import { isImageFolder, loadImageFolder } from './image-folder';
 import { loadBundledMnist, loadFashionMnist, loadIdxFolder } from './mnist';
@@ -32,7 +33,7 @@ export async function loadDataset(name: string, options: DatasetOptions = {}): P
       if (!options.download) return loadFashionMnist();
       return loadFashionMnist(await ensureDownloaded(FASHION_MNIST_REMOTE, { log: options.log }));
     default: {
-      if (options.download) throw new Error(`--download works with mnist and fashion-mnist, not '${shownName(name, 200)}'`);
+      if (options.download) throw new OptionError('download', (option) => `${option('download')} works with mnist and fashion-mnist, not '${shownName(name, 200)}'`);
       if (!fs.existsSync(name)) throw new Error(`unknown dataset '${shownName(name, 200)}': expected ${DATASET_HELP}`);
       if (!fs.statSync(name).isDirectory()) throw new Error(`dataset ${shownName(name, 200)} is not a folder: expected ${DATASET_HELP}`);
       if (hasIdx(name) || !isImageFolder(name)) return loadIdxFolder(name, path.normalize(name));
@@ -44,11 +45,8 @@ export async function loadDataset(name: string, options: DatasetOptions = {}): P
 /** The images of one class, for training one model per label. */
 export function onlyClass(dataset: ImageDataset, label: number): ImageDataset {
   if (!dataset.labels) throw new Error(`${dataset.name} has no labels`);
-  const per = dataset.channels * dataset.height * dataset.width;
   const picked: number[] = [];
   dataset.labels.forEach((l, i) => l === label && picked.push(i));
-  const images = new Uint8Array(picked.length * per);
-  picked.forEach((from, to) => images.set(dataset.images.subarray(from * per, (from + 1) * per), to * per));
   const className = dataset.classes?.[label] ?? String(label);
-  return { ...dataset, name: `${dataset.name} (class ${className})`, images, labels: new Uint8Array(picked.length).fill(label), count: picked.length };
+  return pickRows(dataset, picked, `${dataset.name} (class ${className})`);
 }

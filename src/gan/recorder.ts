@@ -2,9 +2,10 @@
 // every logEvery steps, scores from the judge every evalEvery steps, and the alarms those raise; with
 // config.tensorboard, the same scalars, each epoch's grid and the config in TensorBoard event files. The training
 // loop calls it once per step and never learns what a judge, an alarm or an event file is.
+import type { OptionNamer } from '../errors';
 import type { Image } from '../io/png';
 import { EventWriter } from '../io/tensorboard';
-import { Alarm, AlarmMonitor, StepRecord } from '../metrics/alarms';
+import { Alarm, AlarmMonitor, alarmRemedy, StepRecord } from '../metrics/alarms';
 import { evalRecord, Judge } from '../metrics/judge';
 import { manualSeed, memory, rngState, setRngState } from '../torch';
 import type { TrainProgress } from './checkpoint';
@@ -19,6 +20,8 @@ export interface RecorderOptions {
   log(line: string): void;
   /** Scores samples every config.evalEvery steps (needed for evalEvery and the mode-collapse alarm). */
   judge?: Judge;
+  /** How the log names config keys in alarm remedies (the CLI: by their flags); the keys themselves by default. */
+  nameOption?: OptionNamer;
 }
 
 /** What the trainer holds between RunRecorder.open() and the run's end; disposing it closes the event file. */
@@ -139,7 +142,7 @@ export class RunRecorder {
 
   #raise(alarms: Alarm[]): void {
     for (const a of alarms) {
-      this.options.log(`ALARM [step ${a.step}] ${a.alarm}: ${a.message}; try: ${a.remedy}`);
+      this.options.log(`ALARM [step ${a.step}] ${a.alarm}: ${a.message}; try: ${alarmRemedy(a.alarm, this.options.nameOption)}`);
       this.dir.appendRecord({ kind: 'alarm', ...a });
     }
   }

@@ -3,6 +3,7 @@
 //   discriminator-wins  D(G(z)) → 0 while D(x) → 1 and Loss_G climbs: G is starved of gradient.
 //   divergence          a loss jumps far beyond its recent range.
 //   mode-collapse       two evaluations in a row find classes missing or the class spread collapsed.
+import type { OptionNamer } from '../errors';
 import type { Coverage } from './coverage';
 
 export type AlarmKind = 'discriminator-wins' | 'divergence' | 'mode-collapse';
@@ -11,6 +12,7 @@ export interface Alarm {
   step: number;
   alarm: AlarmKind;
   message: string;
+  /** What to try, naming config keys as they are (lrD, emaDecay); see alarmRemedy for other spellings. */
   remedy: string;
 }
 
@@ -22,11 +24,17 @@ export interface StepRecord {
   d_g_z: number;
 }
 
-const REMEDIES: Record<AlarmKind, string> = {
-  'discriminator-wins': 'lower D\'s learning rate (--lr-d), smooth real labels (--label-smoothing 0.1), keep the non-saturating loss, or weaken D (--width)',
-  divergence: 'lower the learning rates (--lr), use --loss wgan-gp or hinge, or a smaller β1 (--beta1 0.5)',
-  'mode-collapse': '--loss hinge or wgan-gp, a lower learning rate, a larger batch, --d-steps 2, or sample from a weight average (--ema 0.999)',
+// Remedies name the config keys to change through `name`, so each front end shows its own spelling (the CLI: flags).
+const REMEDIES: Record<AlarmKind, (name: OptionNamer) => string> = {
+  'discriminator-wins': (name) => `lower D's learning rate (${name('lrD')}), smooth real labels (${name('labelSmoothing')} 0.1), keep the non-saturating loss, or weaken D (${name('width')})`,
+  divergence: (name) => `lower the learning rates (${name('lr')}), use ${name('loss')} wgan-gp or hinge, or a smaller β1 (${name('beta1')} 0.5)`,
+  'mode-collapse': (name) => `${name('loss')} hinge or wgan-gp, a lower learning rate, a larger batch, ${name('dSteps')} 2, or sample from a weight average (${name('emaDecay')} 0.999)`,
 };
+
+/** What to try against an alarm, with each config key it mentions named by `name` (by default the key itself). */
+export function alarmRemedy(kind: AlarmKind, name: OptionNamer = (key) => key): string {
+  return REMEDIES[kind](name);
+}
 
 const WINDOW = 20;
 
@@ -72,7 +80,7 @@ export class AlarmMonitor {
 
   /** Fires on the rising edge only, so one episode gives one alarm. */
   #toggle(kind: AlarmKind, condition: boolean, step: number, fired: Alarm[], message: string): void {
-    if (condition && !this.#active.has(kind)) fired.push({ step, alarm: kind, message, remedy: REMEDIES[kind] });
+    if (condition && !this.#active.has(kind)) fired.push({ step, alarm: kind, message, remedy: alarmRemedy(kind) });
     if (condition) this.#active.add(kind);
     else this.#active.delete(kind);
   }

@@ -5,11 +5,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { BatchLoader } from '../data/loader';
+import { OptionError } from '../errors';
+import { bytesToSignedTensor } from '../data/pixels';
 import type { ImageDataset } from '../data/dataset';
 import { loadTensors, saveTensors } from '../io/tensors';
 import { Conv2d, Flatten, Linear, MaxPool2d, Module, ReLU, Sequential } from '../nn';
 import { Adam } from '../optim';
-import { F, manualSeed, noGrad, numThreads, setNumThreads, Tensor, tensor, tidy } from '../torch';
+import { F, manualSeed, noGrad, Tensor, tensor, tidy, withThreads } from '../torch';
 import type { ReferenceData } from './reference';
 
 export const FEATURE_DIMS = 128;
@@ -61,7 +63,7 @@ export function accuracy(net: ClassifierNet, data: ImageDataset): number {
     for (let start = 0; start < data.count; start += 500) {
       const n = Math.min(500, data.count - start);
       tidy(() => {
-        const x = tensor(data.images.subarray(start * per, (start + n) * per), [n, data.channels, data.height, data.width]).to({ dtype: 'float32' }).mul(2 / 255).sub(1);
+        const x = bytesToSignedTensor(tensor(data.images.subarray(start * per, (start + n) * per), [n, data.channels, data.height, data.width]));
         const predicted = net.forward(x).logits.argmax(1);
         const truth = tensor(data.labels!.subarray(start, start + n), [n]).to({ dtype: 'int64' });
         correct += predicted.eq(truth).sum().item();
@@ -81,37 +83,38 @@ export interface ClassifierTrainOptions {
 /** Trains the CNN on reference.train (Adam 1e-3, batch 128) and measures it on reference.heldOut. */
 export function trainClassifier(reference: ReferenceData, options: ClassifierTrainOptions = {}): { net: ClassifierNet; accuracy: number } {
   const { train, heldOut } = reference;
-  if (!train.labels || !train.classes) throw new Error(`${train.name} has no labels: a classifier cannot be trained (give an ONNX --extractor instead)`);
-  const threadsBefore = numThreads();
-  setNumThreads(2); // convolutions on 28×28 maps: 2 intra-op threads are faster here (see the conv model)
-  manualSeed(0);
-  const net = new ClassifierNet([train.channels, train.height, train.width], train.classes.length);
-  const optimizer = new Adam(net.parameters(), { lr: 1e-3 });
-  const loader = new BatchLoader(train, 128, 0);
-  const epochs = options.epochs ?? 5;
-  const total = epochs * loader.batchesPerEpoch;
-  for (let epoch = 1; epoch <= epochs; epoch++) {
-    net.train();
-    let lossSum = 0;
-    for (let b = 0; b < loader.batchesPerEpoch; b++) {
-      const batch = loader.batch(epoch, b);
-      tidy(() => {
-        optimizer.zeroGrad();
-        const loss = F.crossEntropy(net.forward(batch.images).logits, batch.labels!);
-        loss.backward();
-        optimizer.step();
-        lossSum += loss.item();
-      });
-      batch.images.dispose();
-      batch.labels?.dispose();
-      options.onProgress?.((epoch - 1) * loader.batchesPerEpoch + b + 1, total);
+  if (!train.labels || !train.classes) throw new OptionError('extractor', (name) => `${train.name} has no labels: a classifier cannot be trained (give an ONNX ${name('extractor')} instead)`);
+  const classes = train.classes.length;
+  // Convolutions on 28×28 maps: 2 intra-op threads are faster here (see the conv model).
+  const { net, acc } = withThreads(2, () => {
+    manualSeed(0);
+    const net = new ClassifierNet([train.channels, train.height, train.width], classes);
+    const optimizer = new Adam(net.parameters(), { lr: 1e-3 });
+    const loader = new BatchLoader(train, 128, 0);
+    const epochs = options.epochs ?? 5;
+    const total = epochs * loader.batchesPerEpoch;
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      net.train();
+      let lossSum = 0;
+      for (let b = 0; b < loader.batchesPerEpoch; b++) {
+        const batch = loader.batch(epoch, b);
+        tidy(() => {
+          optimizer.zeroGrad();
+          const loss = F.crossEntropy(net.forward(batch.images).logits, batch.labels!);
+          loss.backward();
+          optimizer.step();
+          lossSum += loss.item();
+        });
+        batch.images.dispose();
+        batch.labels?.dispose();
+        options.onProgress?.((epoch - 1) * loader.batchesPerEpoch + b + 1, total);
+      }
+      options.log?.(`classifier epoch ${epoch}/${epochs}: loss ${(lossSum / loader.batchesPerEpoch).toFixed(4)}`);
     }
-    options.log?.(`classifier epoch ${epoch}/${epochs}: loss ${(lossSum / loader.batchesPerEpoch).toFixed(4)}`);
-  }
-  loader.dispose();
-  optimizer.dispose();
-  const acc = accuracy(net, heldOut);
-  setNumThreads(threadsBefore);
+    loader.dispose();
+    optimizer.dispose();
+    return { net, acc: accuracy(net, heldOut) };
+  });
   options.log?.(`classifier held-out accuracy: ${(acc * 100).toFixed(2)}% on ${heldOut.count} images`);
   return { net, accuracy: acc };
 }

@@ -1,7 +1,7 @@
 // Feature extractors: images in, a feature vector (and class probabilities, when the extractor classifies)
 // out. The built-in one is the data set's CNN classifier; any ONNX model can stand in (e.g. Inception for
 // the standard FID), through onnxruntime-node. Every score records which extractor produced it.
-import { cat, F, noGrad, numThreads, setNumThreads, Tensor, tensor, tidy } from '../torch';
+import { cat, F, noGrad, Tensor, tensor, tidy, withThreads } from '../torch';
 import type { TrainedClassifier } from './classifier';
 
 export interface ExtractorInfo {
@@ -54,20 +54,19 @@ export function classifierExtractor(classifier: TrainedClassifier): FeatureExtra
         throw new Error(`images are ${c}×${h}×${w} but the classifier reads ${expected.join('×')}`);
       }
       // Convolutions on 28×28 maps run faster on 2 threads; the caller's setting is restored afterwards.
-      const threadsBefore = numThreads();
-      setNumThreads(2);
       const features: Tensor[] = [];
       const probabilities: Tensor[] = [];
-      for (const b of batches(images, shape)) {
-        noGrad(() => tidy(() => {
-          const out = classifier.net.forward(tensor(b.data, [b.count, c, h, w]));
-          features.push(out.features.to({ dtype: 'float64' }));
-          probabilities.push(out.logits.to({ dtype: 'float64' }).softmax(1));
-          return [features.at(-1)!, probabilities.at(-1)!];
-        }));
-        onProgress?.(b.start + b.count);
-      }
-      setNumThreads(threadsBefore);
+      withThreads(2, () => {
+        for (const b of batches(images, shape)) {
+          noGrad(() => tidy(() => {
+            const out = classifier.net.forward(tensor(b.data, [b.count, c, h, w]));
+            features.push(out.features.to({ dtype: 'float64' }));
+            probabilities.push(out.logits.to({ dtype: 'float64' }).softmax(1));
+            return [features.at(-1)!, probabilities.at(-1)!];
+          }));
+          onProgress?.(b.start + b.count);
+        }
+      });
       const result = tidy(() => ({ features: concat(features), probabilities: concat(probabilities) }));
       [...features, ...probabilities].forEach((t) => t.dispose());
       return result;

@@ -1,6 +1,7 @@
 // The judge: one protocol for every score. It fixes the feature extractor, the reference split and the
 // sample counts, extracts the reference features once, and scores any set of images against them. Every
 // result carries its protocol, so two numbers are only compared when they were measured the same way.
+import { bytesToSigned } from '../data/pixels';
 import { classifierFor, ClassifierTrainOptions } from './classifier';
 import { classCoverage, Coverage } from './coverage';
 import { classifierExtractor, Extracted, ExtractorInfo, FeatureExtractor, onnxExtractor, OnnxOptions } from './extractor';
@@ -56,7 +57,7 @@ export class Judge {
       ? await onnxExtractor(options.extractor, options.onnx)
       : classifierExtractor(classifierFor(reference, options.classifier));
     const { heldOut } = reference;
-    const images = Float32Array.from(heldOut.images, (v) => (v * 2) / 255 - 1);
+    const images = bytesToSigned(heldOut.images);
     const features = await extractor.extract(images, [heldOut.count, heldOut.channels, heldOut.height, heldOut.width]);
     return new Judge(reference, extractor, features);
   }

@@ -3,7 +3,7 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { ImageDataset } from '../data/dataset';
+import { ImageDataset, pickRows } from '../data/dataset';
 import { ensureDownloaded, FASHION_MNIST_REMOTE, MNIST_REMOTE } from '../data/download';
 import { DEBIAN_FASHION_MNIST, FASHION_CLASSES, loadBundledMnist, loadIdxFolder } from '../data/mnist';
 import { loadDataset } from '../data/select';
@@ -18,20 +18,11 @@ export interface ReferenceData {
   description: string;
 }
 
-/** Rows `indices` of a data set. */
-function subset(data: ImageDataset, indices: number[], name: string): ImageDataset {
-  const per = data.channels * data.height * data.width;
-  const images = new Uint8Array(indices.length * per);
-  indices.forEach((from, to) => images.set(data.images.subarray(from * per, (from + 1) * per), to * per));
-  const labels = data.labels ? Uint8Array.from(indices, (i) => data.labels![i]) : null;
-  return { ...data, name, images, labels, count: indices.length };
-}
-
 /** A fixed 80/20 split (seeded permutation), for data without an official test split. */
 export function splitEightyTwenty(data: ImageDataset): { train: ImageDataset; heldOut: ImageDataset } {
   const order = tidy(() => randperm(data.count, 20_241_122).toArray());
   const cut = Math.round(data.count * 0.8);
-  return { train: subset(data, order.slice(0, cut), `${data.name} (train 80%)`), heldOut: subset(data, order.slice(cut), `${data.name} (held out 20%)`) };
+  return { train: pickRows(data, order.slice(0, cut), `${data.name} (train 80%)`), heldOut: pickRows(data, order.slice(cut), `${data.name} (held out 20%)`) };
 }
 
 const count = (n: number) => n.toLocaleString('en-US');

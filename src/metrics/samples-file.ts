@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import { formatBytes, MAX_DATA_BYTES } from '../data/dataset';
 import { readIdx } from '../data/idx';
+import { bytesToSigned, unitToSigned } from '../data/pixels';
 import { loadImageFolder } from '../data/image-folder';
 import { readNpy } from '../io/npy';
 
@@ -40,11 +41,8 @@ function toSampleSet(values: Float32Array | Uint8Array, dims: number[], source: 
   if (values.length * 4 > MAX_DATA_BYTES) {
     throw new Error(`${source}: ${n} images of ${c}×${h}×${w} take ${formatBytes(values.length * 4)} as float32, more than the ${formatBytes(MAX_DATA_BYTES)} limit`);
   }
+  if (values instanceof Uint8Array) return { images: bytesToSigned(values), shape };
   const images = new Float32Array(values.length);
-  if (values instanceof Uint8Array) {
-    for (let i = 0; i < values.length; i++) images[i] = (values[i] * 2) / 255 - 1;
-    return { images, shape };
-  }
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     // Written this way round so NaN fails too.
@@ -54,7 +52,7 @@ function toSampleSet(values: Float32Array | Uint8Array, dims: number[], source: 
       const hint = v >= -1 && v < 0 ? ' (for [-1, 1] output, save (x + 1) / 2)' : '';
       throw new Error(`${source}: value ${v} ${where} is outside [0, 1]${hint}`);
     }
-    images[i] = Math.min(1, Math.max(0, v)) * 2 - 1;
+    images[i] = unitToSigned(v);
   }
   return { images, shape };
 }

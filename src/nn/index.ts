@@ -3,4 +3,6 @@ export type { Layer } from './module';
 export * from './layers';
 export * as init from './init';
 export * from './conv';
-export { spectralNormalize } from './spectral-norm';
+export * from './norm';
+export * from './resample';
+export { effectiveWeight, spectralNormalize, spectralVector } from './spectral-norm';

@@ -1,26 +1,13 @@
 // The basic layers. Each holds its parameters and defines forward(x); initialisation follows PyTorch.
-import { F, randn, Tensor, tidy, zeros } from '../torch';
+import { F, Tensor, tidy, zeros } from '../torch';
 import { biasUniform_, kaimingUniform_ } from './init';
 import { Layer, Module } from './module';
-import { spectralNormalize } from './spectral-norm';
+import { effectiveWeight, spectralVector } from './spectral-norm';
 
 /** Options shared by layers with a weight matrix: `spectralNorm` divides it by its largest singular value. */
 export interface WeightOptions {
   bias?: boolean;
   spectralNorm?: boolean;
-}
-
-/** The weight a layer computes with: its own, or spectrally normalised through the `weight_u` buffer. */
-export function effectiveWeight(module: Module & { training: boolean }, weight: Tensor, u: Tensor | null): Tensor {
-  return u ? spectralNormalize(weight, u, 1, module.training) : weight;
-}
-
-/** A fresh power-iteration vector for spectral norm: random, unit length. */
-export function spectralVector(rows: number): Tensor {
-  return tidy(() => {
-    const u = randn([rows]);
-    return u.div(u.square().sum().sqrt());
-  });
 }
 
 /** y = x·Wᵀ + b, with W of shape [out, in]. */
@@ -119,5 +106,20 @@ export class Sequential extends Module implements Layer {
       out = next;
     }
     return out;
+  }
+}
+
+/** A lookup table of learned vectors, initialised N(0, 1) as in PyTorch. */
+export class Embedding extends Module {
+  readonly weight: Tensor;
+
+  constructor(readonly numEmbeddings: number, readonly dim: number) {
+    super();
+    this.weight = this.addParameter('weight', zeros([numEmbeddings, dim]));
+    this.weight.normal_(0, 1);
+  }
+
+  forward(indices: Tensor): Tensor {
+    return F.embedding(this.weight, indices);
   }
 }

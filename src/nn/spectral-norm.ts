@@ -1,7 +1,8 @@
 // Spectral normalisation (Miyato et al. 2018): divide a weight by an estimate of its largest singular value,
 // kept by power iteration on a persistent vector u. As in PyTorch, u and v are constants for autograd, so
 // the gradient flows through σ = uᵀ W v only.
-import { noGrad, Tensor, tidy } from '../torch';
+import { noGrad, randn, Tensor, tidy } from '../torch';
+import type { Module } from './module';
 
 function normalize(x: Tensor): Tensor {
   return tidy(() => x.div(x.square().sum().sqrt().add(1e-12)));
@@ -27,5 +28,18 @@ export function spectralNormalize(weight: Tensor, u: Tensor, iterations: number,
     });
     const sigma = uNow.unsqueeze(0).matmul(matrix).matmul(v.unsqueeze(1)).squeeze();
     return weight.div(sigma);
+  });
+}
+
+/** The weight a layer computes with: its own, or spectrally normalised through the `weight_u` buffer. */
+export function effectiveWeight(module: Module & { training: boolean }, weight: Tensor, u: Tensor | null): Tensor {
+  return u ? spectralNormalize(weight, u, 1, module.training) : weight;
+}
+
+/** A fresh power-iteration vector for spectral norm: random, unit length. */
+export function spectralVector(rows: number): Tensor {
+  return tidy(() => {
+    const u = randn([rows]);
+    return u.div(u.square().sum().sqrt());
   });
 }

@@ -13,9 +13,6 @@ let defaultFloat: 'float32' | 'float64' = 'float32';
 export function setDefaultDType(dtype: 'float32' | 'float64'): void {
   defaultFloat = dtype;
 }
-export function defaultDType(): 'float32' | 'float64' {
-  return defaultFloat;
-}
 
 function checkShape(shape: number[]): number[] {
   for (const d of shape) {
@@ -107,6 +104,25 @@ export function setNumThreads(n: number): void {
 }
 export function numThreads(): number {
   return native.numThreads();
+}
+
+/**
+ * Runs `fn` with `n` intra-op threads (see setNumThreads) and puts the caller's count back afterwards, also when
+ * it throws; when `fn` returns a promise, once that settles.
+ */
+export function withThreads<T>(n: number, fn: () => T): T {
+  const before = numThreads();
+  setNumThreads(n);
+  let result: T;
+  try {
+    result = fn();
+  } catch (err) {
+    setNumThreads(before);
+    throw err;
+  }
+  if (result instanceof Promise) return result.finally(() => setNumThreads(before)) as T;
+  setNumThreads(before);
+  return result;
 }
 export function libtorchVersion(): string {
   return native.version();

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { OptionError } from '../../src/errors';
-import { CliCommand, CommandSpec, formatHelp, parseArgs, runCli, UsageError } from '../../src/cli/args';
+import { CliCommand, CommandSpec, defineCommand, FlagsOf, formatHelp, parseArgs, runCli, UsageError } from '../../src/cli/args';
 
 const spec: CommandSpec = {
   name: 'demo',
@@ -138,6 +138,36 @@ describe('parseArgs: --help', () => {
   it('wins over mistakes elsewhere on the line', () => {
     assert.equal(parseArgs(spec, ['--epoch', '3', '--help']).help, true);
     assert.equal(parseArgs(spec, ['--batch-size', 'abc', '-h']).help, true);
+  });
+});
+
+// Compile-time checks: these lines fail to compile (and the suite with them) if FlagsOf types a flag wrongly.
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
+const typedSpec = {
+  name: 'typed', summary: 'Typed flags.', usage: 'typed',
+  flags: [
+    { name: 'batch-size', type: 'int', default: 64, help: 'per batch' },
+    { name: 'lr', type: 'number', help: 'rate' },
+    { name: 'loss', type: 'string', choices: ['bce', 'hinge'], help: 'the loss' },
+    { name: 'out', type: 'path', required: true, help: 'output' },
+    { name: 'resume', type: 'boolean', help: 'continue' },
+    { name: 'ema', type: 'boolean', default: false, help: 'average' },
+  ],
+} as const satisfies CommandSpec;
+type TypedFlags = { 'batch-size': number; lr: number | undefined; loss: 'bce' | 'hinge' | undefined; out: string; resume: boolean | undefined; ema: boolean };
+const typedExactly: Equal<FlagsOf<typeof typedSpec>, TypedFlags> = true;
+const untypedSpecGivesRecord: Equal<FlagsOf<CommandSpec>, Record<string, string | number | boolean | undefined>> = true;
+// @ts-expect-error a run function must take the flags of the spec it is paired with
+defineCommand(typedSpec, async (flags: { seed: number }) => flags.seed);
+
+describe('parseArgs: flags typed from an as-const spec', () => {
+  it('returns values of the types FlagsOf promises', () => {
+    assert.ok(typedExactly && untypedSpecGivesRecord);
+    const { flags } = parseArgs(typedSpec, ['--out', 'x', '--lr', '0.5', '--loss', 'hinge']);
+    const batch: number = flags['batch-size'];
+    const loss: 'bce' | 'hinge' | undefined = flags.loss;
+    const out: string = flags.out;
+    assert.deepEqual([batch, flags.lr, loss, out, flags.resume, flags.ema], [64, 0.5, 'hinge', 'x', undefined, false]);
   });
 });
 

@@ -124,7 +124,7 @@ describe('IDX folders', () => {
   });
 
   it('says how to get Fashion-MNIST when the folder is missing', () => {
-    assert.throws(() => loadFashionMnist('/nonexistent-ganforge'), /^Error: Fashion-MNIST is not in \/nonexistent-ganforge: apt-get install dataset-fashion-mnist/);
+    assert.throws(() => loadFashionMnist('/nonexistent-ganforge'), /^OptionError: Fashion-MNIST is not in \/nonexistent-ganforge: apt-get install dataset-fashion-mnist/);
   });
 });
 

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AlarmMonitor } from '../../src/metrics/alarms';
+import { AlarmMonitor, alarmRemedy } from '../../src/metrics/alarms';
 
 const healthy = (step: number) => ({ step, loss_d: 1.3 + 0.05 * Math.sin(step), loss_g: 0.8 + 0.05 * Math.cos(step), d_x: 0.55, d_g_z: 0.45 });
 
@@ -23,7 +23,9 @@ describe('alarms', () => {
     assert.equal(fired.length, 1);
     assert.equal(fired[0].alarm, 'discriminator-wins');
     assert.ok(fired[0].step >= 31 && fired[0].step <= 50);
-    assert.match(fired[0].remedy, /--lr-d/);
+    // The record names config keys; a front end renders them its own way (the CLI: as flags).
+    assert.match(fired[0].remedy, /\(lrD\)/);
+    assert.equal(alarmRemedy('discriminator-wins', (key) => `<${key}>`).match(/<\w+>/g)!.join(' '), '<lrD> <labelSmoothing> <width>');
     for (let step = 81; step <= 120; step++) fired.push(...monitor.observeStep(healthy(step)));
     for (let step = 121; step <= 160; step++) fired.push(...monitor.observeStep(winning(step)));
     assert.equal(fired.filter((a) => a.alarm === 'discriminator-wins').length, 2);

@@ -2,10 +2,10 @@
 // so the first `ganforge eval` doesn't pay for it, and prints where it is cached and how accurate it is.
 import { classifierFor, ClassifierTrainOptions } from '../../metrics/classifier';
 import { referenceData } from '../../metrics/reference';
-import { CommandSpec, UsageError } from '../args';
+import { CommandSpec, FlagsOf, UsageError } from '../args';
 import { ProgressBar } from '../progress';
 
-export const classifierSpec: CommandSpec = {
+export const classifierSpec = {
   name: 'classifier',
   summary: "Train the judge's classifier for a data set: its 128-d features are the space FID, KID and precision/recall are measured in.",
   usage: 'ganforge classifier train [--dataset mnist|fashion-mnist|DIR] [--epochs 5] [--retrain]',
@@ -17,13 +17,13 @@ export const classifierSpec: CommandSpec = {
     { name: 'retrain', type: 'boolean', help: 'train again even if a cached classifier exists' },
   ],
   examples: ['ganforge classifier train', 'ganforge classifier train --dataset fashion-mnist'],
-};
+} as const satisfies CommandSpec;
 
-export async function runClassifier(flags: Record<string, unknown>, positionals: string[]): Promise<number> {
+export async function runClassifier(flags: FlagsOf<typeof classifierSpec>, positionals: string[]): Promise<number> {
   if (positionals[0] !== 'train') throw new UsageError(`unknown classifier action '${positionals[0]}' (expected train)`);
-  const reference = await referenceData(flags.dataset as string, { download: flags.download === true });
+  const reference = await referenceData(flags.dataset, { download: flags.download === true });
   const feedback = classifierFeedback();
-  const trained = classifierFor(reference, { epochs: flags.epochs as number, retrain: flags.retrain === true, ...feedback });
+  const trained = classifierFor(reference, { epochs: flags.epochs, retrain: flags.retrain === true, ...feedback });
   feedback.finish();
   try {
     console.log(`${reference.key} classifier: ${(trained.accuracy * 100).toFixed(2)}% held-out accuracy (${reference.description})`);

@@ -6,7 +6,7 @@ import { jsonSchema } from '../../gan/config-schema';
 import { RECIPE_NAMES } from '../../gan/recipes';
 import { resolveConfig } from '../../gan/resolve';
 import { writeFileAtomic } from '../../io/atomic';
-import { CommandSpec, UsageError } from '../args';
+import { CommandSpec, FlagsOf, UsageError } from '../args';
 import { readTrainConfigFile } from '../config-file';
 import { CONFIG_FLAGS } from '../config-flags';
 
@@ -17,7 +17,7 @@ const configFlags = CONFIG_FLAGS.filter((f) => SHOWN_FLAGS.includes(f.name));
 /** Flags that belong to one action only; giving one to the other is a usage error. */
 const ACTION_FLAGS: Record<string, string[]> = { schema: ['out'], show: ['recipe', 'config', 'json', ...SHOWN_FLAGS] };
 
-export const configSpec: CommandSpec = {
+export const configSpec = {
   name: 'config',
   summary:
     'Run configs: `config schema` writes the JSON Schema YAML/JSON editors check config files with; ' +
@@ -37,30 +37,30 @@ export const configSpec: CommandSpec = {
     'ganforge config show --recipe dcgan-mnist',
     'ganforge config show --config my-run.yaml --json',
   ],
-};
+} as const satisfies CommandSpec;
 
 /** The data-derived keys, shown with their defaults: train fills them in once the data is read. */
 const DERIVED_NOTE = 'imageShape and numClasses are filled in from the data when training starts';
 
-export async function runConfig(flags: Record<string, unknown>, positionals: string[]): Promise<number> {
+export async function runConfig(flags: FlagsOf<typeof configSpec>, positionals: string[]): Promise<number> {
   const action = positionals[0] ?? '';
   if (!Object.hasOwn(ACTION_FLAGS, action)) throw new UsageError(`unknown config action '${action}' (expected schema or show)`);
-  const foreign = Object.entries(ACTION_FLAGS).filter(([other]) => other !== action).flatMap(([, names]) => names).find((name) => flags[name] !== undefined);
+  const foreign = Object.entries(ACTION_FLAGS).filter(([other]) => other !== action).flatMap(([, names]) => names).find((name) => flags[name as keyof typeof flags] !== undefined);
   if (foreign) throw new UsageError(`--${foreign} is for 'config ${action === 'schema' ? 'show' : 'schema'}', not 'config ${action}'`);
   if (action === 'schema') {
     const text = JSON.stringify(jsonSchema(), null, 2) + '\n';
     if (flags.out === undefined) process.stdout.write(text);
     else {
-      writeFileAtomic(flags.out as string, text); // its errors name the file and the reason
+      writeFileAtomic(flags.out, text); // its errors name the file and the reason
       console.log(`wrote the config schema to ${flags.out}`);
     }
     return 0;
   }
-  const file = flags.config as string | undefined;
+  const file = flags.config;
   const given: Record<string, unknown> = {};
-  for (const flag of configFlags) if (flags[flag.name] !== undefined) given[flag.key] = flags[flag.name];
+  for (const flag of configFlags) if (flags[flag.name as keyof typeof flags] !== undefined) given[flag.key] = flags[flag.name as keyof typeof flags];
   const config = validateConfig(resolveConfig({
-    recipe: flags.recipe as string | undefined,
+    recipe: flags.recipe,
     file: file !== undefined ? { path: file, values: readTrainConfigFile(file) } : undefined,
     flags: given as Partial<TrainConfig>,
   }));

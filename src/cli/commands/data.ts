@@ -4,10 +4,10 @@ import * as path from 'path';
 import { generateFaces } from '../../data/faces';
 import { writeFileAtomic } from '../../io/atomic';
 import { encodePng } from '../../io/png';
-import { CommandSpec, UsageError } from '../args';
+import { CommandSpec, FlagsOf, UsageError } from '../args';
 import { ProgressBar } from '../progress';
 
-export const dataSpec: CommandSpec = {
+export const dataSpec = {
   name: 'data',
   summary: 'Make data sets: `ganforge data faces` writes procedurally generated 64×64 RGB cartoon faces as PNGs.',
   usage: 'ganforge data faces --n N --out DIR [--size 64] [--seed S]',
@@ -19,13 +19,13 @@ export const dataSpec: CommandSpec = {
     { name: 'seed', type: 'int', min: 0, max: 0xffffffff, default: 1, placeholder: 'S', help: 'the same seed draws the same faces' },
   ],
   examples: ['ganforge data faces --n 5000 --out data/faces', 'ganforge train --recipe dcgan-faces --dataset data/faces'],
-};
+} as const satisfies CommandSpec;
 
-export async function runData(flags: Record<string, unknown>, positionals: string[]): Promise<number> {
+export async function runData(flags: FlagsOf<typeof dataSpec>, positionals: string[]): Promise<number> {
   if (positionals[0] !== 'faces') throw new UsageError(`unknown data kind '${positionals[0]}' (expected faces)`);
-  const out = flags.out as string;
-  const n = flags.n as number;
-  const size = flags.size as number;
+  const out = flags.out;
+  const n = flags.n;
+  const size = flags.size;
   try {
     fs.mkdirSync(out, { recursive: true });
   } catch (err) {
@@ -36,7 +36,7 @@ export async function runData(flags: Record<string, unknown>, positionals: strin
   const chunk = 500;
   for (let start = 0; start < n; start += chunk) {
     const count = Math.min(chunk, n - start);
-    const faces = generateFaces(count, size, (flags.seed as number) + start / chunk);
+    const faces = generateFaces(count, size, flags.seed + start / chunk);
     const per = 3 * size * size;
     for (let i = 0; i < count; i++) {
       const chw = faces.images.subarray(i * per, (i + 1) * per);

@@ -7,11 +7,11 @@ import { isPerClassRun } from '../../gan/per-class';
 import { RunDir } from '../../gan/run-dir';
 import { evalRecord, formatResult, Judge } from '../../metrics/judge';
 import { checkSamplesPath, readSamples, SampleSet } from '../../metrics/samples-file';
-import { CommandSpec, UsageError } from '../args';
+import { CommandSpec, FlagsOf, UsageError } from '../args';
 import { classifierFeedback } from './classifier';
 import { ProgressBar } from '../progress';
 
-export const evalSpec: CommandSpec = {
+export const evalSpec = {
   name: 'eval',
   summary: 'Score a run or a file of samples: FID, KID, Inception-style score, precision/recall and class coverage.',
   usage: 'ganforge eval --checkpoint runs/NAME [--n 10000] [--json] | ganforge eval --samples FILE [--dataset mnist]',
@@ -33,27 +33,27 @@ export const evalSpec: CommandSpec = {
     'ganforge eval --checkpoint runs/mlp --n 2000 --json',
     'ganforge eval --samples other-tool-digits.idx --dataset mnist',
   ],
-};
+} as const satisfies CommandSpec;
 
-export async function runEval(flags: Record<string, unknown>): Promise<number> {
-  const checkpoint = flags.checkpoint as string | undefined;
-  const samplesFile = flags.samples as string | undefined;
+export async function runEval(flags: FlagsOf<typeof evalSpec>): Promise<number> {
+  const checkpoint = flags.checkpoint;
+  const samplesFile = flags.samples;
   if ((checkpoint === undefined) === (samplesFile === undefined)) throw new UsageError('give --checkpoint or --samples (one of them)');
   const json = flags.json === true;
 
   // What to score, and against which data. Generated samples come first; a samples file is read once the judge
   // knows the reference's size and colour (image folders are resized to it).
   let generated: SampleSet | null = null;
-  let dataset = (flags.dataset as string | undefined) ?? 'mnist';
+  let dataset = flags.dataset ?? 'mnist';
   let dataOptions: { download?: boolean; imageSize?: number; grayscale?: boolean } = {};
   let step: number | null = null;
   if (checkpoint) {
-    const n = flags.n as number;
+    const n = flags.n;
     const bar = new ProgressBar({ total: n, label: 'generate', unit: 'img' });
-    const samples = sampleRun(checkpoint, { n, seed: flags.seed as number, classIndex: flags.class as number | undefined, onProgress: (done) => bar.update(done) });
+    const samples = sampleRun(checkpoint, { n, seed: flags.seed, classIndex: flags.class, onProgress: (done) => bar.update(done) });
     generated = { images: samples.images, shape: samples.shape };
     step = samples.step;
-    dataset = (flags.dataset as string | undefined) ?? samples.config.dataset;
+    dataset = flags.dataset ?? samples.config.dataset;
     dataOptions = { download: samples.config.download, imageSize: samples.config.imageSize, grayscale: samples.config.grayscale };
     bar.finish();
   } else {
@@ -63,8 +63,8 @@ export async function runEval(flags: Record<string, unknown>): Promise<number> {
   const feedback = classifierFeedback();
   const judge = await Judge.create(dataset, {
     ...dataOptions,
-    extractor: flags.extractor as string | undefined,
-    onnx: { size: flags['extractor-size'] as number | undefined, channels: flags['extractor-channels'] as number | undefined },
+    extractor: flags.extractor,
+    onnx: { size: flags['extractor-size'], channels: flags['extractor-channels'] },
     classifier: feedback,
   });
   feedback.finish();

@@ -1,5 +1,5 @@
-// Every ganforge command: its flag spec and what it runs.
-import type { CommandSpec } from '../args';
+// Every ganforge command: its flag spec and what it runs, paired so each run takes the flags its spec parses.
+import { CliCommand, defineCommand } from '../args';
 import { classifierSpec, runClassifier } from './classifier';
 import { configSpec, runConfig } from './config';
 import { dataSpec, runData } from './data';
@@ -8,14 +8,12 @@ import { reportSpec, runReport } from './report';
 import { runSample, sampleSpec } from './sample';
 import { runTrain, trainSpec } from './train';
 
-export type CommandRun = (flags: Record<string, unknown>, positionals: string[]) => Promise<number | void>;
-
-export const COMMANDS: Record<string, { spec: CommandSpec; run: CommandRun }> = {
-  train: { spec: trainSpec, run: runTrain },
-  sample: { spec: sampleSpec, run: runSample },
-  eval: { spec: evalSpec, run: runEval },
-  report: { spec: reportSpec, run: runReport },
-  data: { spec: dataSpec, run: runData },
-  classifier: { spec: classifierSpec, run: runClassifier },
-  config: { spec: configSpec, run: runConfig },
+export const COMMANDS: Record<string, CliCommand> = {
+  train: defineCommand(trainSpec, runTrain),
+  sample: defineCommand(sampleSpec, runSample),
+  eval: defineCommand(evalSpec, runEval),
+  report: defineCommand(reportSpec, runReport),
+  data: defineCommand(dataSpec, runData),
+  classifier: defineCommand(classifierSpec, runClassifier),
+  config: defineCommand(configSpec, runConfig),
 };

@@ -2,15 +2,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { writeIdx } from '../../data/idx';
+import { signedToBytes, signedToUnit } from '../../data/pixels';
 import { sampleRun } from '../../gan/run-samples';
 import { writeFileAtomic } from '../../io/atomic';
 import { imageGrid } from '../../io/grid';
 import { encodeNpy } from '../../io/npy';
 import { encodePng } from '../../io/png';
-import { CommandSpec, UsageError } from '../args';
+import { CommandSpec, FlagsOf, UsageError } from '../args';
 import { ProgressBar } from '../progress';
 
-export const sampleSpec: CommandSpec = {
+export const sampleSpec = {
   name: 'sample',
   summary: 'Generate images from a trained run into FILE: .idx (uint8, the dataset format), .npy (float32 N×C×H×W in [0, 1]) or .png (a grid).',
   usage: 'ganforge sample --checkpoint runs/NAME --out FILE [--n 10000] [--seed S] [--class K]',
@@ -24,21 +25,21 @@ export const sampleSpec: CommandSpec = {
     { name: 'raw', type: 'boolean', help: "sample from G itself rather than its moving average (runs trained with --ema)" },
   ],
   examples: ['ganforge sample --checkpoint runs/mlp --out samples.idx', 'ganforge sample --checkpoint runs/cgan --class 7 --out sevens.png --n 100'],
-};
+} as const satisfies CommandSpec;
 
 const FORMATS = ['.idx', '.npy', '.png'];
 
-export async function runSample(flags: Record<string, unknown>): Promise<number> {
-  const out = flags.out as string;
+export async function runSample(flags: FlagsOf<typeof sampleSpec>): Promise<number> {
+  const out = flags.out;
   const format = path.extname(out).toLowerCase();
   if (!FORMATS.includes(format)) throw new UsageError(`--out: unknown format '${format || out}' (expected a file ending in ${FORMATS.join(', ')})`);
-  const n = (flags.n as number | undefined) ?? (format === '.png' ? 64 : 10000);
+  const n = flags.n ?? (format === '.png' ? 64 : 10000);
   if (!fs.existsSync(path.dirname(path.resolve(out)))) throw new Error(`cannot write ${out}: folder ${path.dirname(out)} does not exist`);
-  const checkpoint = flags.checkpoint as string;
+  const checkpoint = flags.checkpoint;
 
   const bar = new ProgressBar({ total: n, label: 'sample', unit: 'img' }); // draws only on a terminal
   const samples = sampleRun(checkpoint, {
-    n, seed: flags.seed as number, batchSize: flags['batch-size'] as number, classIndex: flags.class as number | undefined,
+    n, seed: flags.seed, batchSize: flags['batch-size'], classIndex: flags.class,
     raw: flags.raw === true, onProgress: (done) => bar.update(done),
   });
   bar.finish();
@@ -47,10 +48,9 @@ export async function runSample(flags: Record<string, unknown>): Promise<number>
   if (format === '.png') {
     writeFileAtomic(out, encodePng(imageGrid(images, shape, { nrow })));
   } else if (format === '.npy') {
-    writeFileAtomic(out, encodeNpy(images.map((v) => (v + 1) / 2), shape));
+    writeFileAtomic(out, encodeNpy(signedToUnit(images), shape));
   } else {
-    const bytes = Uint8Array.from(images, (v) => Math.round(Math.min(1, Math.max(0, (v + 1) / 2)) * 255));
-    writeIdx(out, c === 1 ? [n, h, w] : [n, c, h, w], bytes);
+    writeIdx(out, c === 1 ? [n, h, w] : [n, c, h, w], signedToBytes(images));
   }
   console.log(`wrote ${n} samples (${c}×${h}×${w}) to ${out}`);
   return 0;

@@ -5,13 +5,13 @@ import { RECIPE_NAMES } from '../../gan/recipes';
 import { executeRun, planRun } from '../../gan/run';
 import { DivergedError, TrainHooks, TrainResult } from '../../gan/trainer';
 import { Judge } from '../../metrics/judge';
-import { CommandSpec, UsageError } from '../args';
+import { CommandSpec, FlagsOf, flagNamer, UsageError } from '../args';
 import { readTrainConfigFile } from '../config-file';
 import { CONFIG_FLAGS } from '../config-flags';
 import { classifierFeedback } from './classifier';
 import { ProgressBar } from '../progress';
 
-export const trainSpec: CommandSpec = {
+export const trainSpec = {
   name: 'train',
   summary: 'Train a GAN and write its samples, curves and checkpoints into a run folder.',
   usage: 'ganforge train [--recipe NAME | --model NAME] [--dataset mnist] [--epochs N | --steps N] [--out runs/NAME] [--resume]',
@@ -31,10 +31,10 @@ export const trainSpec: CommandSpec = {
     'ganforge train --model dcgan --loss wgan-gp --d-steps 5 --lr 1e-4 --beta1 0 --beta2 0.9',
     'ganforge train --config my-run.yaml --time-budget 120',
   ],
-};
+} as const satisfies CommandSpec;
 
 /** Config keys set by flags (with --lr expanded to both learning rates). */
-function givenConfig(flags: Record<string, unknown>): Partial<TrainConfig> {
+function givenConfig(flags: FlagsOf<typeof trainSpec>): Partial<TrainConfig> {
   const out: Record<string, unknown> = {};
   for (const flag of CONFIG_FLAGS) if (flags[flag.name] !== undefined) out[flag.key] = flags[flag.name];
   if (out.lr !== undefined) {
@@ -60,6 +60,7 @@ function consoleHooks(label: string, stopRequested: () => boolean): TrainHooks &
       bar.update(progress.step, summary);
     },
     shouldStop: stopRequested,
+    nameOption: flagNamer(trainSpec), // alarm remedies name the flags to change
     finish: () => bar?.finish(),
   };
 }
@@ -72,16 +73,16 @@ function report(result: TrainResult, out: string): void {
   if (result.stopped) console.log(`continue with: ganforge train --out ${out} --resume`);
 }
 
-export async function runTrain(flags: Record<string, unknown>): Promise<number> {
+export async function runTrain(flags: FlagsOf<typeof trainSpec>): Promise<number> {
   const resume = flags.resume === true;
   if (resume && flags.out === undefined) throw new UsageError('--resume needs --out, the run folder to continue');
   if (resume && (flags.recipe !== undefined || flags.config !== undefined)) throw new UsageError('--resume keeps the run\'s config: drop --recipe and --config');
-  const configFile = flags.config ? { path: flags.config as string, values: readTrainConfigFile(flags.config as string) } : undefined;
+  const configFile = flags.config ? { path: flags.config, values: readTrainConfigFile(flags.config) } : undefined;
 
   let bar: ProgressBar | null = null;
   const plan = await planRun({
-    out: flags.out as string | undefined, resume, perClass: flags['per-class'] === true,
-    layers: { recipe: flags.recipe as string | undefined, file: configFile, flags: givenConfig(flags) },
+    out: flags.out, resume, perClass: flags['per-class'] === true,
+    layers: { recipe: flags.recipe, file: configFile, flags: givenConfig(flags) },
   }, {
     log: (line) => process.stderr.write(line + '\n'),
     onProgress: (done, total) => {

@@ -1,0 +1,63 @@
+// Normalisation layers (batch and instance norm) with PyTorch's defaults and parameter names.
+import { F, Tensor, zeros } from '../torch';
+import { Layer, Module } from './module';
+
+export interface NormLayerOptions {
+  eps?: number;
+  momentum?: number;
+  affine?: boolean;
+  trackRunningStats?: boolean;
+}
+
+/**
+ * Batch normalisation over the channel dim (works for [N, C] and [N, C, H, W]). Note PyTorch's
+ * BatchNorm2d(n, 0.8) sets eps = 0.8, not momentum: here both are named.
+ */
+export class BatchNorm extends Module implements Layer {
+  readonly weight: Tensor | null;
+  readonly bias: Tensor | null;
+  readonly runningMean: Tensor | null;
+  readonly runningVar: Tensor | null;
+  readonly eps: number;
+  readonly momentum: number;
+
+  constructor(readonly numFeatures: number, options: NormLayerOptions = {}) {
+    super();
+    this.eps = options.eps ?? 1e-5;
+    this.momentum = options.momentum ?? 0.1;
+    const affine = options.affine ?? true;
+    this.weight = affine ? this.addParameter('weight', zeros([numFeatures]).fill_(1)) : null;
+    this.bias = affine ? this.addParameter('bias', zeros([numFeatures])) : null;
+    const track = options.trackRunningStats ?? true;
+    this.runningMean = track ? this.addBuffer('running_mean', zeros([numFeatures])) : null;
+    this.runningVar = track ? this.addBuffer('running_var', zeros([numFeatures]).fill_(1)) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    // Without running statistics, batch statistics are used in eval mode too (as in PyTorch).
+    const useBatchStats = this.training || this.runningMean === null;
+    return F.batchNorm(x, useBatchStats, {
+      weight: this.weight ?? undefined, bias: this.bias ?? undefined,
+      runningMean: this.runningMean ?? undefined, runningVar: this.runningVar ?? undefined,
+      momentum: this.momentum, eps: this.eps,
+    });
+  }
+}
+
+/** Instance normalisation (per sample and channel); no running statistics and no affine by default, as PyTorch. */
+export class InstanceNorm extends Module implements Layer {
+  readonly weight: Tensor | null;
+  readonly bias: Tensor | null;
+  readonly eps: number;
+
+  constructor(readonly numFeatures: number, options: { eps?: number; affine?: boolean } = {}) {
+    super();
+    this.eps = options.eps ?? 1e-5;
+    this.weight = options.affine ? this.addParameter('weight', zeros([numFeatures]).fill_(1)) : null;
+    this.bias = options.affine ? this.addParameter('bias', zeros([numFeatures])) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    return F.instanceNorm(x, true, { weight: this.weight ?? undefined, bias: this.bias ?? undefined, eps: this.eps });
+  }
+}
