@@ -102,8 +102,8 @@ export const DEFAULT_CONFIG: TrainConfig = {
 
 export const CONFIG_KEYS = Object.keys(DEFAULT_CONFIG) as (keyof TrainConfig)[];
 
-/** Keys whose value may be null; `recipe` is a string or null, the others numbers or null. */
-const NULLABLE_KEYS: ReadonlySet<string> = new Set(['recipe', 'width', 'epochs', 'steps', 'timeBudget']);
+/** Keys whose value may be null (the key table says which); `recipe` is a string or null, the others numbers or null. */
+const nullable = (key: keyof TrainConfig) => CONFIG_KEY_SPECS[key].nullable === true;
 
 /** Whether `key` is a config key: an own key of DEFAULT_CONFIG, so '__proto__' or 'toString' never passes. */
 export function isConfigKey(key: string): key is keyof TrainConfig {
@@ -136,7 +136,7 @@ function shorten(text: string): string {
 }
 
 function typeOk(key: keyof TrainConfig, value: unknown): boolean {
-  if (value === null) return NULLABLE_KEYS.has(key);
+  if (value === null) return nullable(key);
   if (key === 'recipe') return typeof value === 'string';
   const expected = DEFAULT_CONFIG[key];
   if (expected === null) return typeof value === 'number';
@@ -148,7 +148,7 @@ function typeName(key: keyof TrainConfig): string {
   if (key === 'recipe') return 'a string or null';
   const expected = DEFAULT_CONFIG[key];
   if (Array.isArray(expected)) return `a list of ${expected.length} numbers`;
-  return NULLABLE_KEYS.has(key) ? 'a number or null' : `a ${typeof expected}`;
+  return nullable(key) ? 'a number or null' : `a ${typeof expected}`;
 }
 
 /**

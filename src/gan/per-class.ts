@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { writeFileAtomic } from '../io/atomic';
-import { mergeConfig, DEFAULT_CONFIG, TrainConfig, validateConfig } from './config';
+import { parseStoredConfig, TrainConfig } from './config';
 
 const MANIFEST = 'per-class.json';
 /** More classes than any labelled data set ganforge reads (IDX labels are one byte). */
@@ -47,10 +47,6 @@ export function readPerClassManifest(dir: string): PerClassManifest {
   if (!Array.isArray(classes) || classes.length < 1 || classes.length > MAX_CLASSES || !classes.every((c) => typeof c === 'string')) {
     throw new Error(`${file}: 'classes' must be a list of 1 to ${MAX_CLASSES} class names`);
   }
-  if (typeof config !== 'object' || config === null || Array.isArray(config)) throw new Error(`${file}: 'config' must be an object`);
-  try {
-    return { classes, config: validateConfig(mergeConfig(DEFAULT_CONFIG, config as Record<string, unknown>, file)) };
-  } catch (err) {
-    throw new Error(`${file}: ${(err as Error).message.replace(`${file}: `, '')}`);
-  }
+  // The same checks as a checkpoint's or config.json's stored config: every key, of its type, within bounds.
+  return { classes, config: parseStoredConfig(config, file) };
 }
