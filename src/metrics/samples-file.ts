@@ -68,20 +68,17 @@ function readSamplesFile(file: string): SampleSet {
 }
 
 /**
- * Throws the one-line error for a samples path that isn't there or, for a file, doesn't hold usable samples:
- * eval calls it before the slower judge set-up, so bad input fails in a moment. (A folder is read, and
- * checked, once the reference's image size is known.)
+ * A samples file read at once (eval reads it before the slower judge set-up, so a bad file fails in a second), or
+ * null for a folder of images, which is read at the reference's size once that is known (readSamples).
  */
-export function checkSamplesPath(file: string): void {
+export function readSamplesEarly(file: string): SampleSet | null {
   if (!fs.existsSync(file)) throw new Error(`${file}: no such file or folder`);
-  if (!fs.statSync(file).isDirectory()) readSamplesFile(file);
+  return fs.statSync(file).isDirectory() ? null : readSamplesFile(file);
 }
 
 export async function readSamples(file: string, reference: { channels: number; size: number }): Promise<SampleSet> {
-  if (!fs.existsSync(file)) throw new Error(`${file}: no such file or folder`);
-  if (fs.statSync(file).isDirectory()) {
-    const data = await loadImageFolder(file, { size: reference.size, grayscale: reference.channels === 1 });
-    return toSampleSet(data.images, [data.count, data.channels, data.height, data.width], file);
-  }
-  return readSamplesFile(file);
+  const read = readSamplesEarly(file);
+  if (read) return read;
+  const data = await loadImageFolder(file, { size: reference.size, grayscale: reference.channels === 1 });
+  return toSampleSet(data.images, [data.count, data.channels, data.height, data.width], file);
 }

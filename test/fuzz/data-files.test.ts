@@ -11,7 +11,7 @@ import { describe, it } from 'node:test';
 import { decodeIdx, encodeIdx } from '../../src/data/idx';
 import { decodeNpy, encodeNpy } from '../../src/io/npy';
 import { crc32, decodePng, encodePng } from '../../src/io/png';
-import { checkSamplesPath } from '../../src/metrics/samples-file';
+import { readSamplesEarly } from '../../src/metrics/samples-file';
 import { mnistSubsetFolder, tempDir } from '../helpers/fixtures';
 import {
   assertCleanRefusal, assertEachDecodesOrFailsCleanly, assertFolderUnchanged, Field, folderFingerprint, ganforgeMeasured,
@@ -172,7 +172,7 @@ describe('fuzz: data files, through the CLI', { timeout: 300_000 }, () => {
     const checkRefuses = (ext: string) => (m: Mutation) => {
       const file = path.join(check, `probe${ext}`);
       fs.writeFileSync(file, m.bytes);
-      return throws(() => checkSamplesPath(file));
+      return throws(() => readSamplesEarly(file));
     };
     const chosen = [
       ...refusedSample(npy, 5, 33, checkRefuses('.npy')).map((m) => ({ m, ext: '.npy' })),

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { writeIdx } from '../../src/data/idx';
 import { encodeNpy } from '../../src/io/npy';
-import { checkSamplesPath, RANGE_TOLERANCE, readSamples } from '../../src/metrics/samples-file';
+import { readSamplesEarly, RANGE_TOLERANCE, readSamples } from '../../src/metrics/samples-file';
 import { tempDir } from '../helpers/fixtures';
 import { assertCleanRefusal, folderFingerprint, assertFolderUnchanged, ganforgeMeasured } from '../helpers/hostile';
 
@@ -45,7 +45,7 @@ describe('samples files', () => {
       const values = new Float32Array(8).fill(0.5);
       values[5] = bad;
       const file = npyFile(name, values, [2, 1, 2, 2]);
-      assert.throws(() => checkSamplesPath(file), (e: Error) => message.test(e.message) && e.message.startsWith(file), name);
+      assert.throws(() => readSamplesEarly(file), (e: Error) => message.test(e.message) && e.message.startsWith(file), name);
       await assert.rejects(readSamples(file, reference), (e: Error) => message.test(e.message), name);
     }
   });
@@ -66,7 +66,7 @@ describe('samples files', () => {
       [idx('zero-channels.idx', [2, 0, 2, 2]), 'images have 0 channels; the reference takes 1 (gray) or 3 (RGB)'],
     ];
     for (const [file, message] of cases) {
-      assert.throws(() => checkSamplesPath(file), { message: `${file}: ${message}` });
+      assert.throws(() => readSamplesEarly(file), { message: `${file}: ${message}` });
       await assert.rejects(readSamples(file, reference), { message: `${file}: ${message}` });
     }
   });
@@ -75,7 +75,7 @@ describe('samples files', () => {
     const file = npyFile('sparse.npy', new Float32Array(784).fill(0.5), [1, 1, 28, 28]);
     fs.truncateSync(file, 1 << 30);
     const before = process.resourceUsage().maxRSS;
-    checkSamplesPath(file);
+    readSamplesEarly(file);
     assert.deepEqual((await readSamples(file, reference)).shape, [1, 1, 28, 28]);
     assert.ok((process.resourceUsage().maxRSS - before) / 1024 < 32, 'the whole file was read');
   });

@@ -6,7 +6,7 @@ import { sampleRun } from '../../gan/run-samples';
 import { isPerClassRun } from '../../gan/per-class';
 import { RunDir } from '../../gan/run-dir';
 import { evalRecord, formatResult, Judge } from '../../metrics/judge';
-import { checkSamplesPath, readSamples, SampleSet } from '../../metrics/samples-file';
+import { readSamples, readSamplesEarly, SampleSet } from '../../metrics/samples-file';
 import { CommandSpec, FlagsOf, UsageError } from '../args';
 import { classifierFeedback } from './classifier';
 import { ProgressBar } from '../progress';
@@ -41,9 +41,9 @@ export async function runEval(flags: FlagsOf<typeof evalSpec>): Promise<number> 
   if ((checkpoint === undefined) === (samplesFile === undefined)) throw new UsageError('give --checkpoint or --samples (one of them)');
   const json = flags.json === true;
 
-  // What to score, and against which data. Generated samples come first; a samples file is read once the judge
-  // knows the reference's size and colour (image folders are resized to it).
-  let generated: SampleSet | null = null;
+  // What to score, and against which data: samples generated from the run, or read from a samples file, come
+  // first; a folder of images is read once the judge knows the reference's size and colour (it is resized to it).
+  let scored: SampleSet | null = null;
   let dataset = flags.dataset ?? 'mnist';
   let dataOptions: { download?: boolean; imageSize?: number; grayscale?: boolean } = {};
   let step: number | null = null;
@@ -51,13 +51,14 @@ export async function runEval(flags: FlagsOf<typeof evalSpec>): Promise<number> 
     const n = flags.n;
     const bar = new ProgressBar({ total: n, label: 'generate', unit: 'img' });
     const samples = sampleRun(checkpoint, { n, seed: flags.seed, classIndex: flags.class, onProgress: (done) => bar.update(done) });
-    generated = { images: samples.images, shape: samples.shape };
+    scored = { images: samples.images, shape: samples.shape };
     step = samples.step;
     dataset = flags.dataset ?? samples.config.dataset;
     dataOptions = { download: samples.config.download, imageSize: samples.config.imageSize, grayscale: samples.config.grayscale };
     bar.finish();
   } else {
-    checkSamplesPath(samplesFile!);
+    // A file is read (and checked) now, once; a folder waits for the reference's image size.
+    scored = readSamplesEarly(samplesFile!);
   }
 
   const feedback = classifierFeedback();
@@ -70,7 +71,7 @@ export async function runEval(flags: FlagsOf<typeof evalSpec>): Promise<number> 
   feedback.finish();
   try {
     const { channels, height, width } = judge.reference.heldOut;
-    const { images, shape } = generated ?? (await readSamples(samplesFile!, { channels, size: height }));
+    const { images, shape } = scored ?? (await readSamples(samplesFile!, { channels, size: height }));
     if (!flags.extractor && (shape[1] !== channels || shape[2] !== height || shape[3] !== width)) {
       throw new Error(`${checkpoint ?? samplesFile}: images are ${shape.slice(1).join('×')}, but the ${dataset} reference is ${channels}×${height}×${width}`);
     }
