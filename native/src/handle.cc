@@ -2,6 +2,7 @@
 
 #include <c10/core/CPUAllocator.h>
 #include <c10/util/Exception.h>
+#include <torch/version.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -92,7 +93,12 @@ struct CappedAllocator final : c10::Allocator {
   c10::Allocator* inner;
   int64_t cap;
   CappedAllocator(c10::Allocator* innerAllocator, int64_t capBytes) : inner(innerAllocator), cap(capBytes) {}
+// libtorch 2.3 made allocate() non-const and added copy_data(); 1.13 (Debian) has the const form only.
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 3)
+  c10::DataPtr allocate(size_t n) override {
+#else
   c10::DataPtr allocate(size_t n) const override {
+#endif
     if (n > static_cast<size_t>(cap)) {
       throw ArgRangeError("a tensor of " + std::to_string(n) + " bytes is over the " + std::to_string(cap) +
                           "-byte cap (GANFORGE_MAX_TENSOR_BYTES)");
@@ -100,6 +106,9 @@ struct CappedAllocator final : c10::Allocator {
     return inner->allocate(n);
   }
   c10::DeleterFnPtr raw_deleter() const override { return inner->raw_deleter(); }
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 3)
+  void copy_data(void* dest, const void* src, std::size_t count) const override { inner->copy_data(dest, src, count); }
+#endif
 };
 
 void InstallCappedAllocator() {
@@ -311,6 +320,8 @@ std::string DTypeName(at::ScalarType type) {
     case at::kInt: return "int32";
     case at::kByte: return "uint8";
     case at::kBool: return "bool";
+    case at::kHalf: return "float16";
+    case at::kBFloat16: return "bfloat16";
     default: return c10::toString(type);
   }
 }
@@ -320,9 +331,11 @@ at::ScalarType DTypeFromName(const std::string& name) {
   if (name == "float64") return at::kDouble;
   if (name == "int64") return at::kLong;
   if (name == "int32") return at::kInt;
+  if (name == "float16") return at::kHalf;
+  if (name == "bfloat16") return at::kBFloat16;
   if (name == "uint8") return at::kByte;
   if (name == "bool") return at::kBool;
-  throw ArgRangeError("unknown dtype '" + name + "' (expected float32, float64, int64, int32, uint8 or bool)");
+  throw ArgRangeError("unknown dtype '" + name + "' (expected float32, float64, float16, bfloat16, int64, int32, uint8 or bool)");
 }
 
 at::ScalarType ArgDType(const Napi::CallbackInfo& info, size_t i) {

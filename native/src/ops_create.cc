@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstring>
 
+#include <c10/core/GradMode.h>
+
 #include "handle.h"
 
 namespace ganforge {
@@ -146,22 +148,22 @@ Napi::Value Contiguous(const Napi::CallbackInfo& i) { return Wrap(i.Env(), ArgTe
 
 // ---- in-place fills (initialisation, optimizer state loading) ----
 Napi::Value Uniform_(const Napi::CallbackInfo& i) {
-  at::NoGradGuard noGrad;
+  c10::NoGradGuard noGrad;
   ArgTensor(i, 0).uniform_(ArgNumber(i, 1), ArgNumber(i, 2));
   return i.Env().Undefined();
 }
 Napi::Value Normal_(const Napi::CallbackInfo& i) {
-  at::NoGradGuard noGrad;
+  c10::NoGradGuard noGrad;
   ArgTensor(i, 0).normal_(ArgNumber(i, 1), ArgNumber(i, 2));
   return i.Env().Undefined();
 }
 Napi::Value Fill_(const Napi::CallbackInfo& i) {
-  at::NoGradGuard noGrad;
+  c10::NoGradGuard noGrad;
   ArgTensor(i, 0).fill_(ArgNumber(i, 1));
   return i.Env().Undefined();
 }
 Napi::Value Copy_(const Napi::CallbackInfo& i) {
-  at::NoGradGuard noGrad;
+  c10::NoGradGuard noGrad;
   at::Tensor dst = ArgTensor(i, 0);
   const at::Tensor src = ArgTensor(i, 1);
   if (!dst.sizes().equals(src.sizes())) {

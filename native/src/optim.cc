@@ -6,6 +6,8 @@
 
 #include <cmath>
 
+#include <map>
+
 #include "handle.h"
 
 namespace ganforge {
@@ -121,11 +123,29 @@ void AdamOps(at::Tensor& param, const at::Tensor& gradIn, at::Tensor& expAvg, at
   param.addcdiv_(expAvg, denom, -stepSize);
 }
 
+// The same math as AdamOps for many parameters at once, with ATen's multi-tensor (_foreach) kernels: on a GPU
+// each line is a handful of kernel launches for the whole list instead of one per parameter (PyTorch's default
+// `foreach` Adam). All parameters of one call share a step count, so the bias corrections are shared.
+void AdamForeach(std::vector<at::Tensor>& params, std::vector<at::Tensor>& grads, std::vector<at::Tensor>& expAvg,
+                 std::vector<at::Tensor>& expAvgSq, double step, const AdamHyper& h) {
+  if (h.weightDecay != 0) grads = at::_foreach_add(grads, params, h.weightDecay);
+  at::_foreach_mul_(expAvg, h.beta1);
+  at::_foreach_add_(expAvg, grads, 1 - h.beta1);
+  at::_foreach_mul_(expAvgSq, h.beta2);
+  at::_foreach_addcmul_(expAvgSq, grads, grads, 1 - h.beta2);
+  const double stepSize = h.lr / (1 - std::pow(h.beta1, step));
+  const double bc2Sqrt = std::sqrt(1 - std::pow(h.beta2, step));
+  std::vector<at::Tensor> denom = at::_foreach_sqrt(expAvgSq);
+  at::_foreach_div_(denom, bc2Sqrt);
+  at::_foreach_add_(denom, h.eps);
+  at::_foreach_addcdiv_(params, expAvg, denom, -stepSize);
+}
+
 // adamStep(params[], expAvg[], expAvgSq[], maxExpAvgSq[] (empty unless amsgrad), steps: Float64Array,
 //          lr, beta1, beta2, eps, weightDecay, amsgrad, fused)
 // Parameters without a gradient are skipped and keep their step count, as in PyTorch.
 Napi::Value AdamStep(const Napi::CallbackInfo& i) {
-  at::NoGradGuard noGrad;
+  c10::NoGradGuard noGrad;
   auto params = ArgTensorList(i, 0);
   auto expAvg = ArgTensorList(i, 1);
   auto expAvgSq = ArgTensorList(i, 2);
@@ -147,11 +167,17 @@ Napi::Value AdamStep(const Napi::CallbackInfo& i) {
       throw ArgRangeError("optimizer state element " + std::to_string(k) + " shares memory with another state tensor");
     }
   }
+  // Off the CPU fast path (a GPU), parameters without AMSGrad are updated together, grouped by step count.
+  std::map<double, std::vector<size_t>> together;
   for (size_t k = 0; k < params.size(); k++) {
     const at::Tensor& grad = params[k].grad();
     if (!grad.defined()) continue;
     steps[k] += 1;
     at::Tensor* maxK = h.amsgrad ? &maxSq[k] : nullptr;
+    if (!h.amsgrad && params[k].is_cuda()) {
+      together[steps[k]].push_back(k);
+      continue;
+    }
     std::vector<const at::Tensor*> all = {&params[k], &grad, &expAvg[k], &expAvgSq[k]};
     if (maxK) all.push_back(maxK);
     if (allowFused && FusedEligible(all)) {
@@ -160,13 +186,23 @@ Napi::Value AdamStep(const Napi::CallbackInfo& i) {
       AdamOps(params[k], grad, expAvg[k], expAvgSq[k], maxK, steps[k], h);
     }
   }
+  for (auto& [step, members] : together) {
+    std::vector<at::Tensor> p, g, m, v;
+    for (size_t k : members) {
+      p.push_back(params[k]);
+      g.push_back(params[k].grad());
+      m.push_back(expAvg[k]);
+      v.push_back(expAvgSq[k]);
+    }
+    AdamForeach(p, g, m, v, step, h);
+  }
   return i.Env().Undefined();
 }
 
 // sgdStep(params[], momentumBuffers[] (empty when momentum is 0), steps: Float64Array,
 //         lr, momentum, dampening, weightDecay, nesterov)
 Napi::Value SgdStep(const Napi::CallbackInfo& i) {
-  at::NoGradGuard noGrad;
+  c10::NoGradGuard noGrad;
   auto params = ArgTensorList(i, 0);
   auto buffers = ArgTensorList(i, 1);
   auto steps = ArgFloat64Array(i, 2, params.size());
@@ -199,7 +235,7 @@ Napi::Value SgdStep(const Napi::CallbackInfo& i) {
 // emaUpdate(averages[], params[], decay): average ← decay·average + (1 − decay)·param, for an exponential
 // moving average of a generator's weights (used for sampling).
 Napi::Value EmaUpdate(const Napi::CallbackInfo& i) {
-  at::NoGradGuard noGrad;
+  c10::NoGradGuard noGrad;
   auto averages = ArgTensorList(i, 0);
   auto params = ArgTensorList(i, 1);
   double decay = ArgNumber(i, 2);
