@@ -1,6 +1,7 @@
 // The flags of `ganforge train` that set config keys, paired with the key each sets. The pairing is the
 // one place that knows a flag's spelling and its config key: the train command builds its flags from it,
 // and a --config file may use either spelling (config-file.ts).
+import { PRECISIONS } from '../torch/device';
 import { DATASET_HELP } from '../data/select';
 import type { TrainConfig } from '../gan/config';
 import { GAN_LOSSES } from '../gan/losses';
@@ -41,5 +42,6 @@ export const CONFIG_FLAGS = [
   { name: 'checkpoint-every', key: 'checkpointEvery', type: 'int', min: 0, placeholder: 'N', help: 'also checkpoint every N steps (default: epoch ends only)' },
   { name: 'eval-every', key: 'evalEvery', type: 'int', min: 0, placeholder: 'N', help: 'score a small sample every N steps and raise alarms (default: off)' },
   { name: 'grid-size', key: 'gridSize', type: 'int', min: 1, placeholder: 'N', help: 'images in each sample grid (default: 64)' },
+  { name: 'precision', key: 'precision', type: 'string', choices: PRECISIONS, help: 'fp32 (default), or mixed precision on a GPU: bf16, or fp16 (with dynamic loss scaling)' },
   { name: 'tensorboard', key: 'tensorboard', type: 'boolean', help: 'also write TensorBoard event files (scalars, grids, the config) to OUT/tb, for `tensorboard --logdir runs`' },
 ] as const satisfies readonly (FlagSpec & { key: keyof TrainConfig | 'lr' })[];

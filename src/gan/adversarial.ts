@@ -7,7 +7,7 @@ import { BatchLoader } from '../data/loader';
 import type { Image } from '../io/png';
 import type { Module } from '../nn';
 import { Adam, Optimizer } from '../optim';
-import { emaUpdate, F, keep, noGrad, randint, randn, rngState, setRngState, Tensor, tidy } from '../torch';
+import { emaUpdate, F, keep, noGrad, randint, randn, randomState, setRandomState, stack, Tensor, tidy } from '../torch';
 import type { TrainConfig } from './config';
 import { ganLoss, GanLoss, gradientPenalty } from './losses';
 import { labelsInTurn } from './labels';
@@ -106,9 +106,9 @@ export class AdversarialRun implements FamilyRun {
     const adam = (lr: number) => ({ lr, betas: [config.beta1, config.beta2] as [number, number], amsgrad: config.amsgrad });
     // The moving average starts as a copy of G; building it must not shift the random stream.
     if (config.emaDecay > 0) {
-      const before = rngState();
+      const before = randomState();
       this.averageGenerator = parts.generator(spec);
-      setRngState(before);
+      setRandomState(before);
       this.averageGenerator.loadStateDict(this.generator.stateDict());
       this.averageGenerator.requiresGrad_(false);
     }
@@ -189,9 +189,11 @@ export class AdversarialRun implements FamilyRun {
       }
       lossD.backward();
       optimizerD.step();
-      const dReal = this.#meanOutput(realOut.adversarial);
-      const dFake = this.#meanOutput(fakeOut.adversarial);
-      const scalars: Scalars = { loss_d: lossD.item(), d_x: dReal, d_g_z: dFake };
+      // The step's numbers are gathered as tensors and read at once at the end: one wait for a GPU's queue
+      // per step rather than one per number (on the CPU the values are the same either way).
+      const measured: [string, Tensor][] = [
+        ['loss_d', lossD], ['d_x', this.#meanOutput(realOut.adversarial)], ['d_g_z', this.#meanOutput(fakeOut.adversarial)],
+      ];
 
       if (updateG) {
         // G step through the freshly updated D, reusing the same fakes (as the PyTorch DCGAN tutorial does).
@@ -211,11 +213,12 @@ export class AdversarialRun implements FamilyRun {
         }
         optimizerG.step();
         if (this.averageGenerator) this.#updateAverage();
-        scalars.loss_g = lossG.item();
-        scalars.d_g_z2 = this.#meanOutput(after.adversarial);
+        measured.push(['loss_g', lossG], ['d_g_z2', this.#meanOutput(after.adversarial)]);
       }
+      const values = stack(measured.map(([, t]) => t.detach().reshape([]).to({ dtype: 'float32' }))).toFloat32Array();
+      const scalars: Scalars = Object.fromEntries(measured.map(([name], k) => [name, values[k]]));
       // How far D is from the equilibrium guess of 0.5, for the BCE losses where outputs are probabilities.
-      if (this.loss.probabilistic) Object.assign(scalars, { d_x_gap: Math.abs(dReal - 0.5), d_g_z_gap: Math.abs(dFake - 0.5) });
+      if (this.loss.probabilistic) Object.assign(scalars, { d_x_gap: Math.abs(scalars.d_x - 0.5), d_g_z_gap: Math.abs(scalars.d_g_z - 0.5) });
       return scalars;
     });
   }
@@ -226,9 +229,9 @@ export class AdversarialRun implements FamilyRun {
     return { adversarial: out.narrow(1, 0, 1), classes: out.narrow(1, 1, out.shape[1] - 1) };
   }
 
-  /** D's average verdict: a probability for the BCE losses, the raw score otherwise. */
-  #meanOutput(out: Tensor): number {
-    return tidy(() => (this.loss.probabilistic ? out.sigmoid() : out).mean().item());
+  /** D's average verdict (a one-element tensor): a probability for the BCE losses, the raw score otherwise. */
+  #meanOutput(out: Tensor): Tensor {
+    return noGrad(() => (this.loss.probabilistic ? out.sigmoid() : out).mean());
   }
 
   #updateAverage(): void {

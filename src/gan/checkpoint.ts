@@ -6,12 +6,14 @@
 // It is written to a temp file and renamed, so a crash mid-write never damages the previous checkpoint.
 import { loadTensors, saveTensors } from '../io/tensors';
 import type { Module } from '../nn';
-import { libtorchVersion, rngState, setRngState, Tensor, tensor } from '../torch';
+import { cpuRandomStateBytes, libtorchVersion, randomState, setRandomState, Tensor, tensor } from '../torch';
 import { parseStoredConfig, TrainConfig } from './config';
 import { familyFor } from './registry';
 import type { FamilyRun } from './types';
 
 const FORMAT = 'ganforge-checkpoint';
+/** The GPU generator's state, in checkpoints of runs trained on CUDA. */
+const CUDA_RNG = 'rng_state_cuda';
 const VERSION = '1';
 
 export interface TrainProgress {
@@ -40,9 +42,16 @@ export function saveCheckpoint(file: string, config: TrainConfig, progress: Trai
       entries.push(...prefixed(`${name}.`, state));
     }
     entries.push(...run.tensors);
-    const rng = tensor(rngState(), undefined, 'uint8');
+    // The CPU generator's state always; the GPU's too when the run trains there (its noise comes from it).
+    const random = randomState();
+    const rng = tensor(random.cpu, undefined, 'uint8');
     owned.push(rng);
     entries.push(['rng_state', rng]);
+    if (random.cuda) {
+      const cuda = tensor(random.cuda, undefined, 'uint8');
+      owned.push(cuda);
+      entries.push([CUDA_RNG, cuda]);
+    }
     saveTensors(file, new Map(entries), {
       format: FORMAT,
       version: VERSION,
@@ -118,7 +127,7 @@ function checkTensors(file: string, config: TrainConfig, tensors: Map<string, Te
   const owner = (name: string) => name.split('.')[0];
   const sections = new Set([...layout.networks.keys(), ...layout.optimizers]);
   for (const name of tensors.keys()) {
-    const known = name === 'rng_state' || layout.tensors.has(name) || (name.includes('.') && sections.has(owner(name)));
+    const known = name === 'rng_state' || name === CUDA_RNG || layout.tensors.has(name) || (name.includes('.') && sections.has(owner(name)));
     if (!known) throw new Error(`${file}: unexpected tensor '${name}' (a ${config.model} checkpoint for this config holds ${[...sections, ...layout.tensors.keys()].join(', ')})`);
   }
   for (const [network, { size, label }] of layout.networks) {
@@ -144,8 +153,14 @@ function checkTensors(file: string, config: TrainConfig, tensors: Map<string, Te
   }
   const rng = tensors.get('rng_state');
   if (!rng) throw new Error(`${file}: lacks rng_state`);
-  if (rng.dtype !== 'uint8' || rng.shape.length !== 1 || rng.numel !== rngState().length) {
-    throw new Error(`${file}: rng_state must be ${rngState().length} uint8 bytes, found ${rng.dtype} [${rng.shape.join(', ')}]`);
+  const cpuBytes = cpuRandomStateBytes();
+  if (rng.dtype !== 'uint8' || rng.shape.length !== 1 || rng.numel !== cpuBytes) {
+    throw new Error(`${file}: rng_state must be ${cpuBytes} uint8 bytes, found ${rng.dtype} [${rng.shape.join(', ')}]`);
+  }
+  const cuda = tensors.get(CUDA_RNG);
+  // A CUDA generator's state is a seed and an offset; the native side checks the exact length on restore.
+  if (cuda && (cuda.dtype !== 'uint8' || cuda.shape.length !== 1 || cuda.numel > 64)) {
+    throw new Error(`${file}: ${CUDA_RNG} must be at most 64 uint8 bytes, found ${cuda.dtype} [${cuda.shape.join(', ')}]`);
   }
 }
 
@@ -200,5 +215,10 @@ export function restoreTraining(checkpoint: LoadedCheckpoint, run: FamilyRun): v
   for (const [name, network] of run.networks) restoreNetwork(checkpoint, name, network);
   for (const [name, optimizer] of run.optimizers) optimizer.loadStateDict(section(checkpoint, `${name}.`), `${where} (optimizer ${name})`);
   for (const [name, t] of run.tensors) t.copy_(checkpoint.tensors.get(name)!);
-  setRngState(checkpoint.tensors.get('rng_state')!.toTypedArray() as Uint8Array);
+  const cuda = checkpoint.tensors.get(CUDA_RNG);
+  // A run resumed on another kind of device draws another noise stream from here on; on the same kind, the same.
+  setRandomState({
+    cpu: checkpoint.tensors.get('rng_state')!.toTypedArray() as Uint8Array,
+    cuda: cuda ? (cuda.toTypedArray() as Uint8Array) : undefined,
+  });
 }

@@ -3,6 +3,7 @@
 // (config-schema.ts) writes them out, so the checks and the schema editors use cannot drift apart. Flag
 // spellings are the CLI's business (src/cli/config-flags.ts) and do not appear here.
 import type { TrainConfig } from './config';
+import { PRECISIONS } from '../torch/device';
 import { GAN_LOSSES } from './losses';
 import { RECIPE_NAMES } from './recipes';
 import { familyNames } from './registry';
@@ -103,6 +104,7 @@ export const CONFIG_KEY_SPECS: { readonly [K in keyof TrainConfig]: ConfigKeySpe
   evalEvery: { type: 'integer', range: nonNegativeInt(), help: "score a small sample every this many steps and raise alarms (0: off; needs the data set's classifier)" },
   gridSize: { type: 'integer', range: positiveInt(CONFIG_BOUNDS.gridSize), help: 'images in each sample grid' },
   tensorboard: { type: 'boolean', help: "also write TensorBoard event files (scalars, grids, the config) to the run's tb/ folder" },
+  precision: { type: 'string', choices: () => PRECISIONS, help: 'fp32, or mixed precision on a GPU: bf16, or fp16 with dynamic loss scaling' },
   imageShape: { type: 'shape', derived: true, help: 'the images\' [channels, height, width]' },
   numClasses: { type: 'integer', range: nonNegativeInt(CONFIG_BOUNDS.numClasses), derived: true, help: 'the number of classes in the data (0: unlabelled)' },
 };

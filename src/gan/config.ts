@@ -5,6 +5,7 @@ import { CONFIG_KEY_SPECS, IMAGE_SHAPE_DIMS, inDomain, rangePhrase } from './con
 import { GAN_LOSSES, GanLossName } from './losses';
 import { familyNames } from './registry';
 import type { ImageShape } from './types';
+import { Precision, PRECISIONS } from '../torch/device';
 import { closest, shownName } from '../util/suggest';
 
 export interface TrainConfig {
@@ -58,6 +59,8 @@ export interface TrainConfig {
   gridSize: number;
   /** Also write TensorBoard event files to the run's tb/ folder (scalars, grids, the config). */
   tensorboard: boolean;
+  /** fp32, or mixed precision on a GPU: bf16, or fp16 with dynamic loss scaling (src/torch/device.ts). */
+  precision: Precision;
   /** Filled in from the data: C×H×W and the number of classes. */
   imageShape: ImageShape;
   numClasses: number;
@@ -96,6 +99,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   evalEvery: 0,
   gridSize: 64,
   tensorboard: false,
+  precision: 'fp32',
   imageShape: [1, 28, 28],
   numClasses: 0,
 };
@@ -172,7 +176,7 @@ export function mergeConfig(base: TrainConfig, overrides: Record<string, unknown
 }
 
 /** Config keys that an older run's stored config may lack, with the value such a run had in effect. */
-const ADDED_KEYS: Partial<TrainConfig> = { tensorboard: false };
+const ADDED_KEYS: Partial<TrainConfig> = { tensorboard: false, precision: 'fp32' };
 
 /**
  * A config stored by an earlier run (a checkpoint's metadata, a run's config.json): untrusted input. It must be
@@ -226,6 +230,7 @@ export function validateConfig(config: TrainConfig): TrainConfig {
   IMAGE_SHAPE_DIMS.forEach((dim, i) => atMost(`imageShape ${dim.name}`, config.imageShape[i], dim.cap));
   if (!familyNames().includes(config.model)) throw new RangeError(`unknown model '${shownName(String(config.model))}' (expected one of ${familyNames().join(', ')})`);
   if (!GAN_LOSSES.includes(config.loss)) throw new RangeError(`unknown loss '${shownName(String(config.loss))}' (expected one of ${GAN_LOSSES.join(', ')})`);
+  if (!PRECISIONS.includes(config.precision)) throw new RangeError(`unknown precision '${shownName(String(config.precision))}' (expected one of ${PRECISIONS.join(', ')})`);
   return config;
 }
 

@@ -7,7 +7,7 @@ import type { Image } from '../io/png';
 import { EventWriter } from '../io/tensorboard';
 import { Alarm, AlarmMonitor, alarmRemedy, StepRecord } from '../metrics/alarms';
 import { evalRecord, Judge } from '../metrics/judge';
-import { manualSeed, memory, rngState, setRngState } from '../torch';
+import { manualSeed, memory, randomState, setRandomState } from '../torch';
 import type { TrainProgress } from './checkpoint';
 import type { TrainConfig } from './config';
 import type { MetricRecord, RunDir } from './run-dir';
@@ -117,13 +117,13 @@ export class RunRecorder {
   async #evaluate(step: number): Promise<void> {
     // Samples from a fixed seed, with the training random state saved and restored around them, so
     // evaluating never changes what training computes.
-    const saved = rngState();
+    const saved = randomState();
     let drawn: { images: Float32Array; shape: [number, number, number, number] };
     try {
       manualSeed(0x5eed);
       drawn = this.run.sample!(PERIODIC_EVAL_SAMPLES);
     } finally {
-      setRngState(saved);
+      setRandomState(saved);
     }
     const result = await this.options.judge!.evaluate(drawn.images, drawn.shape);
     const scores = evalRecord(result);

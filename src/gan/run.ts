@@ -16,7 +16,7 @@ import { RunDir } from './run-dir';
 import { train, TrainHooks, TrainResult } from './trainer';
 
 /** Keys a resumed run may change without changing what it computes. */
-export const CHANGEABLE_ON_RESUME: ReadonlySet<string> = new Set(['epochs', 'steps', 'timeBudget', 'logEvery', 'metricsEvery', 'checkpointEvery', 'evalEvery', 'tensorboard']);
+export const CHANGEABLE_ON_RESUME: ReadonlySet<string> = new Set(['epochs', 'steps', 'timeBudget', 'logEvery', 'metricsEvery', 'checkpointEvery', 'evalEvery', 'tensorboard', 'precision']);
 
 export interface RunRequest {
   /** The run folder; a fresh run without one goes to runs/MODEL-DATASET-TIME. */

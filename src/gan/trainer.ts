@@ -3,6 +3,7 @@
 // checkpoints each epoch / every N steps / at the end / on stop.
 import type { ImageDataset } from '../data/dataset';
 import { OptionError } from '../errors';
+import { LossScaler, onGpu, withLossScaling, withPrecision } from '../torch';
 import { checkProgress, LoadedCheckpoint, restoreTraining, saveCheckpoint, TrainProgress } from './checkpoint';
 import { totalSteps, TrainConfig, validateConfig } from './config';
 import { RecorderOptions, RunRecorder } from './recorder';
@@ -50,6 +51,9 @@ export async function train(
   let run: FamilyRun;
   try {
     validateConfig(config);
+    if (config.precision !== 'fp32' && !onGpu()) {
+      throw new OptionError('precision', (name) => `${name('precision')} ${config.precision} (mixed precision) runs on a GPU; on the CPU use fp32`);
+    }
     if (checkpoint === null && options.resume !== true) new RunDir(out).assertNoRun();
     run = buildRun(config, dataset);
   } catch (err) {
@@ -108,6 +112,8 @@ async function trainRun(
     if (bad) throw new DivergedError(`training diverged by step ${progress.step}: ${bad[0]} has non-finite weights; ${keptCheckpoint()} (try a lower learning rate)`);
     saveCheckpoint(dir.checkpointPath, config, progress, run);
   };
+  // fp16's loss scale starts anew each session (it settles within a few steps of an overflow).
+  const scaler = config.precision === 'fp16' ? new LossScaler() : null;
   let last: Scalars | null = null;
   let stopped = false;
   let budgetSpent = false;
@@ -129,7 +135,8 @@ async function trainRun(
       break;
     }
     const started = performance.now();
-    const measured = run.step(progress);
+    const measured = withPrecision(config.precision, () => withLossScaling(scaler, () => run.step(progress)));
+    scaler?.update();
     const bad = Object.entries(measured).find(([, value]) => !Number.isFinite(value));
     if (bad) throw new DivergedError(`training diverged at step ${progress.step + 1}: ${bad[0]} is ${bad[1]}; ${keptCheckpoint()} (try a lower learning rate)`);
     const stepMs = performance.now() - started;

@@ -4,11 +4,15 @@ import { DType, Tensor, tensor } from '../torch';
 import { writeFileAtomic } from './atomic';
 import { decodeSafetensors, encodeSafetensors, RawTensor, rawFromTypedArray, SafeDType, typedArrayFromRaw } from './safetensors';
 
-const TO_SAFE: Record<DType, SafeDType> = { float32: 'F32', float64: 'F64', int64: 'I64', int32: 'I32', uint8: 'U8', bool: 'BOOL' };
+// Half-precision tensors (mixed-precision activations; parameters stay float32) are stored widened to F32, exactly.
+const TO_SAFE: Record<DType, SafeDType> = {
+  float32: 'F32', float64: 'F64', float16: 'F32', bfloat16: 'F32', int64: 'I64', int32: 'I32', uint8: 'U8', bool: 'BOOL',
+};
 const FROM_SAFE: Record<SafeDType, DType> = { F32: 'float32', F64: 'float64', I64: 'int64', I32: 'int32', U8: 'uint8', BOOL: 'bool' };
 
 export function tensorToRaw(t: Tensor): RawTensor {
-  return rawFromTypedArray(t.toTypedArray(), t.shape, TO_SAFE[t.dtype]);
+  const data = t.dtype === 'float16' || t.dtype === 'bfloat16' ? t.toFloat32Array() : t.toTypedArray();
+  return rawFromTypedArray(data, t.shape, TO_SAFE[t.dtype]);
 }
 
 export function rawToTensor(raw: RawTensor): Tensor {

@@ -37,7 +37,7 @@ export class Adam extends Optimizer {
     this.#maxExpAvgSq = this.amsgrad ? this.zerosLikeParams().map(keep) : [];
   }
 
-  step(): void {
+  protected update(): void {
     adamUpdate(this.params, this.#expAvg, this.#expAvgSq, this.#maxExpAvgSq, this.steps, {
       lr: this.lr, beta1: this.beta1, beta2: this.beta2, eps: this.eps, weightDecay: this.weightDecay, amsgrad: this.amsgrad,
     });

@@ -1,6 +1,6 @@
 // The optimizer base: a parameter list, per-parameter state tensors and step counts, and a state dict
 // (tensors by name) so checkpoints can hold the optimizer exactly.
-import { clearGrads, noGrad, Tensor, tensor, zeros } from '../torch';
+import { clearGrads, noGrad, Tensor, tensor, unscaleBeforeStep, zeros } from '../torch';
 
 export abstract class Optimizer {
   /** Steps taken per parameter (a parameter without a gradient at a step keeps its count, as in PyTorch). */
@@ -17,7 +17,12 @@ export abstract class Optimizer {
     clearGrads(this.params);
   }
 
-  abstract step(): void;
+  /** One update from the parameters' gradients; skipped when fp16 loss scaling found them overflowed. */
+  step(): void {
+    if (unscaleBeforeStep(this.params)) this.update();
+  }
+
+  protected abstract update(): void;
 
   /** Named state tensors, owned by the optimizer; do not dispose them. */
   protected abstract namedState(): [string, Tensor[]][];

@@ -29,7 +29,7 @@ export class SGD extends Optimizer {
     this.#buffers = this.momentum !== 0 ? this.zerosLikeParams().map(keep) : [];
   }
 
-  step(): void {
+  protected update(): void {
     sgdUpdate(this.params, this.#buffers, this.steps, {
       lr: this.lr, momentum: this.momentum, dampening: this.dampening, weightDecay: this.weightDecay, nesterov: this.nesterov,
     });

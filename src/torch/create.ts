@@ -8,6 +8,7 @@ export interface CreateOptions {
 }
 
 let defaultFloat: 'float32' | 'float64' = 'float32';
+let defaultDevice = 'cpu';
 
 /** The dtype of new floating tensors when none is given (float32; float64 for precise gradient checks). */
 export function setDefaultDType(dtype: 'float32' | 'float64'): void {
@@ -22,34 +23,37 @@ function checkShape(shape: number[]): number[] {
 }
 
 export function zeros(shape: number[], options: CreateOptions = {}): Tensor {
-  return new Tensor(native.zeros(checkShape(shape), options.dtype ?? defaultFloat, options.device));
+  return new Tensor(native.zeros(checkShape(shape), options.dtype ?? defaultFloat, options.device ?? defaultDevice));
 }
 export function ones(shape: number[], options: CreateOptions = {}): Tensor {
-  return new Tensor(native.ones(checkShape(shape), options.dtype ?? defaultFloat, options.device));
+  return new Tensor(native.ones(checkShape(shape), options.dtype ?? defaultFloat, options.device ?? defaultDevice));
 }
 export function full(shape: number[], value: number, options: CreateOptions = {}): Tensor {
-  return new Tensor(native.full(checkShape(shape), value, options.dtype ?? defaultFloat, options.device));
+  return new Tensor(native.full(checkShape(shape), value, options.dtype ?? defaultFloat, options.device ?? defaultDevice));
 }
 /** Standard normal samples from the global generator (see manualSeed). */
 export function randn(shape: number[], options: CreateOptions = {}): Tensor {
-  return new Tensor(native.randn(checkShape(shape), options.dtype ?? defaultFloat, options.device));
+  return new Tensor(native.randn(checkShape(shape), options.dtype ?? defaultFloat, options.device ?? defaultDevice));
 }
 /** Uniform samples in [0, 1) from the global generator. */
 export function rand(shape: number[], options: CreateOptions = {}): Tensor {
-  return new Tensor(native.rand(checkShape(shape), options.dtype ?? defaultFloat, options.device));
+  return new Tensor(native.rand(checkShape(shape), options.dtype ?? defaultFloat, options.device ?? defaultDevice));
 }
 /** int64 samples in [low, high). */
 export function randint(low: number, high: number, shape: number[], options: { device?: string } = {}): Tensor {
-  return new Tensor(native.randint(low, high, checkShape(shape), options.device));
+  return new Tensor(native.randint(low, high, checkShape(shape), options.device ?? defaultDevice));
 }
-/** A random permutation of 0…n-1 (int64); with a seed it comes from a private generator. */
+/**
+ * A random permutation of 0…n-1 (int64); with a seed it comes from a private CPU generator (so it is the same on
+ * every device), and moves to the default device.
+ */
 export function randperm(n: number, seed?: number): Tensor {
-  return new Tensor(native.randperm(n, seed));
+  return onDefaultDevice(new Tensor(native.randperm(n, seed)));
 }
 /** arange(end) or arange(start, end, step): float32 unless a dtype is given. */
 export function arange(start: number, end?: number, step = 1, options: CreateOptions = {}): Tensor {
   if (end === undefined) [start, end] = [0, start];
-  return new Tensor(native.arange(start, end, step, options.dtype, options.device));
+  return new Tensor(native.arange(start, end, step, options.dtype, options.device ?? defaultDevice));
 }
 
 /**
@@ -62,6 +66,7 @@ export function tensor(data: number[] | AnyTypedArray, shape?: number[], dtype?:
     switch (dtype ?? defaultFloat) {
       case 'float32': array = Float32Array.from(data); break;
       case 'float64': array = Float64Array.from(data); break;
+      case 'float16': case 'bfloat16': throw new TypeError(`tensor(): make a float32 tensor and .to('${dtype}') it`);
       case 'int64': array = BigInt64Array.from(data, (v) => BigInt(Math.trunc(v))); break;
       case 'int32': array = Int32Array.from(data); break;
       case 'uint8': case 'bool': array = Uint8Array.from(data); break;
@@ -70,7 +75,29 @@ export function tensor(data: number[] | AnyTypedArray, shape?: number[], dtype?:
     array = data;
   }
   const dims = checkShape(shape ?? [array.length]);
-  return new Tensor(native.fromTypedArray(array, dims, dtype === 'bool' ? 'bool' : undefined));
+  return onDefaultDevice(new Tensor(native.fromTypedArray(array, dims, dtype === 'bool' ? 'bool' : undefined)));
+}
+
+// ---- the default device ----
+/**
+ * Where new tensors go when no device is named: 'cpu' (the default) or 'cuda' / 'cuda:k', as PyTorch's
+ * torch.set_default_device. Creation, data (tensor(), loaded files) and random draws all follow it, so a model
+ * built after setDefaultDevice('cuda') trains on the GPU without any other change. See src/torch/device.ts.
+ */
+export function setDefaultDevice(device: string): void {
+  defaultDevice = device;
+}
+export function getDefaultDevice(): string {
+  return defaultDevice;
+}
+/** `t` itself on the CPU default; else its copy on the default device (t is freed). */
+function onDefaultDevice(t: Tensor): Tensor {
+  if (defaultDevice === 'cpu') return t;
+  try {
+    return t.to({ device: defaultDevice });
+  } finally {
+    t.dispose();
+  }
 }
 
 export function cat(tensors: Tensor[], dim = 0): Tensor {
@@ -90,12 +117,28 @@ export function manualSeed(seed: number): void {
   if (!Number.isInteger(seed) || seed < 0) throw new RangeError(`seed must be a non-negative integer, got ${seed}`);
   native.manualSeed(seed);
 }
-/** The global generator's full state, for checkpoints. */
-export function rngState(): Uint8Array {
-  return native.rngState();
+/**
+ * The state of every generator the default device draws from: the CPU's always (permutations and CPU tensors
+ * use it), and the CUDA device's when tensors live there. For checkpoints and for draws that must not move the
+ * training stream.
+ */
+export interface RandomState {
+  cpu: Uint8Array;
+  /** The default CUDA device's generator, when the default device is a GPU. */
+  cuda?: Uint8Array;
 }
-export function setRngState(state: Uint8Array): void {
-  native.setRngState(state);
+export function randomState(): RandomState {
+  const cpu = native.rngState();
+  return defaultDevice.startsWith('cuda') ? { cpu, cuda: native.rngState(defaultDevice) } : { cpu };
+}
+/** Restores a randomState(); a CUDA part is restored only where tensors live on a GPU now (else it is moot). */
+export function setRandomState(state: RandomState): void {
+  native.setRngState(state.cpu);
+  if (state.cuda && defaultDevice.startsWith('cuda')) native.setRngState(state.cuda, defaultDevice);
+}
+/** The byte length of the CPU generator's state (what a checkpoint's rng_state holds). */
+export function cpuRandomStateBytes(): number {
+  return native.rngState().length;
 }
 
 /** Sets libtorch's intra-op threads, unless GANFORGE_THREADS fixes them for the whole process. */

@@ -8,3 +8,5 @@ export { tidy, keep, noGrad, memory } from './scope';
 export * as F from './functional';
 export { adamUpdate, sgdUpdate, clearGrads, emaUpdate } from './optim-kernels';
 export type { AdamHyper, SgdHyper } from './optim-kernels';
+export * from './device';
+export { LossScaler, withLossScaling, unscaleBeforeStep } from './loss-scale';

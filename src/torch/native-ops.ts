@@ -49,10 +49,13 @@ export const NATIVE_OPS = {
   normal_: { args: [T, 'number', 'number'], returns: 'void' }, // mean, std
   fill_: { args: [T, 'number'], returns: 'void' },
   copy_: { args: [T, T], returns: 'void' }, // dst, src
-  // runtime (runtime.cc): random state, memory, threads
+  // runtime (runtime.cc): random state (CPU, or the named CUDA device's), memory, threads, CUDA, autocast
   manualSeed: { args: ['int'], returns: 'void' },
-  rngState: { args: [], returns: 'bytes' },
-  setRngState: { args: ['bytes'], returns: 'void' },
+  rngState: { args: ['device?'], returns: 'bytes' },
+  setRngState: { args: ['bytes', 'device?'], returns: 'void' },
+  cudaDeviceCount: { args: [], returns: 'number' },
+  setAutocast: { args: ['bool', 'dtype?'], returns: 'void' }, // enabled, float16 | bfloat16 (default)
+  autocastEnabled: { args: [], returns: 'bool' },
   memory: { args: [], returns: 'memory' },
   dispose: { args: [T], returns: 'void' },
   setNumThreads: { args: ['int'], returns: 'void' },

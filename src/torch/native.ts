@@ -6,7 +6,7 @@ import { type ArgKind, type NATIVE_OPS, type OpName, type OpSpec } from './nativ
 
 /** An opaque reference to one native tensor. Owned by exactly one Tensor. */
 export type Handle = { readonly __tensorHandle: unique symbol };
-export type DType = 'float32' | 'float64' | 'int64' | 'int32' | 'uint8' | 'bool';
+export type DType = 'float32' | 'float64' | 'float16' | 'bfloat16' | 'int64' | 'int32' | 'uint8' | 'bool';
 export type Reduction = 'mean' | 'sum' | 'none';
 export type AnyTypedArray = Float32Array | Float64Array | BigInt64Array | Int32Array | Uint8Array;
 type H = Handle;

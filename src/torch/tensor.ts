@@ -1,6 +1,7 @@
 // Tensor: the one TypeScript owner of one native tensor. Methods never modify `this` unless their name ends
 // in `_` (as in PyTorch); every other method returns a new Tensor that the caller owns.
 import { AnyTypedArray, DType, Handle, native } from './native';
+import { backwardSeed } from './loss-scale';
 import { adopt, markScoped, ScopedTensor } from './scope';
 
 export type Operand = Tensor | number;
@@ -206,8 +207,14 @@ export class Tensor implements ScopedTensor, Disposable {
     const h = native.grad(this.handle);
     return h === null ? null : wrap(h);
   }
+  /** Backpropagates from this tensor; from a scalar loss inside withLossScaling, from loss × S (see loss-scale.ts). */
   backward(gradient?: Tensor, options: { retainGraph?: boolean; createGraph?: boolean } = {}): void {
-    native.backward(this.handle, gradient?.handle, options.retainGraph, options.createGraph ?? false);
+    const seed = gradient ? null : backwardSeed(this);
+    try {
+      native.backward(this.handle, gradient?.handle ?? seed, options.retainGraph, options.createGraph ?? false);
+    } finally {
+      if (seed) native.dispose(seed);
+    }
   }
   detach(): Tensor { return wrap(native.detach(this.handle)); }
 

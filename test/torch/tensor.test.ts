@@ -2,8 +2,8 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  arange, cat, full, keep, manualSeed, memory, noGrad, ones, rand, randint, randn, randperm, rngState,
-  setRngState, stack, tensor, tidy, zeros,
+  arange, cat, full, keep, manualSeed, memory, noGrad, ones, rand, randint, randn, randperm, randomState,
+  setRandomState, stack, tensor, tidy, zeros,
 } from '../../src/torch';
 import { gradcheck } from '../helpers/gradcheck';
 
@@ -156,9 +156,9 @@ describe('random numbers', () => {
       const a = randn([5]).toArray();
       manualSeed(42);
       assert.deepEqual(randn([5]).toArray(), a);
-      const state = rngState();
+      const state = randomState();
       const b = rand([4]).toArray();
-      setRngState(state);
+      setRandomState(state);
       assert.deepEqual(rand([4]).toArray(), b);
       const ints = randint(3, 7, [100]).toArray();
       assert.ok(ints.every((v) => v >= 3 && v < 7));

@@ -3,6 +3,7 @@
 import { classifierFor, ClassifierTrainOptions } from '../../metrics/classifier';
 import { referenceData } from '../../metrics/reference';
 import { CommandSpec, FlagsOf, UsageError } from '../args';
+import { applyDeviceFlag, DEVICE_FLAG } from '../device-flag';
 import { ProgressBar } from '../progress';
 
 export const classifierSpec = {
@@ -15,11 +16,13 @@ export const classifierSpec = {
     { name: 'download', type: 'boolean', help: 'use the full standard data set and its official test split (fetched once)' },
     { name: 'epochs', type: 'int', min: 1, max: 100, default: 5, placeholder: 'N', help: 'training passes over the reference train split' },
     { name: 'retrain', type: 'boolean', help: 'train again even if a cached classifier exists' },
+    DEVICE_FLAG,
   ],
   examples: ['ganforge classifier train', 'ganforge classifier train --dataset fashion-mnist'],
 } as const satisfies CommandSpec;
 
 export async function runClassifier(flags: FlagsOf<typeof classifierSpec>, positionals: string[]): Promise<number> {
+  applyDeviceFlag(flags.device);
   if (positionals[0] !== 'train') throw new UsageError(`unknown classifier action '${positionals[0]}' (expected train)`);
   const reference = await referenceData(flags.dataset, { download: flags.download === true });
   const feedback = classifierFeedback();

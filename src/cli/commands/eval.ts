@@ -8,6 +8,7 @@ import { RunDir } from '../../gan/run-dir';
 import { evalRecord, formatResult, Judge } from '../../metrics/judge';
 import { readSamples, readSamplesEarly, SampleSet } from '../../metrics/samples-file';
 import { CommandSpec, FlagsOf, UsageError } from '../args';
+import { applyDeviceFlag, DEVICE_FLAG } from '../device-flag';
 import { classifierFeedback } from './classifier';
 import { ProgressBar } from '../progress';
 
@@ -27,6 +28,7 @@ export const evalSpec = {
     { name: 'extractor-size', type: 'int', min: 1, placeholder: 'PX', help: 'resize images to PX×PX for the ONNX extractor (e.g. 299)' },
     { name: 'extractor-channels', type: 'int', min: 1, max: 4, placeholder: 'C', help: 'repeat gray images to C channels for the ONNX extractor' },
     { name: 'no-append', type: 'boolean', help: "don't append the result to the run's metrics.jsonl" },
+    DEVICE_FLAG,
   ],
   examples: [
     'ganforge eval --checkpoint runs/mlp',
@@ -36,6 +38,7 @@ export const evalSpec = {
 } as const satisfies CommandSpec;
 
 export async function runEval(flags: FlagsOf<typeof evalSpec>): Promise<number> {
+  applyDeviceFlag(flags.device);
   const checkpoint = flags.checkpoint;
   const samplesFile = flags.samples;
   if ((checkpoint === undefined) === (samplesFile === undefined)) throw new UsageError('give --checkpoint or --samples (one of them)');

@@ -9,6 +9,7 @@ import { imageGrid } from '../../io/grid';
 import { encodeNpy } from '../../io/npy';
 import { encodePng } from '../../io/png';
 import { CommandSpec, FlagsOf, UsageError } from '../args';
+import { applyDeviceFlag, DEVICE_FLAG } from '../device-flag';
 import { ProgressBar } from '../progress';
 
 export const sampleSpec = {
@@ -23,6 +24,7 @@ export const sampleSpec = {
     { name: 'batch-size', type: 'int', min: 1, default: 500, placeholder: 'N', help: 'images generated per batch' },
     { name: 'class', key: 'classIndex', type: 'int', min: 0, placeholder: 'K', help: 'only class K (conditional models and --per-class runs; default: every class in turn)' },
     { name: 'raw', type: 'boolean', help: "sample from G itself rather than its moving average (runs trained with --ema)" },
+    DEVICE_FLAG,
   ],
   examples: ['ganforge sample --checkpoint runs/mlp --out samples.idx', 'ganforge sample --checkpoint runs/cgan --class 7 --out sevens.png --n 100'],
 } as const satisfies CommandSpec;
@@ -30,6 +32,7 @@ export const sampleSpec = {
 const FORMATS = ['.idx', '.npy', '.png'];
 
 export async function runSample(flags: FlagsOf<typeof sampleSpec>): Promise<number> {
+  applyDeviceFlag(flags.device);
   const out = flags.out;
   const format = path.extname(out).toLowerCase();
   if (!FORMATS.includes(format)) throw new UsageError(`--out: unknown format '${format || out}' (expected a file ending in ${FORMATS.join(', ')})`);

@@ -6,6 +6,7 @@ import { executeRun, planRun } from '../../gan/run';
 import { DivergedError, TrainHooks, TrainResult } from '../../gan/trainer';
 import { Judge } from '../../metrics/judge';
 import { CommandSpec, FlagsOf, flagNamer, UsageError } from '../args';
+import { applyDeviceFlag, DEVICE_FLAG } from '../device-flag';
 import { readTrainConfigFile } from '../config-file';
 import { CONFIG_FLAGS } from '../config-flags';
 import { classifierFeedback } from './classifier';
@@ -22,6 +23,7 @@ export const trainSpec = {
     { name: 'out', type: 'path', alias: 'o', placeholder: 'DIR', help: 'run folder (default: runs/MODEL-DATASET-TIME; required with --resume)' },
     { name: 'resume', type: 'boolean', help: 'continue the run in --out from its last checkpoint, up to --steps/--epochs' },
     { name: 'per-class', type: 'boolean', help: 'train one unconditional model per class, into --out/class-K' },
+    DEVICE_FLAG,
   ],
   examples: [
     'ganforge train                                   # the default recipe on the bundled MNIST',
@@ -74,6 +76,7 @@ function report(result: TrainResult, out: string): void {
 }
 
 export async function runTrain(flags: FlagsOf<typeof trainSpec>): Promise<number> {
+  applyDeviceFlag(flags.device);
   const resume = flags.resume === true;
   if (resume && flags.out === undefined) throw new UsageError('--resume needs --out, the run folder to continue');
   if (resume && (flags.recipe !== undefined || flags.config !== undefined)) throw new UsageError('--resume keeps the run\'s config: drop --recipe and --config');
