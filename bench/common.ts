@@ -26,9 +26,15 @@ export function writeBundledMnistIdx(dir: string): string {
 
 export interface ReferenceReport { torch: string; threads: number; step_ms: number[]; losses: number[][] }
 
+/**
+ * The Python that runs the reference: $GANFORGE_PYTHON where set (e.g. a CUDA torch in a virtual environment),
+ * else Debian's /usr/bin/python3 with python3-torch.
+ */
+export const PYTHON = process.env.GANFORGE_PYTHON ?? '/usr/bin/python3';
+
 /** Runs bench/reference/gan_reference.py with `args` (its stderr shown) and returns its JSON report. */
 export function runReference(args: string[]): ReferenceReport {
-  const out = execFileSync('/usr/bin/python3', [REFERENCE, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 });
+  const out = execFileSync(PYTHON, [REFERENCE, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 });
   return JSON.parse(out);
 }
 

@@ -4,6 +4,7 @@
 //
 //   npm run bench                      all cases, 100 timed steps, 4 alternating rounds
 //   npm run bench -- --steps 300 --rounds 3 --cases mlp
+//   npm run bench -- --device cuda --precision bf16     on a GPU (GANFORGE_PYTHON: a Python with CUDA torch)
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -12,8 +13,10 @@ import { loadBundledMnist } from '../src/data/mnist';
 import type { TrainConfig } from '../src/gan/config';
 import { resolveConfig } from '../src/gan/resolve';
 import { buildRun } from '../src/gan/registry';
-import { libtorchVersion, numThreads } from '../src/torch';
-import { option, runReference, writeBundledMnistIdx } from './common';
+import { cudaDeviceCount, libtorchVersion, numThreads, Precision, PRECISIONS, resolveDevice, setDefaultDevice, withPrecision } from '../src/torch';
+import { writeIdx } from '../src/data/idx';
+import type { ImageDataset } from '../src/data/dataset';
+import { option, PYTHON, runReference, writeBundledMnistIdx } from './common';
 
 interface BenchCase {
   name: string;
@@ -23,6 +26,8 @@ interface BenchCase {
   reference: string;
   /** Share of --steps / --warmup this case runs (slow models run fewer steps). */
   share: number;
+  /** The case's images: the bundled MNIST unless it names another shape. */
+  data?: 'random-64-rgb';
 }
 
 const CASES: BenchCase[] = [
@@ -47,8 +52,27 @@ const CASES: BenchCase[] = [
     reference: 'conv',
     share: 0.15,
   },
+  {
+    name: 'dcgan64',
+    description: 'DCGAN-64 (the DCGAN paper\'s faces model): G ConvT 100→512 (4×4) …→3 (64×64) with BN, D mirrored, batch 64; random 64×64 RGB pixels (speed only)',
+    config: { model: 'dcgan' },
+    reference: 'dcgan',
+    share: 0.2,
+    data: 'random-64-rgb',
+  },
 ];
 
+/** 2,048 random 3×64×64 images: what DCGAN-64 computes does not depend on the pixels, so speed needs no faces. */
+function randomRgbDataset(): ImageDataset {
+  const count = 2048;
+  const images = new Uint8Array(count * 3 * 64 * 64);
+  let state = 12345;
+  for (let i = 0; i < images.length; i++) {
+    state = (state * 1103515245 + 12345) >>> 0;
+    images[i] = state >>> 24;
+  }
+  return { name: 'random-64-rgb', images, labels: null, count, channels: 3, height: 64, width: 64, classes: null };
+}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -56,14 +80,15 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-function timeGanforge(config: TrainConfig, dataset: ReturnType<typeof loadBundledMnist>, warmup: number, steps: number): number[] {
+function timeGanforge(config: TrainConfig, dataset: ImageDataset, warmup: number, steps: number): number[] {
   const run = buildRun(config, dataset);
   const times: number[] = [];
   try {
     for (let step = 0; step < warmup + steps; step++) {
       const epoch = Math.floor(step / run.batchesPerEpoch) + 1;
       const started = performance.now();
-      run.step({ step, epoch, batchInEpoch: step % run.batchesPerEpoch });
+      // The step's losses are read as numbers, which waits for a GPU's queued work: the timing is complete.
+      withPrecision(config.precision, () => run.step({ step, epoch, batchInEpoch: step % run.batchesPerEpoch }));
       if (step >= warmup) times.push(performance.now() - started);
     }
   } finally {
@@ -74,16 +99,18 @@ function timeGanforge(config: TrainConfig, dataset: ReturnType<typeof loadBundle
 
 function pythonTorchVersion(): string | null {
   try {
-    return execFileSync('/usr/bin/python3', ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
     return null;
   }
 }
 
 /** PyTorch gets the same intra-op thread count as ganforge used for the case. */
-function timeReference(model: string, dataFile: string, warmup: number, steps: number, seed: number, threads: number): number[] {
+function timeReference(
+  model: string, dataFile: string, warmup: number, steps: number, seed: number, threads: number, device: string, precision: Precision,
+): number[] {
   return runReference(['--model', model, '--data', dataFile, '--steps', String(steps), '--warmup', String(warmup),
-    '--seed', String(seed), '--threads', String(threads)]).step_ms;
+    '--seed', String(seed), '--threads', String(threads), '--device', device, '--precision', precision]).step_ms;
 }
 
 function main(): void {
@@ -91,24 +118,43 @@ function main(): void {
   const warmup = Number(option('warmup', '10'));
   const rounds = Number(option('rounds', '4'));
   const only = option('cases', CASES.map((c) => c.name).join(',')).split(',');
+  // Both sides run on the same device: the first GPU where there is one (unless --device cpu), else the CPU.
+  const device = resolveDevice(option('device', 'auto'));
+  setDefaultDevice(device);
+  const precision = option('precision', 'fp32') as Precision;
+  if (!PRECISIONS.includes(precision) || precision === 'fp16') throw new Error(`--precision: fp32 or bf16, not ${precision}`);
   const torchVersion = pythonTorchVersion();
-  const dataset = loadBundledMnist();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ganforge-bench-'));
-  const dataFile = writeBundledMnistIdx(tmp);
+  const mnist = { dataset: loadBundledMnist(), file: writeBundledMnistIdx(tmp) };
+  let random: { dataset: ImageDataset; file: string } | null = null;
+  const dataFor = (benchCase: BenchCase) => {
+    if (benchCase.data !== 'random-64-rgb') return mnist;
+    if (!random) {
+      const dataset = randomRgbDataset();
+      const file = path.join(tmp, 'random-64-rgb-idx4-ubyte');
+      writeIdx(file, [dataset.count, 3, 64, 64], dataset.images);
+      random = { dataset, file };
+    }
+    return random;
+  };
+  const cpuFlags = fs.readFileSync('/proc/cpuinfo', 'utf8').match(/\b(avx512f|avx2|fma)\b/g) ?? [];
 
   console.log(`ganforge bench: libtorch ${libtorchVersion()}, PyTorch ${torchVersion ?? 'not installed'}; ${os.cpus().length} CPUs; ` +
     `up to ${steps} timed steps after ${warmup} warm-up, ${rounds} alternating rounds`);
-  if (!torchVersion) console.log('PyTorch reference skipped: /usr/bin/python3 has no torch (apt-get install python3-torch)');
+  console.log(`device: ${device}${device === 'cpu' ? ` (${os.cpus()[0]?.model}; ${[...new Set(cpuFlags)].sort().join(' ') || 'no AVX2/AVX-512'})` : ` (${cudaDeviceCount()} visible)`}, precision ${precision}, both sides`);
+  if (!torchVersion) console.log(`PyTorch reference skipped: ${PYTHON} has no torch (apt-get install python3-torch, or set GANFORGE_PYTHON)`);
   const rows: string[][] = [['case', 'ganforge ms/step', 'PyTorch ms/step', 'ganforge img/s', 'PyTorch img/s', 'ratio']];
   for (const benchCase of CASES.filter((c) => only.includes(c.name))) {
-    const config: TrainConfig = { ...resolveConfig({ flags: benchCase.config }), imageShape: [1, 28, 28], numClasses: 10 };
+    const { dataset, file: dataFile } = dataFor(benchCase);
+    const imageShape: [number, number, number] = [dataset.channels, dataset.height, dataset.width];
+    const config: TrainConfig = { ...resolveConfig({ flags: benchCase.config }), imageShape, numClasses: dataset.labels ? 10 : 0, precision };
     const caseSteps = Math.max(5, Math.round(steps * benchCase.share));
     const caseWarmup = Math.max(2, Math.round(warmup * benchCase.share));
     const ours: number[] = [];
     const theirs: number[] = [];
     for (let round = 0; round < rounds; round++) {
       ours.push(...timeGanforge(config, dataset, caseWarmup, caseSteps));
-      if (torchVersion) theirs.push(...timeReference(benchCase.reference, dataFile, caseWarmup, caseSteps, config.seed, numThreads()));
+      if (torchVersion) theirs.push(...timeReference(benchCase.reference, dataFile, caseWarmup, caseSteps, config.seed, numThreads(), device, precision));
     }
     const oursMs = median(ours);
     const theirsMs = theirs.length ? median(theirs) : NaN;

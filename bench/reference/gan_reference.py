@@ -10,6 +10,7 @@ seed * 1000003 + e; pixels are scaled as x * (2/255) - 1. Incomplete final batch
 Prints one JSON object on stdout: per-step milliseconds (after warm-up) and per-step losses.
 """
 import argparse
+import contextlib
 import gzip
 import json
 import struct
@@ -131,6 +132,9 @@ def main():
     parser.add_argument('--seed', type=int, default=1)
     parser.add_argument('--batch-size', type=int, default=64)
     parser.add_argument('--threads', type=int, default=0, help='intra-op threads (0: PyTorch default)')
+    parser.add_argument('--device', default='cpu', help='cpu or cuda[:k]: models, data and noise all live there')
+    parser.add_argument('--precision', default='fp32', choices=['fp32', 'bf16'],
+                        help='bf16: torch.autocast on CUDA around the forward passes and losses')
     parser.add_argument('--time-budget', type=float, default=0, help='also stop after this many seconds of training (0: no limit)')
     parser.add_argument('--samples-out', help='write G(fixed noise) as float32 .npy in [-1, 1] at the end')
     parser.add_argument('--samples-count', type=int, default=64,
@@ -139,14 +143,19 @@ def main():
 
     if args.threads > 0:
         torch.set_num_threads(args.threads)
-    images = read_idx_images(args.data)
+    device = torch.device(args.device)
+    # The whole data set moves to the device once, as ganforge's loader keeps it there.
+    images = read_idx_images(args.data).to(device)
     count, shape = images.shape[0], tuple(images.shape[1:])
     batches_per_epoch = count // args.batch_size
 
     torch.manual_seed(args.seed)
     builder, adam = MODELS[args.model]
     generator, discriminator = builder(100, shape)
-    fixed_noise = torch.randn(64, 100)
+    generator, discriminator = generator.to(device), discriminator.to(device)
+    fixed_noise = torch.randn(64, 100).to(device)
+    # torch 1.13 checks for bf16 support even when autocast is disabled, so fp32 uses a context that does nothing.
+    autocast = torch.autocast('cuda', dtype=torch.bfloat16) if args.precision == 'bf16' else contextlib.nullcontext()
     opt_g = torch.optim.Adam(generator.parameters(), **adam)
     opt_d = torch.optim.Adam(discriminator.parameters(), **adam)
     bce = nn.BCEWithLogitsLoss()
@@ -161,25 +170,28 @@ def main():
         if order_epoch != epoch:
             gen = torch.Generator()
             gen.manual_seed(args.seed * 1000003 + epoch)
-            order, order_epoch = torch.randperm(count, generator=gen), epoch
+            order, order_epoch = torch.randperm(count, generator=gen).to(device), epoch
         started = time.perf_counter()
         picked = order[index * args.batch_size:(index + 1) * args.batch_size]
         real = images.index_select(0, picked).float().mul(2 / 255).sub(1)
-        z = torch.randn(args.batch_size, 100)
-        fake = generator(z).reshape(args.batch_size, *shape)
+        z = torch.randn(args.batch_size, 100, device=device)
+        with autocast:
+            fake = generator(z).reshape(args.batch_size, *shape)
 
         opt_d.zero_grad(set_to_none=True)
-        real_logits = discriminator(real if args.model != 'mlp' else real.flatten(1))
-        fake_logits = discriminator(fake.detach() if args.model != 'mlp' else fake.detach().flatten(1))
-        loss_d = bce(real_logits, torch.ones_like(real_logits)) + bce(fake_logits, torch.zeros_like(fake_logits))
+        with autocast:
+            real_logits = discriminator(real if args.model != 'mlp' else real.flatten(1))
+            fake_logits = discriminator(fake.detach() if args.model != 'mlp' else fake.detach().flatten(1))
+            loss_d = bce(real_logits, torch.ones_like(real_logits)) + bce(fake_logits, torch.zeros_like(fake_logits))
         loss_d.backward()
         opt_d.step()
 
         # As ganforge: D's weights are frozen while G trains through D (same gradient for G, less work).
         opt_g.zero_grad(set_to_none=True)
         discriminator.requires_grad_(False)
-        fake_logits_after = discriminator(fake if args.model != 'mlp' else fake.flatten(1))
-        loss_g = bce(fake_logits_after, torch.ones_like(fake_logits_after))
+        with autocast:
+            fake_logits_after = discriminator(fake if args.model != 'mlp' else fake.flatten(1))
+            loss_g = bce(fake_logits_after, torch.ones_like(fake_logits_after))
         loss_g.backward()
         discriminator.requires_grad_(True)
         opt_g.step()
@@ -193,11 +205,11 @@ def main():
         with torch.no_grad():
             noise = [fixed_noise[:args.samples_count]]
             if args.samples_count > 64:
-                noise.append(torch.randn(args.samples_count - 64, 100))
+                noise.append(torch.randn(args.samples_count - 64, 100, device=device))
             samples = torch.cat([generator(z).reshape(z.shape[0], *shape) for z in torch.cat(noise).split(500)])
-            samples = samples.numpy().astype(np.float32)
+            samples = samples.float().cpu().numpy().astype(np.float32)
         np.save(args.samples_out, samples)
-    print(json.dumps({'torch': torch.__version__, 'threads': torch.get_num_threads(), 'step_ms': step_ms, 'losses': losses}))
+    print(json.dumps({'device': str(device), 'torch': torch.__version__, 'threads': torch.get_num_threads(), 'step_ms': step_ms, 'losses': losses}))
 
 
 if __name__ == '__main__':
