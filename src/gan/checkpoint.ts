@@ -171,7 +171,11 @@ function checkTensors(file: string, config: TrainConfig, tensors: Map<string, Te
  * caller builds the models from `config` and then calls restore.
  */
 export function readCheckpoint(file: string): LoadedCheckpoint {
-  const { tensors, metadata } = loadTensors(file);
+  return checkpointFrom(file, loadTensors(file));
+}
+
+/** readCheckpoint on a file already read (the caller looked at its metadata first); takes over the tensors. */
+export function checkpointFrom(file: string, { tensors, metadata }: { tensors: Map<string, Tensor>; metadata: Record<string, string> }): LoadedCheckpoint {
   const dispose = () => tensors.forEach((t) => t.dispose());
   try {
     if (metadata.format !== FORMAT) throw new Error(`${file} is not a ganforge checkpoint (no '${FORMAT}' metadata)`);

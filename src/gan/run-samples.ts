@@ -5,12 +5,14 @@ import { OptionError } from '../errors';
 import { manualSeed } from '../torch';
 import { modelSpec } from './adversarial';
 import { LoadedCheckpoint, readCheckpoint, restoreNetwork } from './checkpoint';
+import { readDrawable } from './generator-file';
 import type { TrainConfig } from './config';
 import { labelsInTurn, labelsOf } from './labels';
 import { classRunDir, isPerClassRun, readPerClassManifest } from './per-class';
 import { familyFor } from './registry';
 import { RunDir } from './run-dir';
 import { sampleInBatches } from './sampling';
+import { resolveModelSource } from './zoo';
 
 export interface RunSamples {
   /** N×C×H×W in [-1, 1]. */
@@ -34,12 +36,14 @@ export interface SampleOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** A run folder's checkpoint, or the file itself. */
+/** A run folder's checkpoint, a zoo model's file (`zoo:NAME`), or the file itself. */
 function checkpointFile(given: string): string {
-  return fs.existsSync(given) && fs.statSync(given).isDirectory() ? new RunDir(given).checkpointPath : given;
+  const source = resolveModelSource(given);
+  return fs.existsSync(source) && fs.statSync(source).isDirectory() ? new RunDir(source).checkpointPath : source;
 }
 
-function fromCheckpoint(checkpoint: LoadedCheckpoint, o: SampleOptions, done: number, total: number): RunSamples {
+/** Draws from `checkpoint`'s generator: the weights under `prefix`, or (null) the family's choice of EMA or raw. */
+function fromCheckpoint(checkpoint: LoadedCheckpoint, o: SampleOptions, done: number, total: number, prefix: string | null = null): RunSamples {
   const { config } = checkpoint;
   let generator;
   let conditional: boolean;
@@ -51,7 +55,7 @@ function fromCheckpoint(checkpoint: LoadedCheckpoint, o: SampleOptions, done: nu
       throw new OptionError('classIndex', (name) => `${name('classIndex')} ${o.classIndex}: the model knows classes 0…${config.numClasses - 1}`);
     }
     generator = sampler.generator(modelSpec(config));
-    restoreNetwork(checkpoint, sampler.weightsPrefix(config, o.raw === true), generator);
+    restoreNetwork(checkpoint, prefix ?? sampler.weightsPrefix(config, o.raw === true), generator);
   } catch (err) {
     generator?.dispose();
     throw err;
@@ -81,9 +85,10 @@ function fromCheckpoint(checkpoint: LoadedCheckpoint, o: SampleOptions, done: nu
 
 export function sampleRun(run: string, o: SampleOptions): RunSamples {
   if (!isPerClassRun(run)) {
-    const checkpoint = readCheckpoint(checkpointFile(run));
+    // A training checkpoint or a generator file (the zoo's, or `ganforge zoo pack`'s).
+    const { checkpoint, prefix } = readDrawable(checkpointFile(run));
     const step = checkpoint.progress.step;
-    return { ...fromCheckpoint(checkpoint, o, 0, o.n), step };
+    return { ...fromCheckpoint(checkpoint, o, 0, o.n, prefix), step };
   }
   const { classes } = readPerClassManifest(run);
   const chosen = o.classIndex === undefined ? classes.map((_, k) => k) : [o.classIndex];

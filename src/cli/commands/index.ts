@@ -7,6 +7,7 @@ import { evalSpec, runEval } from './eval';
 import { reportSpec, runReport } from './report';
 import { runSample, sampleSpec } from './sample';
 import { runTrain, trainSpec } from './train';
+import { runZoo, zooSpec } from './zoo';
 
 export const COMMANDS: Record<string, CliCommand> = {
   train: defineCommand(trainSpec, runTrain),
@@ -16,4 +17,5 @@ export const COMMANDS: Record<string, CliCommand> = {
   data: defineCommand(dataSpec, runData),
   classifier: defineCommand(classifierSpec, runClassifier),
   config: defineCommand(configSpec, runConfig),
+  zoo: defineCommand(zooSpec, runZoo),
 };
