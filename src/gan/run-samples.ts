@@ -35,7 +35,7 @@ export interface SampleOptions {
 }
 
 /** A run folder's checkpoint, or the file itself. */
-function checkpointFile(given: string): string {
+export function checkpointFile(given: string): string {
   return fs.existsSync(given) && fs.statSync(given).isDirectory() ? new RunDir(given).checkpointPath : given;
 }
 
