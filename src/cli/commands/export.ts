@@ -42,7 +42,7 @@ function checkFlags(flags: FlagsOf<typeof exportSpec>): void {
   if (!fs.existsSync(dir)) throw new UsageError(`--onnx: folder ${path.dirname(flags.onnx)} does not exist`);
 }
 
-const megabytes = (bytes: Uint8Array) => `${(bytes.length / 1e6).toFixed(1)} MB`;
+const size = (bytes: Uint8Array) => (bytes.length < 1e6 ? `${Math.ceil(bytes.length / 1e3)} kB` : `${(bytes.length / 1e6).toFixed(1)} MB`);
 
 export async function runExport(flags: FlagsOf<typeof exportSpec>): Promise<number> {
   checkFlags(flags);
@@ -53,7 +53,7 @@ export async function runExport(flags: FlagsOf<typeof exportSpec>): Promise<numb
     const [c, h, w] = result.config.imageShape;
     const weights = result.network === 'E' ? 'E, the moving average' : 'G';
     const inputs = `z [batch, ${result.config.latentDim}]${result.conditional ? `, class [batch] (0…${result.config.numClasses - 1})` : ''}`;
-    console.log(`wrote ${out} (${megabytes(result.bytes)}): ${result.config.model} generator (${weights}; step ${result.step}), opset ${flags.opset}: ${inputs} → image [batch, ${c}, ${h}, ${w}] in [-1, 1]`);
+    console.log(`wrote ${out} (${size(result.bytes)}): ${result.config.model} generator (${weights}; step ${result.step}), opset ${flags.opset}: ${inputs} → image [batch, ${c}, ${h}, ${w}] in [-1, 1]`);
     return 0;
   }
   const reference = await referenceData(flags.dataset ?? 'mnist', { download: flags.download === true });
@@ -67,7 +67,7 @@ export async function runExport(flags: FlagsOf<typeof exportSpec>): Promise<numb
     });
     writeFileAtomic(out, bytes);
     const [c, h, w] = trained.net.imageShape;
-    console.log(`wrote ${out} (${megabytes(bytes)}): the ${reference.key} classifier (${(trained.accuracy * 100).toFixed(2)}% held-out accuracy), opset ${flags.opset}: images [batch, ${c}, ${h}, ${w}] in [-1, 1] → features [batch, 128], logits [batch, ${trained.classes.length}]`);
+    console.log(`wrote ${out} (${size(bytes)}): the ${reference.key} classifier (${(trained.accuracy * 100).toFixed(2)}% held-out accuracy), opset ${flags.opset}: images [batch, ${c}, ${h}, ${w}] in [-1, 1] → features [batch, 128], logits [batch, ${trained.classes.length}]`);
   } finally {
     trained.net.dispose();
   }
