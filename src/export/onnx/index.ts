@@ -10,4 +10,4 @@ export type { RunExport, RunExportOptions } from './run';
 export { OnnxOps } from './ops';
 export { registerLayerExport, ruleFor } from './table';
 export type { LayerContext, LayerRule } from './table';
-export { ONNX_PROTO, onnxType } from './schema';
+export { onnxType } from './schema';
