@@ -8,7 +8,7 @@ import {
 import type { F, Tensor } from '../../torch';
 import { attr, Attribute, Value } from './graph';
 import { reshapeKeepingBatch } from './reshape';
-import type { LayerContext, LayerRule } from './table';
+import type { LayerClass, LayerContext, LayerRule } from './table';
 
 const pairOf = (v: F.Pair | undefined, fallback: number): [number, number] => (v === undefined ? [fallback, fallback] : typeof v === 'number' ? [v, v] : v);
 /** ONNX pads list every spatial axis' start, then every axis' end; PyTorch pads both ends alike. */
@@ -103,24 +103,29 @@ const flatten: LayerRule<Flatten> = (m, x, c) => {
 
 const activation = (op: string): LayerRule => (_m, x, c) => c.node(op, [x], {}, x.rank);
 
+/** A layer class paired with its rule; the rule's parameter type is checked against the class. */
+function entry<M extends Module>(kind: LayerClass<M>, rule: LayerRule<M>): [Function, LayerRule] {
+  return [kind, rule as LayerRule];
+}
+
 /** Every built-in layer kind with its rule; table.ts turns this into the lookup table. */
-export const BUILT_IN_RULES: [Function, LayerRule][] = ([
-  [Linear, linear],
-  [LeakyReLU, ((m, x, c) => c.node('LeakyRelu', [x], { alpha: attr.float(m.negativeSlope) }, x.rank)) as LayerRule<LeakyReLU>],
-  [ReLU, activation('Relu')],
-  [Tanh, activation('Tanh')],
-  [Sigmoid, activation('Sigmoid')],
+export const BUILT_IN_RULES: [Function, LayerRule][] = [
+  entry(Linear, linear),
+  entry(LeakyReLU, (m, x, c) => c.node('LeakyRelu', [x], { alpha: attr.float(m.negativeSlope) }, x.rank)),
+  entry(ReLU, activation('Relu')),
+  entry(Tanh, activation('Tanh')),
+  entry(Sigmoid, activation('Sigmoid')),
   // Eval mode: dropout passes its input through.
-  [Dropout, (_m: Module, x: Value) => x],
-  [Flatten, flatten],
-  [Unflatten, ((m, x, c) => reshapeKeepingBatch(c.graph, x, m.shape, c.path)) as LayerRule<Unflatten>],
-  [Sequential, ((m, x, c) => m.layers.reduce((value, layer) => c.layer(layer, value), x)) as LayerRule<Sequential>],
-  [Embedding, ((m, x, c) => c.node('Gather', [c.weight('weight', m.weight), x], { axis: attr.int(0) }, x.rank + 1)) as LayerRule<Embedding>],
-  [Conv2d, conv2d],
-  [ConvTranspose2d, convTranspose2d],
-  [BatchNorm, batchNorm],
-  [InstanceNorm, instanceNorm],
-  [MaxPool2d, pool('MaxPool')],
-  [AvgPool2d, pool('AveragePool')],
-  [Upsample, upsample],
-] as [Function, LayerRule<never>][]) as [Function, LayerRule][];
+  entry(Dropout, (_m, x) => x),
+  entry(Flatten, flatten),
+  entry(Unflatten, (m, x, c) => reshapeKeepingBatch(c.graph, x, m.shape, c.path)),
+  entry(Sequential, (m, x, c) => m.layers.reduce((value, layer) => c.layer(layer, value), x)),
+  entry(Embedding, (m, x, c) => c.node('Gather', [c.weight('weight', m.weight), x], { axis: attr.int(0) }, x.rank + 1)),
+  entry(Conv2d, conv2d),
+  entry(ConvTranspose2d, convTranspose2d),
+  entry(BatchNorm, batchNorm),
+  entry(InstanceNorm, instanceNorm),
+  entry(MaxPool2d, pool('MaxPool')),
+  entry(AvgPool2d, pool('AveragePool')),
+  entry(Upsample, upsample),
+];

@@ -22,8 +22,8 @@ export interface LayerContext {
 /** How one kind of layer becomes ONNX nodes: the value it reads in, the value it produces. */
 export type LayerRule<M extends Module = Module> = (module: M, x: Value, context: LayerContext) => Value;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type LayerClass<M extends Module> = abstract new (...args: any[]) => M;
+/** A layer's class, whatever its constructor takes. */
+export type LayerClass<M extends Module> = abstract new (...args: never[]) => M;
 
 const RULES = new Map<Function, LayerRule>(BUILT_IN_RULES);
 
