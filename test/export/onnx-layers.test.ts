@@ -3,7 +3,8 @@
 // on the same input. A layer without a rule fails with one error naming it.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { exportNetwork, registerLayerExport } from '../../src/export/onnx';
+import { exportNetwork, hasLayerExport, registerLayerExport } from '../../src/export/onnx';
+import * as nn from '../../src/nn';
 import {
   AvgPool2d, BatchNorm, Conv2d, ConvTranspose2d, Dropout, Embedding, Flatten, InstanceNorm, Layer, LeakyReLU, Linear, MaxPool2d,
   Module, ReLU, Sequential, Sigmoid, Tanh, Unflatten, Upsample,
@@ -118,6 +119,13 @@ describe('ONNX export, layer by layer', { skip: ortMissing(), timeout: 120_000 }
       }
     });
   }
+
+  it('every layer kind src/nn exports has an export rule, so every network built from them exports', () => {
+    const kinds = (Object.values(nn) as unknown[]).filter((v): v is Function => typeof v === 'function' && v.prototype instanceof Module);
+    assert.ok(kinds.length >= 17, `found ${kinds.length} layer kinds`);
+    const missing = kinds.filter((kind) => !hasLayerExport(kind)).map((kind) => kind.name);
+    assert.deepEqual(missing, [], `layer kinds without a rule in src/export/onnx/layers.ts: ${missing.join(', ')}`);
+  });
 
   it('exporting leaves the network as it was: training mode, spectral-norm vectors, running statistics', () => {
     manualSeed(6);

@@ -170,8 +170,9 @@ export class GraphBuilder {
       ir_version: irVersionFor(options.opset),
       opset_import: [{ domain: '', version: options.opset }],
       producer_name: 'ganforge',
-      producer_version: options.producerVersion ?? '',
-      doc_string: options.docString ?? '',
+      // Left out rather than written empty when not given.
+      ...(options.producerVersion ? { producer_version: options.producerVersion } : {}),
+      ...(options.docString ? { doc_string: options.docString } : {}),
       graph: {
         name: options.graphName,
         node: this.#nodes,

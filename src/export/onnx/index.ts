@@ -8,6 +8,6 @@ export { exportClassifier } from './classifier';
 export { exportRun } from './run';
 export type { RunExport, RunExportOptions } from './run';
 export { OnnxOps } from './ops';
-export { registerLayerExport, ruleFor } from './table';
+export { hasLayerExport, registerLayerExport, ruleFor } from './table';
 export type { LayerContext, LayerRule } from './table';
 export { onnxType } from './schema';

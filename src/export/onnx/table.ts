@@ -32,6 +32,11 @@ export function registerLayerExport<M extends Module>(kind: LayerClass<M>, rule:
   RULES.set(kind, rule as LayerRule);
 }
 
+/** Whether a layer class has a rule (tests hold every layer kind of src/nn to having one). */
+export function hasLayerExport(kind: Function): boolean {
+  return RULES.has(kind);
+}
+
 /** The rule for this layer; the error names the layer by its path in the network and its class. */
 export function ruleFor(module: Module, path: string): LayerRule {
   const rule = RULES.get(module.constructor);
