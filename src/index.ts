@@ -3,6 +3,7 @@ export * as torch from './torch';
 export * as nn from './nn';
 export * as optim from './optim';
 export * as data from './data';
+export * as onnx from './export/onnx';
 export { train } from './gan/trainer';
 export { buildRun, familyFor, allFamilies } from './gan/registry';
 export { planRun, executeRun } from './gan/run';

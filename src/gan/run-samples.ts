@@ -37,7 +37,7 @@ export interface SampleOptions {
 }
 
 /** A run folder's checkpoint, a zoo model's file (`zoo:NAME`), or the file itself. */
-function checkpointFile(given: string): string {
+export function checkpointFile(given: string): string {
   const source = resolveModelSource(given);
   return fs.existsSync(source) && fs.statSync(source).isDirectory() ? new RunDir(source).checkpointPath : source;
 }

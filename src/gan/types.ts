@@ -4,7 +4,7 @@
 // its own schedule is one file plus one registry entry, and the trainer never learns its name.
 import type { ImageDataset } from '../data/dataset';
 import type { Image } from '../io/png';
-import type { Module } from '../nn';
+import type { GraphOps, Module } from '../nn';
 import type { Optimizer } from '../optim';
 import type { Tensor } from '../torch';
 import type { TrainConfig } from './config';
@@ -17,6 +17,11 @@ export interface Generator extends Module {
   readonly imageShape: ImageShape;
   /** Noise [N, latentDim] (and int64 classes [N] for conditional models) → images [N, C, H, W] in [-1, 1]. */
   forward(z: Tensor, labels?: Tensor): Tensor;
+  /**
+   * The forward written once over `ops`: on tensorOps it is the forward, on the ONNX exporter's values it is the
+   * exported graph, so the two cannot differ. A generator without it runs but cannot be exported.
+   */
+  describe?<V>(ops: GraphOps<V>, z: V, labels?: V): V;
 }
 
 export interface Discriminator extends Module {

@@ -9,7 +9,7 @@ import { OptionError } from '../errors';
 import { bytesToSignedTensor } from '../data/pixels';
 import type { ImageDataset } from '../data/dataset';
 import { loadTensors, saveTensors } from '../io/tensors';
-import { Conv2d, Flatten, Linear, MaxPool2d, Module, ReLU, Sequential } from '../nn';
+import { Conv2d, Flatten, GraphOps, Linear, MaxPool2d, Module, ReLU, Sequential, tensorOps } from '../nn';
 import { Adam } from '../optim';
 import { F, manualSeed, noGrad, Tensor, tensor, tidy, withThreads } from '../torch';
 import type { ReferenceData } from './reference';
@@ -34,8 +34,13 @@ export class ClassifierNet extends Module {
 
   /** Images [N, C, H, W] in [-1, 1] → features [N, 128] and class logits [N, classes]. */
   forward(x: Tensor): { features: Tensor; logits: Tensor } {
-    const features = this.features.forward(x);
-    return { features, logits: this.head.forward(features) };
+    return this.describe(tensorOps, x);
+  }
+
+  /** The forward over `ops`: the same code runs it (tensorOps) and exports it to ONNX. */
+  describe<V>(ops: GraphOps<V>, x: V): { features: V; logits: V } {
+    const features = ops.layer(this.features, x);
+    return { features, logits: ops.layer(this.head, features) };
   }
 }
 

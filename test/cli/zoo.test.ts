@@ -53,6 +53,16 @@ describe('generator files and the zoo', () => {
     }
   });
 
+  it('export takes zoo:NAME too (one set of weights: --raw is refused)', () => {
+    const onnx = path.join(root, 'tiny.onnx');
+    const exported = ganforge(['export', '--checkpoint', 'zoo:tiny-digits', '--onnx', onnx], undefined, env);
+    assert.equal(exported.status, 0, exported.stderr);
+    assert.ok(fs.statSync(onnx).size > 1000);
+    const raw = ganforge(['export', '--checkpoint', 'zoo:tiny-digits', '--onnx', path.join(root, 'raw.onnx'), '--raw'], undefined, env);
+    assert.notEqual(raw.status, 0);
+    oneLine(raw.stderr, /is a generator file: it holds one set of weights .*drop --raw/);
+  });
+
   it('ganforge zoo lists each model with its data, scores and command', () => {
     const listed = ganforge(['zoo'], undefined, env);
     assert.equal(listed.status, 0, listed.stderr);

@@ -4,6 +4,7 @@ import { classifierSpec, runClassifier } from './classifier';
 import { configSpec, runConfig } from './config';
 import { dataSpec, runData } from './data';
 import { evalSpec, runEval } from './eval';
+import { exportSpec, runExport } from './export';
 import { reportSpec, runReport } from './report';
 import { runSample, sampleSpec } from './sample';
 import { runTrain, trainSpec } from './train';
@@ -14,6 +15,7 @@ export const COMMANDS: Record<string, CliCommand> = {
   sample: defineCommand(sampleSpec, runSample),
   eval: defineCommand(evalSpec, runEval),
   report: defineCommand(reportSpec, runReport),
+  export: defineCommand(exportSpec, runExport),
   data: defineCommand(dataSpec, runData),
   classifier: defineCommand(classifierSpec, runClassifier),
   config: defineCommand(configSpec, runConfig),

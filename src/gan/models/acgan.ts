@@ -1,7 +1,7 @@
 // AC-GAN (Odena et al. 2017): G gets the class (its embedding multiplies the noise); D gets only the image
 // and has two heads: real/fake and a classifier over the classes. Both networks also minimise the
 // classification loss, which pushes G to make images that are recognisably of the asked class.
-import { Conv2d, Embedding, Module, Sequential } from '../../nn';
+import { Conv2d, Embedding, GraphOps, Module, Sequential, tensorOps } from '../../nn';
 import { cat, Tensor, tidy } from '../../torch';
 import { adversarialFamily } from '../adversarial';
 import type { Discriminator, Generator, ImageShape, ModelSpec } from '../types';
@@ -23,7 +23,12 @@ export class AcganGenerator extends Module implements Generator {
   }
 
   forward(z: Tensor, labels?: Tensor): Tensor {
-    return tidy(() => this.main.forward(z.mul(this.labelEmbedding.forward(requireLabels(labels, 'acgan generator'))).reshape([z.shape[0], this.latentDim, 1, 1])));
+    return tidy(() => this.describe(tensorOps, z, labels));
+  }
+
+  describe<V>(ops: GraphOps<V>, z: V, labels?: V): V {
+    const conditioned = ops.mul(z, ops.layer(this.labelEmbedding, requireLabels(labels, 'acgan generator')));
+    return ops.layer(this.main, ops.reshape(conditioned, [this.latentDim, 1, 1]));
   }
 }
 

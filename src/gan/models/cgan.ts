@@ -1,7 +1,7 @@
 // Conditional GAN (Mirza & Osindero 2014): the MLP GAN with the class given to both networks as a learned
 // embedding concatenated to G's noise and to D's flattened image, so G learns p(x | y) and
 // `ganforge sample --class 7` draws sevens.
-import { Embedding, Module, Sequential } from '../../nn';
+import { Embedding, GraphOps, Module, Sequential, tensorOps } from '../../nn';
 import { cat, Tensor, tidy } from '../../torch';
 import { adversarialFamily } from '../adversarial';
 import type { Discriminator, Generator, ImageShape, ModelSpec } from '../types';
@@ -21,10 +21,12 @@ export class CganGenerator extends Module implements Generator {
   }
 
   forward(z: Tensor, labels?: Tensor): Tensor {
-    return tidy(() => {
-      const input = cat([z, this.labelEmbedding.forward(requireLabels(labels, 'cgan generator'))], 1);
-      return this.model.forward(input).reshape([z.shape[0], ...this.imageShape]);
-    });
+    return tidy(() => this.describe(tensorOps, z, labels));
+  }
+
+  describe<V>(ops: GraphOps<V>, z: V, labels?: V): V {
+    const input = ops.concat([z, ops.layer(this.labelEmbedding, requireLabels(labels, 'cgan generator'))], 1);
+    return ops.reshape(ops.layer(this.model, input), this.imageShape);
   }
 }
 

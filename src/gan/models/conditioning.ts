@@ -1,5 +1,4 @@
 // What the conditional families (cgan, acgan) share: they need labelled data, and labels at every call.
-import type { Tensor } from '../../torch';
 import type { ModelSpec } from '../types';
 
 /** The reason a conditional model cannot train on `spec`'s data, or null. */
@@ -8,7 +7,7 @@ export function unlabelledReason(spec: ModelSpec): string | null {
 }
 
 /** The labels a conditional network was given; `who` names it in the error when they are missing. */
-export function requireLabels(labels: Tensor | undefined, who: string): Tensor {
+export function requireLabels<V>(labels: V | undefined, who: string): V {
   if (!labels) throw new Error(`${who} is conditional: it needs class labels`);
   return labels;
 }

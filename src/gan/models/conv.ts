@@ -3,7 +3,7 @@
 //      ×2 upsample, conv3×3 128→64 + BN + ReLU, conv1×1 64→C, sigmoid (rescaled to [-1, 1]);
 //   D: conv3×3 C→16 and 16→32, each BN + ReLU + 2×2 max-pool, conv3×3 32→64 + BN + ReLU, fc → 1.
 // Trained with Adam lr 1e-3 and AMSGrad, BCE.
-import { BatchNorm, Conv2d, Flatten, Linear, MaxPool2d, Module, ReLU, Sequential, Sigmoid, Unflatten, Upsample } from '../../nn';
+import { BatchNorm, Conv2d, Flatten, GraphOps, Linear, MaxPool2d, Module, ReLU, Sequential, Sigmoid, tensorOps, Unflatten, Upsample } from '../../nn';
 import { Tensor, tidy } from '../../torch';
 import { adversarialFamily } from '../adversarial';
 import type { Discriminator, Generator, ImageShape, ModelSpec } from '../types';
@@ -24,8 +24,12 @@ export class ConvGenerator extends Module implements Generator {
   }
 
   forward(z: Tensor): Tensor {
+    return tidy(() => this.describe(tensorOps, z));
+  }
+
+  describe<V>(ops: GraphOps<V>, z: V): V {
     // The tutorial's sigmoid gives [0, 1]; ganforge's images live in [-1, 1].
-    return tidy(() => this.model.forward(z).mul(2).sub(1));
+    return ops.affine(ops.layer(this.model, z), 2, -1);
   }
 }
 

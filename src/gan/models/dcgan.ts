@@ -1,7 +1,7 @@
 // DCGAN (Radford et al. 2016). The layout follows the data: 28×28 images start from 7×7 (ConvT 7→14→28,
 // D two strided convs), 64×64 colour images are the standard four-stage DCGAN (4→8→16→32→64).
-import { Conv2d, Module, Sequential } from '../../nn';
-import type { Tensor } from '../../torch';
+import { Conv2d, GraphOps, Module, Sequential, tensorOps } from '../../nn';
+import { Tensor, tidy } from '../../torch';
 import { adversarialFamily } from '../adversarial';
 import type { Discriminator, Generator, ImageShape, ModelSpec } from '../types';
 import { discriminatorTrunk, generatorTrunk, initDcgan, unsupportedSize } from './dcgan-parts';
@@ -19,10 +19,11 @@ export class DcganGenerator extends Module implements Generator {
   }
 
   forward(z: Tensor): Tensor {
-    const grid = z.reshape([z.shape[0], this.latentDim, 1, 1]);
-    const images = this.main.forward(grid);
-    grid.dispose();
-    return images;
+    return tidy(() => this.describe(tensorOps, z));
+  }
+
+  describe<V>(ops: GraphOps<V>, z: V): V {
+    return ops.layer(this.main, ops.reshape(z, [this.latentDim, 1, 1]));
   }
 }
 

@@ -2,8 +2,8 @@
 //   G: z(100) → 256 → 512 → 1024 → C·H·W, LeakyReLU 0.2, tanh output reshaped to C×H×W;
 //   D: C·H·W → 1024 → 512 → 256 → 1, LeakyReLU 0.2, a logit (the sigmoid lives in the loss).
 // Names follow a PyTorch `self.model = nn.Sequential(...)`, so `model.0.weight` etc. load in PyTorch.
-import { LeakyReLU, Linear, Module, Sequential, Tanh } from '../../nn';
-import type { Tensor } from '../../torch';
+import { GraphOps, LeakyReLU, Linear, Module, Sequential, Tanh, tensorOps } from '../../nn';
+import { Tensor, tidy } from '../../torch';
 import { adversarialFamily } from '../adversarial';
 import type { Discriminator, Generator, ImageShape, ModelSpec } from '../types';
 import { mlpDiscriminatorSize, mlpGeneratorSize, pixels } from './sizes';
@@ -40,10 +40,11 @@ export class MlpGenerator extends Module implements Generator {
   }
 
   forward(z: Tensor): Tensor {
-    const flat = this.model.forward(z);
-    const images = flat.reshape([z.shape[0], ...this.imageShape]);
-    flat.dispose();
-    return images;
+    return tidy(() => this.describe(tensorOps, z));
+  }
+
+  describe<V>(ops: GraphOps<V>, z: V): V {
+    return ops.reshape(ops.layer(this.model, z), this.imageShape);
   }
 }
 

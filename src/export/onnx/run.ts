@@ -1,0 +1,64 @@
+// Exporting a trained run's generator: the checkpoint is read and checked by readCheckpoint (format, config,
+// tensor layout and sizes, all before any model is built), the family's generator is rebuilt from the config,
+// and the chosen weights are restored into it: the moving average E when the run kept one, unless `raw`.
+import { modelSpec } from '../../gan/adversarial';
+import { restoreNetwork } from '../../gan/checkpoint';
+import { readDrawable } from '../../gan/generator-file';
+import type { TrainConfig } from '../../gan/config';
+import { classRunDir, isPerClassRun } from '../../gan/per-class';
+import { familyFor } from '../../gan/registry';
+import { checkpointFile } from '../../gan/run-samples';
+import { exportGenerator } from './generator';
+
+export interface RunExportOptions {
+  opset?: number;
+  /** 'ema': the moving average, and an error if the run has none; 'raw': G itself; default: E if kept, else G. */
+  weights?: 'ema' | 'raw';
+}
+
+export interface RunExport {
+  bytes: Uint8Array;
+  config: TrainConfig;
+  /** The checkpoint file read. */
+  file: string;
+  /** The checkpoint prefix of the exported weights: 'E' (moving average) or 'G'. */
+  network: string;
+  step: number;
+  conditional: boolean;
+}
+
+export function exportRun(run: string, options: RunExportOptions = {}): RunExport {
+  if (isPerClassRun(run)) throw new Error(`${run} is a per-class run (one model per class): export one class's model, e.g. ${classRunDir(run, 0)}`);
+  // A training checkpoint, or a generator file (zoo:NAME, `zoo pack`), which holds one set of weights.
+  const { checkpoint, prefix } = readDrawable(checkpointFile(run));
+  const { config, file } = checkpoint;
+  let generator;
+  try {
+    const sampler = familyFor(config).noiseSampler;
+    if (!sampler) throw new Error(`${file}: model '${config.model}' does not draw images from noise; ganforge exports noise-to-image generators`);
+    if (prefix !== null && options.weights) throw new Error(`${file} is a generator file: it holds one set of weights (the run's moving average where it kept one); drop --${options.weights}`);
+    if (options.weights === 'ema' && config.emaDecay <= 0) throw new Error(`${file}: the run kept no moving average of G (trained without --ema); export G itself with --raw`);
+    const network = prefix ?? sampler.weightsPrefix(config, options.weights === 'raw');
+    generator = sampler.generator(modelSpec(config));
+    restoreNetwork(checkpoint, network, generator);
+    const conditional = sampler.conditioning !== 'none';
+    const step = checkpoint.progress.step;
+    const bytes = exportGenerator(generator, {
+      conditional,
+      opset: options.opset,
+      metadata: {
+        model: config.model,
+        weights: network === 'E' ? `E (moving average of G, decay ${config.emaDecay})` : 'G',
+        step: String(step),
+        dataset: config.dataset,
+        latent_dim: String(config.latentDim),
+        num_classes: String(config.numClasses),
+        image_shape: JSON.stringify(config.imageShape),
+      },
+    });
+    return { bytes, config, file, network, step, conditional };
+  } finally {
+    generator?.dispose();
+    checkpoint.dispose();
+  }
+}

@@ -1,0 +1,85 @@
+// Every registered family's generator exports to ONNX and onnxruntime gives libtorch's images for the same
+// noise (and classes), at several batch sizes and opsets; the file passes the structural check. The families
+// come from the registry, so a family added later is tested here without a line of its own.
+import * as assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { exportGenerator } from '../../src/export/onnx';
+import { allFamilies } from '../../src/gan/registry';
+import { generate } from '../../src/gan/sampling';
+import type { ModelSpec } from '../../src/gan/types';
+import { BatchNorm } from '../../src/nn';
+import { manualSeed, noGrad, randint, randn } from '../../src/torch';
+import { checkStructure, maxAbsDiff, ortMissing, runOnnx } from '../helpers/onnx';
+
+// Tiny but complete: colour images, a few classes, DCGAN's smallest layout (4 → 8).
+const SPEC: ModelSpec = { imageShape: [3, 8, 8], latentDim: 8, numClasses: 3, width: 4 };
+
+describe('ONNX export of every family\'s generator', { skip: ortMissing(), timeout: 300_000 }, () => {
+  const families = allFamilies().filter((f) => f.noiseSampler);
+  it('the registry lists the families this test expects at least', () => {
+    assert.ok(['mlp', 'conv', 'dcgan', 'cgan', 'acgan'].every((name) => families.some((f) => f.name === name)));
+  });
+
+  for (const family of families) {
+    for (const opset of [13, 17, 21]) {
+      it(`${family.name}, opset ${opset}: onnxruntime draws libtorch's images (≤ 1e-4), batch 1 and 5`, async () => {
+        const sampler = family.noiseSampler!;
+        const conditional = sampler.conditioning !== 'none';
+        manualSeed(opset);
+        const generator = sampler.generator(SPEC);
+        // Running statistics away from (0, 1), so an export that ignored them would show.
+        noGrad(() => {
+          for (const m of generator.modules()) {
+            if (m instanceof BatchNorm) {
+              m.runningMean!.normal_(0, 0.3);
+              m.runningVar!.uniform_(0.5, 2);
+            }
+          }
+        });
+        const bytes = exportGenerator(generator, { conditional, opset });
+        const [c, h, w] = SPEC.imageShape;
+        checkStructure(bytes, {
+          opset,
+          inputs: { z: ['batch', SPEC.latentDim], ...(conditional ? { class: ['batch'] } : {}) },
+          outputs: { image: ['batch', c, h, w] },
+        });
+        for (const n of [1, 5]) {
+          const z = randn([n, SPEC.latentDim]);
+          const labels = conditional ? randint(0, SPEC.numClasses, [n]) : undefined;
+          const expected = generate(generator, z, labels);
+          const feeds = { z: { data: z.toFloat32Array(), dims: [n, SPEC.latentDim] }, ...(labels ? { class: { data: labels.toTypedArray() as BigInt64Array, dims: [n] } } : {}) };
+          const { image } = await runOnnx(bytes, feeds);
+          assert.deepEqual(image.dims, [n, c, h, w]);
+          const diff = maxAbsDiff(image.data, expected);
+          assert.ok(diff <= 1e-4, `max abs difference ${diff}`);
+          z.dispose();
+          labels?.dispose();
+        }
+        generator.dispose();
+      });
+    }
+  }
+
+  it('a conditional generator\'s class input is wired: one z with other classes gives other images', async () => {
+    for (const family of families.filter((f) => f.noiseSampler!.conditioning !== 'none')) {
+      manualSeed(1);
+      const generator = family.noiseSampler!.generator(SPEC);
+      const bytes = exportGenerator(generator, { conditional: true });
+      const z = randn([1, SPEC.latentDim]).expand([3, SPEC.latentDim]).contiguous();
+      const classes = BigInt64Array.from([0n, 1n, 2n]);
+      const { image } = await runOnnx(bytes, { z: { data: z.toFloat32Array(), dims: [3, SPEC.latentDim] }, class: { data: classes, dims: [3] } });
+      const per = image.data.length / 3;
+      assert.ok(maxAbsDiff(image.data.subarray(0, per), image.data.subarray(per, 2 * per)) > 1e-3, `${family.name}: class 0 and 1 differ`);
+      z.dispose();
+      generator.dispose();
+    }
+  });
+
+  it('a generator that does not describe its forward is refused with one error naming it', () => {
+    const generator = families[0].noiseSampler!.generator(SPEC);
+    const opaque = Object.assign(Object.create(generator), { describe: undefined });
+    Object.defineProperty(opaque, 'constructor', { value: class OpaqueGenerator {} });
+    assert.throws(() => exportGenerator(opaque, { conditional: false }), /^Error: OpaqueGenerator cannot be exported to ONNX: it does not describe its forward/);
+    generator.dispose();
+  });
+});
