@@ -130,6 +130,8 @@ function generate(kind: ArgKind): unknown {
       if (chance(0.5)) return state.subarray(pick(random, 8));
       return anyTypedArray(state.length);
     }
+    // Host names: none of the fuzzer's ports is a valid one (1024..65535), so no call ever connects anywhere.
+    case 'string': return oneOf(['localhost', '127.0.0.1', '', 'no such host', 'x'.repeat(300)]);
     case 'any': return foreign();
   }
 }
