@@ -11,6 +11,8 @@ import type { World } from './world';
 
 export class ProcessGroup implements TrainingGroup {
   #open = true;
+  /** Milliseconds spent in gradient all-reduces since the last averageScalars (waiting for slower ranks included). */
+  #syncMs = 0;
 
   private constructor(readonly world: World) {}
 
@@ -41,7 +43,9 @@ export class ProcessGroup implements TrainingGroup {
     // Every rank has gradients for the same parameters (same graph), so the buckets line up.
     const grads = parameters.map((p) => p.grad).filter((g): g is Tensor => g !== null);
     try {
+      const started = performance.now();
       this.#collective('the gradient all-reduce', () => allReduceMean(grads));
+      this.#syncMs += performance.now() - started;
     } finally {
       for (const g of grads) g.dispose(); // handles on the gradients, not the gradients themselves
     }
@@ -54,10 +58,13 @@ export class ProcessGroup implements TrainingGroup {
   }
 
   /**
-   * The mean over ranks of every scalar, in one collective (float64, so a mean of equal values is exact). Keys
+   * The mean over ranks of every scalar (plus sync_ms, the ranks' mean time in this step's gradient all-reduces), in one collective (float64, so a mean of equal values is exact). Keys
    * must be the same on every rank: the same family runs the same step everywhere.
    */
   averageScalars(scalars: Scalars): Scalars {
+    // The step's communication cost travels with its scalars, so metrics.jsonl records it as sync_ms.
+    scalars = { ...scalars, sync_ms: this.#syncMs };
+    this.#syncMs = 0;
     const keys = Object.keys(scalars); // the same order on every rank: the same code made them
     const t = tensor(new Float64Array(keys.map((k) => scalars[k])), [keys.length]);
     try {
