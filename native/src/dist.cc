@@ -6,10 +6,12 @@
 // usually notices a closed connection at once; the timeout is the backstop for a peer that hangs).
 //
 // Built without the c10d/Gloo headers (a libtorch without distributed support, or no libgloo-dev), the addon
-// still builds: distAvailable() says false and every other call throws one line saying why.
+// still builds: distAvailable() says false and every other call throws one line saying why. Defining
+// GANFORGE_NO_DIST builds that fallback on purpose (to check it compiles: see test/dist/no-dist-build.test.ts).
 #include "handle.h"
 
-#if __has_include(<torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>) && __has_include(<gloo/config.h>)
+#if !defined(GANFORGE_NO_DIST) && __has_include(<torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>) && \
+    __has_include(<gloo/config.h>)
 #define GANFORGE_DIST 1
 #define USE_C10D_GLOO 1  // the header's own guard: Debian's libtorch_cpu.so has the Gloo process group compiled in
 #include <torch/csrc/autograd/custom_function.h>
