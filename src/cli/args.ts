@@ -211,7 +211,7 @@ export function formatHelp(spec: CommandSpec): string {
   }
   lines.push('flags:', ...table([...spec.flags.map(flagRow), ['-h, --help', 'show this help']]));
   if (spec.examples?.length) lines.push('', 'examples:', ...spec.examples.map((e) => `  ${e}`));
-  for (const note of spec.notes ?? []) lines.push('', note);
+  for (const note of spec.notes ?? []) lines.push('', ...wrap(note, HELP_WIDTH));
   return lines.join('\n') + '\n';
 }
 

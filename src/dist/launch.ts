@@ -79,6 +79,7 @@ export async function launchLocal(options: LaunchOptions): Promise<number> {
         RANK: String(rank), WORLD_SIZE: String(options.nproc), LOCAL_RANK: String(rank), LOCAL_WORLD_SIZE: String(options.nproc),
         MASTER_ADDR: '127.0.0.1', MASTER_PORT: String(port),
         GANFORGE_THREADS: threads, OPENBLAS_NUM_THREADS: threads, OMP_NUM_THREADS: '1',
+        GANFORGE_LAUNCHER_PID: String(process.pid),
       };
       // Rank 0 owns the terminal (progress bar, log lines); the others' output is relayed with their rank.
       const worker = spawn(process.execPath, options.argv, {
@@ -113,4 +114,20 @@ export async function launchLocal(options: LaunchOptions): Promise<number> {
   const failed = failure as { rank: number; code: number } | null;
   if (failed) return failed.code;
   return [...exited.values()].some((code) => code === 130) ? 130 : 0;
+}
+
+/**
+ * In a worker the launcher started: when the launcher is gone (killed with SIGKILL, so it could not stop the
+ * job), stop as after Ctrl-C, with a checkpoint, rather than train on unwatched. Polls once a second.
+ */
+export function stopWithLauncher(env: NodeJS.ProcessEnv = process.env): void {
+  const launcher = Number(env.GANFORGE_LAUNCHER_PID);
+  if (!Number.isInteger(launcher) || launcher <= 0) return;
+  const timer = setInterval(() => {
+    // A detached worker is re-parented when its launcher dies.
+    if (process.ppid === launcher) return;
+    clearInterval(timer);
+    process.kill(process.pid, 'SIGINT');
+  }, 1000);
+  timer.unref();
 }

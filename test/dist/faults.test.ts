@@ -84,6 +84,18 @@ describe('data-parallel faults', () => {
     assert.ok(!alive(pids[1]) && !alive(pids[0]));
   });
 
+  it('workers whose launcher is killed stop by themselves, with a checkpoint', async () => {
+    const out = path.join(tempDir('ddp-orphans'), 'run');
+    const job = ganforgeUntil([...common(data, out), '--steps', '5000', '--nproc', '2'], () => lastStep(out) >= 4);
+    await job.isReady;
+    const pids = [...job.stderr().matchAll(/launched rank (\d) of 2 \(pid (\d+)/g)].map((m) => Number(m[2]));
+    job.child.kill('SIGKILL');
+    const started = Date.now();
+    while (pids.some(alive) && Date.now() - started < 20_000) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.ok(!pids.some(alive), 'the workers outlived their launcher by 20 s');
+    assert.equal(checkpointStep(out), lastStep(out), 'they stopped together, with a checkpoint of their last step');
+  });
+
   it('Ctrl-C stops every rank after the same step with its checkpoint; the checkpoint resumes at world size 1 or 2 alike', async () => {
     const root = tempDir('ddp-stop');
     const out = path.join(root, 'run');

@@ -11,7 +11,7 @@ import { CONFIG_FLAGS } from '../config-flags';
 import { classifierFeedback } from './classifier';
 import { ProgressBar } from '../progress';
 import { trainWorld, withoutNproc } from '../train-world';
-import { launchLocal } from '../../dist/launch';
+import { launchLocal, stopWithLauncher } from '../../dist/launch';
 import { ProcessGroup } from '../../dist/group';
 
 export const trainSpec = {
@@ -105,6 +105,7 @@ export async function runTrain(flags: FlagsOf<typeof trainSpec>): Promise<number
   }
   // A world of one is a plain single-process run.
   const group = world && world.worldSize > 1 ? ProcessGroup.join(world) : null;
+  if (group) stopWithLauncher();
   try {
     return await trainAs(flags, group);
   } finally {
