@@ -127,6 +127,9 @@ export function stopWithLauncher(env: NodeJS.ProcessEnv = process.env): void {
     // A detached worker is re-parented when its launcher dies.
     if (process.ppid === launcher) return;
     clearInterval(timer);
+    // The launcher relayed this worker's output: its pipes are broken now, and a write to them must not end
+    // the worker before its checkpoint.
+    for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
     process.kill(process.pid, 'SIGINT');
   }, 1000);
   timer.unref();

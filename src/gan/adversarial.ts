@@ -223,6 +223,7 @@ export class AdversarialRun implements FamilyRun {
         scalars.d_g_z2 = this.#meanOutput(after.adversarial);
       }
       // How far D is from the equilibrium guess of 0.5, for the BCE losses where outputs are probabilities.
+      // (A data-parallel run logs the ranks' mean of these gaps, not the gap of the global mean.)
       if (this.loss.probabilistic) Object.assign(scalars, { d_x_gap: Math.abs(dReal - 0.5), d_g_z_gap: Math.abs(dFake - 0.5) });
       return scalars;
     });

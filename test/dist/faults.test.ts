@@ -77,9 +77,11 @@ describe('data-parallel faults', () => {
     const status = await job.exited;
     const seconds = (Date.now() - stoppedAt) / 1000;
     assert.notEqual(status, 0);
-    // Rank 0 gives up after the timeout; the launcher then kills the frozen rank after its grace period.
+    // Rank 0 gives up after the timeout; the launcher then kills the frozen rank after its grace period (the
+    // timeout + 5 s); 10 s more for a loaded machine.
+    console.log(`# a frozen rank ended the job in ${seconds.toFixed(1)} s (timeout ${timeout} s)`);
     assert.ok(seconds >= timeout - 0.5, `rank 0 gave up after ${seconds} s, before the ${timeout} s timeout`);
-    assert.ok(seconds < 2 * timeout + 10, `the job took ${seconds} s to end`);
+    assert.ok(seconds < 2 * timeout + 5 + 10, `the job took ${seconds} s to end`);
     assert.match(job.stderr(), /lost the other ranks/);
     assert.ok(!alive(pids[1]) && !alive(pids[0]));
   });
