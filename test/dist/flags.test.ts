@@ -19,6 +19,7 @@ const CASES: { args: string[]; env?: Record<string, string>; says: RegExp }[] = 
   { args: [], env: { RANK: '0', WORLD_SIZE: '2', MASTER_ADDR: '10.0.0.1', MASTER_PORT: '70000' }, says: /MASTER_ADDR:MASTER_PORT port 70000 is not in 1024\.\.65535/ },
   { args: ['--nproc', '2', '--world-size', '2', '--rank', '0', '--master', '127.0.0.1:29555'], says: /--nproc launches its own ranks/ },
   { args: ['--nproc', '0'], says: /--nproc/ },
+  { args: ['--nproc', '3', '--batch-size', '64'], says: /--batch-size 64 is the global batch and must split evenly over --nproc 3/ },
   { args: ['--dist-timeout', '0'], says: /--dist-timeout/ },
 ];
 

@@ -1,8 +1,11 @@
 // `ganforge train`: trains a GAN into a run folder; --resume continues one exactly.
+import * as fs from 'fs';
 import * as path from 'path';
 import type { TrainConfig } from '../../gan/config';
 import { RECIPE_NAMES } from '../../gan/recipes';
+import { resolveConfig } from '../../gan/resolve';
 import { executeRun, planRun } from '../../gan/run';
+import { RunDir } from '../../gan/run-dir';
 import { DivergedError, TrainHooks, TrainResult } from '../../gan/trainer';
 import { Judge } from '../../metrics/judge';
 import { CommandSpec, FlagsOf, flagNamer, UsageError } from '../args';
@@ -98,6 +101,7 @@ function report(result: TrainResult, out: string): void {
 export async function runTrain(flags: FlagsOf<typeof trainSpec>): Promise<number> {
   const world = trainWorld(flags);
   if (flags.nproc !== undefined && flags.nproc > 1) {
+    checkSplit(flags, flags.nproc);
     return launchLocal({
       nproc: flags.nproc, argv: [process.argv[1], ...withoutNproc(process.argv.slice(2))],
       timeoutMs: Math.round(flags['dist-timeout'] * 1000), log: (line) => process.stderr.write(`ganforge: ${line}\n`),
@@ -111,6 +115,23 @@ export async function runTrain(flags: FlagsOf<typeof trainSpec>): Promise<number
   } finally {
     group?.close();
   }
+}
+
+/**
+ * Before any worker starts: the global batch must split evenly over the workers. Checked here once, from the
+ * resolved config (or a resumed run's config.json), so a bad value is one line rather than one per worker.
+ */
+function checkSplit(flags: FlagsOf<typeof trainSpec>, nproc: number): void {
+  let batchSize: number;
+  if (flags.resume === true) {
+    const dir = new RunDir(flags.out ?? '');
+    if (flags.out === undefined || !fs.existsSync(dir.configPath)) return; // the workers say what is wrong
+    batchSize = dir.readConfig().batchSize;
+  } else {
+    const file = flags.config ? { path: flags.config, values: readTrainConfigFile(flags.config) } : undefined;
+    batchSize = resolveConfig({ recipe: flags.recipe, file, flags: givenConfig(flags) }).batchSize;
+  }
+  if (batchSize % nproc !== 0) throw new UsageError(`--batch-size ${batchSize} is the global batch and must split evenly over --nproc ${nproc} processes`);
 }
 
 async function trainAs(flags: FlagsOf<typeof trainSpec>, group: ProcessGroup | null): Promise<number> {
