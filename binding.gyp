@@ -14,7 +14,8 @@
         "native/src/ops_norm.cc",
         "native/src/ops_resample.cc",
         "native/src/autograd.cc",
-        "native/src/optim.cc"
+        "native/src/optim.cc",
+        "native/src/dist.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 
 # libopenblas0-pthread matters: without it libtorch falls back to Debian's reference BLAS, ~25x slower.
 # chromium is for the report test (headless, driven by playwright-core; no browser is ever downloaded).
-PACKAGES=(libtorch-dev libopenblas0-pthread python3-torch python3-numpy python3-pil dataset-fashion-mnist chromium)
+# libgloo-dev: the Gloo headers that libtorch's c10d headers include (distributed training, native/src/dist.cc);
+# without it the addon still builds, without distributed support.
+PACKAGES=(libtorch-dev libgloo-dev libopenblas0-pthread python3-torch python3-numpy python3-pil dataset-fashion-mnist chromium)
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")

@@ -13,6 +13,7 @@ void RegisterNorm(Napi::Env env, Napi::Object exports);      // ops_norm.cc
 void RegisterResample(Napi::Env env, Napi::Object exports);  // ops_resample.cc
 void RegisterAutograd(Napi::Env env, Napi::Object exports);  // autograd.cc
 void RegisterOptim(Napi::Env env, Napi::Object exports);     // optim.cc
+void RegisterDist(Napi::Env env, Napi::Object exports);      // dist.cc
 }  // namespace ganforge
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
@@ -26,6 +27,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   ganforge::RegisterResample(env, exports);
   ganforge::RegisterAutograd(env, exports);
   ganforge::RegisterOptim(env, exports);
+  ganforge::RegisterDist(env, exports);
   return exports;
 }
 

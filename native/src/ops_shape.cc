@@ -20,7 +20,17 @@ UNARY(Transpose, at::transpose(t, ArgInt(i, 1), ArgInt(i, 2)))
 UNARY(Permute, t.permute(ArgInts(i, 1)))
 UNARY(Unsqueeze, at::unsqueeze(t, ArgInt(i, 1)))
 UNARY(Squeeze, HasArg(i, 1) ? at::squeeze(t, ArgInt(i, 1)) : at::squeeze(t))
-UNARY(Expand, t.expand(ArgTargetShape(i, 1, t.element_size())))
+// expand(t, shape): -1 keeps an existing dimension; in a new leading dimension it has no size to keep (libtorch
+// 1.13 then returns a tensor of size -1 for an empty input instead of refusing), so it is refused here.
+Napi::Value Expand(const Napi::CallbackInfo& i) {
+  at::Tensor t = ArgTensor(i, 0);
+  auto shape = ArgTargetShape(i, 1, t.element_size());
+  const int64_t added = static_cast<int64_t>(shape.size()) - t.dim();
+  for (int64_t k = 0; k < added; k++) {
+    if (shape[k] < 0) throw ArgRangeError("argument 1: -1 in new leading dimension " + std::to_string(k) + " has no size to keep");
+  }
+  return Wrap(i.Env(), t.expand(shape));
+}
 UNARY(Narrow, at::narrow(t, ArgInt(i, 1), ArgInt(i, 2), ArgInt(i, 3)))
 UNARY(Select, at::select(t, ArgInt(i, 1), ArgInt(i, 2)))
 UNARY(IndexSelect, at::index_select(t, ArgInt(i, 1), ArgTensor(i, 2)))

@@ -30,6 +30,8 @@ export interface CommandSpec {
   usage: string;
   flags: readonly FlagSpec[];
   examples?: readonly string[];
+  /** Paragraphs after the examples, for what a flag table cannot say (e.g. how distributed runs fit together). */
+  notes?: readonly string[];
   positionals?: readonly PositionalSpec[];
 }
 
@@ -209,6 +211,7 @@ export function formatHelp(spec: CommandSpec): string {
   }
   lines.push('flags:', ...table([...spec.flags.map(flagRow), ['-h, --help', 'show this help']]));
   if (spec.examples?.length) lines.push('', 'examples:', ...spec.examples.map((e) => `  ${e}`));
+  for (const note of spec.notes ?? []) lines.push('', ...wrap(note, HELP_WIDTH));
   return lines.join('\n') + '\n';
 }
 

@@ -43,5 +43,6 @@ export const CONFIG_FLAGS = [
   { name: 'eval-every', key: 'evalEvery', type: 'int', min: 0, placeholder: 'N', help: 'score a small sample every N steps and raise alarms (default: off)' },
   { name: 'grid-size', key: 'gridSize', type: 'int', min: 1, placeholder: 'N', help: 'images in each sample grid (default: 64)' },
   { name: 'precision', key: 'precision', type: 'string', choices: PRECISIONS, help: 'fp32 (default), or mixed precision on a GPU: bf16, or fp16 (with dynamic loss scaling)' },
+  { name: 'sync-bn', key: 'syncBn', type: 'boolean', help: 'with --nproc/--world-size: batch norm over the whole global batch (all ranks) instead of each rank\'s slice' },
   { name: 'tensorboard', key: 'tensorboard', type: 'boolean', help: 'also write TensorBoard event files (scalars, grids, the config) to OUT/tb, for `tensorboard --logdir runs`' },
 ] as const satisfies readonly (FlagSpec & { key: keyof TrainConfig | 'lr' })[];

@@ -12,19 +12,33 @@ export interface Batch {
   labels: Tensor | null;
 }
 
+/** Which slice of every global batch this loader yields (data-parallel rank `rank` of `worldSize`). */
+export interface Shard {
+  rank: number;
+  worldSize: number;
+}
+
 export class BatchLoader {
+  /** The global batch: what one step of the whole run consumes. */
   readonly batchSize: number;
+  /** What this loader yields per batch: batchSize / worldSize rows, this rank's slice of the global batch. */
+  readonly localBatchSize: number;
   readonly batchesPerEpoch: number;
   readonly #images: Tensor;
   readonly #labels: Tensor | null;
   #epochOrder: { epoch: number; order: Tensor } | null = null;
 
-  constructor(readonly dataset: ImageDataset, batchSize: number, readonly seed: number) {
+  constructor(readonly dataset: ImageDataset, batchSize: number, readonly seed: number, readonly shard: Shard = { rank: 0, worldSize: 1 }) {
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batch size must be a positive integer, got ${batchSize}`);
+    // Equal slices, so that averaging the ranks' mean gradients is the gradient of the global batch's mean.
+    if (batchSize % shard.worldSize !== 0) {
+      throw new RangeError(`batch size ${batchSize} does not split evenly over ${shard.worldSize} processes (it is the global batch)`);
+    }
     if (batchSize > dataset.count) {
       throw new RangeError(`batch size ${batchSize} is larger than the data set (${dataset.count} images in ${dataset.name})`);
     }
     this.batchSize = batchSize;
+    this.localBatchSize = batchSize / shard.worldSize;
     // Incomplete final batches are dropped, so every step sees the same batch size (as drop_last=True).
     this.batchesPerEpoch = Math.floor(dataset.count / batchSize);
     const { count, channels, height, width } = dataset;
@@ -38,12 +52,15 @@ export class BatchLoader {
     return [this.dataset.channels, this.dataset.height, this.dataset.width];
   }
 
-  /** Batch `index` (0-based) of epoch `epoch` (1-based). Deterministic in (seed, epoch, index). */
+  /**
+   * This rank's slice of batch `index` (0-based) of epoch `epoch` (1-based). Deterministic in (seed, epoch,
+   * index): every rank draws the same epoch order and takes its own rows of the global batch.
+   */
   batch(epoch: number, index: number): Batch {
     if (index < 0 || index >= this.batchesPerEpoch) throw new RangeError(`batch ${index} is outside epoch (0…${this.batchesPerEpoch - 1})`);
     const order = this.#orderFor(epoch);
     return noGrad(() => {
-      const picked = order.narrow(0, index * this.batchSize, this.batchSize);
+      const picked = order.narrow(0, index * this.batchSize + this.shard.rank * this.localBatchSize, this.localBatchSize);
       const raw = this.#images.indexSelect(0, picked);
       const images = bytesToSignedTensor(raw);
       const labels = this.#labels ? this.#labels.indexSelect(0, picked) : null;

@@ -7,12 +7,12 @@ import { BatchLoader } from '../data/loader';
 import type { Image } from '../io/png';
 import type { Module } from '../nn';
 import { Adam, Optimizer } from '../optim';
-import { emaUpdate, F, keep, noGrad, randint, randn, randomState, setRandomState, stack, Tensor, tidy } from '../torch';
+import { emaUpdate, F, keep, noGrad, rand, randint, randn, randomState, setRandomState, stack, Tensor, tidy } from '../torch';
 import type { TrainConfig } from './config';
 import { ganLoss, GanLoss, gradientPenalty } from './losses';
 import { labelsInTurn } from './labels';
 import { sampleGrid, sampleInBatches } from './sampling';
-import type { Discriminator, FamilyRun, Generator, LogField, ModelFamily, ModelSpec, NoiseSampler, Scalars, StepPosition } from './types';
+import { DataParallel, Discriminator, FamilyRun, Generator, LogField, ModelFamily, ModelSpec, NoiseSampler, Scalars, SINGLE_PROCESS, StepPosition } from './types';
 
 /** What an adversarial family file declares: its networks and the hyperparameters that come with them. */
 export interface AdversarialParts {
@@ -60,7 +60,7 @@ export function adversarialFamily(parts: AdversarialParts): AdversarialFamily {
         tensors: new Map([['fixed_noise', [config.gridSize, config.latentDim]]]),
       };
     },
-    createRun: (config, dataset) => new AdversarialRun(parts, config, dataset),
+    createRun: (config, dataset, parallel) => new AdversarialRun(parts, config, dataset, parallel),
     noiseSampler: {
       conditioning: parts.conditioning,
       generator: parts.generator,
@@ -96,7 +96,9 @@ export class AdversarialRun implements FamilyRun {
   readonly optimizers: ReadonlyMap<string, Optimizer>;
   readonly tensors: ReadonlyMap<string, Tensor>;
 
-  constructor(readonly parts: AdversarialParts, readonly config: TrainConfig, dataset: ImageDataset) {
+  constructor(
+    readonly parts: AdversarialParts, readonly config: TrainConfig, dataset: ImageDataset, readonly parallel: DataParallel = SINGLE_PROCESS,
+  ) {
     const spec = modelSpec(config);
     // Built in this order after the trainer seeds: the same seed gives the same run.
     this.generator = parts.generator(spec);
@@ -114,7 +116,7 @@ export class AdversarialRun implements FamilyRun {
     }
     this.optimizerG = new Adam(this.generator.parameters(), adam(config.lrG));
     this.optimizerD = new Adam(this.discriminator.parameters(), adam(config.lrD));
-    this.loader = new BatchLoader(dataset, config.batchSize, config.seed);
+    this.loader = new BatchLoader(dataset, config.batchSize, config.seed, parallel);
     this.loss = ganLoss(config.loss, config);
     this.networks = new Map<string, Module>([
       ['G', this.generator], ['D', this.discriminator], ...(this.averageGenerator ? [['E', this.averageGenerator] as [string, Module]] : []),
@@ -169,9 +171,12 @@ export class AdversarialRun implements FamilyRun {
     return tidy(() => {
       const { generator: G, discriminator: D, optimizerG, optimizerD } = this;
       const { conditioning } = this.parts;
-      const n = realImages.shape[0];
-      const z = randn([n, this.config.latentDim]);
-      const fakeLabels = conditioning === 'none' ? undefined : randint(0, this.config.numClasses, [n]);
+      // Random inputs are drawn for the whole global batch, the same on every rank, and each keeps its rows:
+      // any world size consumes the random stream as one process does, and trains on the same numbers.
+      const N = this.config.batchSize;
+      const local = (global: Tensor) => this.parallel.localRows(global);
+      const z = local(randn([N, this.config.latentDim]));
+      const fakeLabels = conditioning === 'none' ? undefined : local(randint(0, this.config.numClasses, [N]));
       const dLabels = (labels: Tensor | undefined) => (conditioning === 'conditional' ? labels : undefined);
       const fake = G.forward(z, fakeLabels);
 
@@ -185,9 +190,11 @@ export class AdversarialRun implements FamilyRun {
       }
       if (this.loss.name === 'wgan-gp' && this.config.gpWeight > 0) {
         const critic = (x: Tensor) => this.#split(D.forward(x, dLabels(realLabels))).adversarial;
-        lossD = lossD.add(gradientPenalty(critic, realImages, fake).mul(this.config.gpWeight));
+        const coefficients = ([, ...rest]: number[]) => local(rand([N, ...rest], { dtype: realImages.dtype }));
+        lossD = lossD.add(gradientPenalty(critic, realImages, fake, coefficients).mul(this.config.gpWeight));
       }
       lossD.backward();
+      this.parallel.syncGradients(D.parameters());
       optimizerD.step();
       // The step's numbers are gathered as tensors and read at once at the end: one wait for a GPU's queue
       // per step rather than one per number (on the CPU the values are the same either way).
@@ -211,6 +218,7 @@ export class AdversarialRun implements FamilyRun {
         } finally {
           D.requiresGrad_(true);
         }
+        this.parallel.syncGradients(G.parameters());
         optimizerG.step();
         if (this.averageGenerator) this.#updateAverage();
         measured.push(['loss_g', lossG], ['d_g_z2', this.#meanOutput(after.adversarial)]);
@@ -218,6 +226,7 @@ export class AdversarialRun implements FamilyRun {
       const values = stack(measured.map(([, t]) => t.detach().reshape([]).to({ dtype: 'float32' }))).toFloat32Array();
       const scalars: Scalars = Object.fromEntries(measured.map(([name], k) => [name, values[k]]));
       // How far D is from the equilibrium guess of 0.5, for the BCE losses where outputs are probabilities.
+      // (A data-parallel run logs the ranks' mean of these gaps, not the gap of the global mean.)
       if (this.loss.probabilistic) Object.assign(scalars, { d_x_gap: Math.abs(scalars.d_x - 0.5), d_g_z_gap: Math.abs(scalars.d_g_z - 0.5) });
       return scalars;
     });

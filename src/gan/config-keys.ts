@@ -103,6 +103,7 @@ export const CONFIG_KEY_SPECS: { readonly [K in keyof TrainConfig]: ConfigKeySpe
   checkpointEvery: { type: 'integer', range: nonNegativeInt(), help: "also write a checkpoint every this many steps (0: at each epoch's end only)" },
   evalEvery: { type: 'integer', range: nonNegativeInt(), help: "score a small sample every this many steps and raise alarms (0: off; needs the data set's classifier)" },
   gridSize: { type: 'integer', range: positiveInt(CONFIG_BOUNDS.gridSize), help: 'images in each sample grid' },
+  syncBn: { type: 'boolean', help: "data-parallel runs: batch norm uses the whole global batch's statistics (all ranks), not each rank's slice" },
   tensorboard: { type: 'boolean', help: "also write TensorBoard event files (scalars, grids, the config) to the run's tb/ folder" },
   precision: { type: 'string', choices: () => PRECISIONS, help: 'fp32, or mixed precision on a GPU: bf16, or fp16 with dynamic loss scaling' },
   imageShape: { type: 'shape', derived: true, help: 'the images\' [channels, height, width]' },

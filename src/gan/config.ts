@@ -46,6 +46,11 @@ export interface TrainConfig {
   dSteps: number;
   /** Decay of an exponential moving average of G's weights used for sampling (0: off). */
   emaDecay: number;
+  /**
+   * Data-parallel runs: batch norm layers normalise with the statistics of the whole global batch (all ranks)
+   * instead of each rank's slice. Off: per-rank statistics, as DDP without SyncBatchNorm.
+   */
+  syncBn: boolean;
   latentDim: number;
   /** Print a log line every this many steps. */
   logEvery: number;
@@ -100,6 +105,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   gridSize: 64,
   tensorboard: false,
   precision: 'fp32',
+  syncBn: false,
   imageShape: [1, 28, 28],
   numClasses: 0,
 };
@@ -176,7 +182,7 @@ export function mergeConfig(base: TrainConfig, overrides: Record<string, unknown
 }
 
 /** Config keys that an older run's stored config may lack, with the value such a run had in effect. */
-const ADDED_KEYS: Partial<TrainConfig> = { tensorboard: false, precision: 'fp32' };
+const ADDED_KEYS: Partial<TrainConfig> = { tensorboard: false, precision: 'fp32', syncBn: false };
 
 /**
  * A config stored by an earlier run (a checkpoint's metadata, a run's config.json): untrusted input. It must be

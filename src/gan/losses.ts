@@ -64,12 +64,16 @@ export function ganLoss(name: GanLossName, o: LossOptions): GanLoss {
 /**
  * The WGAN-GP penalty E[(‖∇x̂ D(x̂)‖₂ − 1)²] at x̂ = εx + (1 − ε)x̃, with one ε ~ U(0, 1) per sample and the
  * norm taken over each sample's whole flattened gradient. The gradient keeps its graph (double backward),
- * so the penalty trains D. `critic` maps images to one score per image.
+ * so the penalty trains D. `critic` maps images to one score per image. `coefficients(shape)` draws ε (a data
+ * parallel rank draws the global batch's and keeps its own rows).
  */
-export function gradientPenalty(critic: (x: Tensor) => Tensor, real: Tensor, fake: Tensor): Tensor {
+export function gradientPenalty(
+  critic: (x: Tensor) => Tensor, real: Tensor, fake: Tensor,
+  coefficients: (shape: number[]) => Tensor = (shape) => rand(shape, { dtype: real.dtype }),
+): Tensor {
   return tidy(() => {
     const n = real.shape[0];
-    const eps = rand([n, ...real.shape.slice(1).map(() => 1)], { dtype: real.dtype });
+    const eps = coefficients([n, ...real.shape.slice(1).map(() => 1)]);
     const mixed = real.detach().mul(eps).add(fake.detach().mul(eps.neg().add(1))).requiresGrad_();
     const [g] = grad([critic(mixed).sum()], [mixed], { createGraph: true });
     const norms = g!.reshape([n, -1]).square().sum([1]).add(1e-12).sqrt();

@@ -7,7 +7,7 @@ import { cganFamily } from './models/cgan';
 import { convFamily } from './models/conv';
 import { dcganFamily } from './models/dcgan';
 import { mlpFamily } from './models/mlp';
-import type { FamilyRun, ModelFamily, ModelSpec } from './types';
+import { DataParallel, FamilyRun, ModelFamily, ModelSpec, SINGLE_PROCESS } from './types';
 import { shownName } from '../util/suggest';
 
 const FAMILIES: ModelFamily[] = [mlpFamily, convFamily, dcganFamily, cganFamily, acganFamily];
@@ -48,10 +48,10 @@ export function allFamilies(): readonly ModelFamily[] {
  * Builds one run of `config`'s family on `dataset` exactly as training does: the family's thread count, the
  * label check, then the seed and the build, in that order (the same seed builds the same networks).
  */
-export function buildRun(config: TrainConfig, dataset: ImageDataset): FamilyRun {
+export function buildRun(config: TrainConfig, dataset: ImageDataset, parallel: DataParallel = SINGLE_PROCESS): FamilyRun {
   const family = familyFor(config);
   if (family.needsLabels && !dataset.labels) throw new Error(`model '${config.model}' needs labels, and ${dataset.name} has none`);
   setNumThreads(family.threads ?? 1);
   manualSeed(config.seed);
-  return family.createRun(config, dataset);
+  return family.createRun(config, dataset, parallel);
 }

@@ -13,7 +13,7 @@ import { classRunDir, isPerClassRun, readPerClassManifest, writePerClassManifest
 import { familyFor, modelFamily } from './registry';
 import { ConfigLayers, resolveConfig } from './resolve';
 import { RunDir } from './run-dir';
-import { train, TrainHooks, TrainResult } from './trainer';
+import { train, TrainHooks, TrainingGroup, TrainResult } from './trainer';
 
 /** Keys a resumed run may change without changing what it computes. */
 export const CHANGEABLE_ON_RESUME: ReadonlySet<string> = new Set(['epochs', 'steps', 'timeBudget', 'logEvery', 'metricsEvery', 'checkpointEvery', 'evalEvery', 'tensorboard', 'precision']);
@@ -116,22 +116,26 @@ export async function planRun(request: RunRequest, data: Pick<DatasetOptions, 'l
 /**
  * Trains a planned run: one model into `plan.out`, or one model per class into out/class-K (per-class.json marks
  * the folder and holds the shared config). `hooksFor(label)` gives each model's hooks ('' for a single model,
- * '[class 3] ' per class). Returns one result per model trained; a stopped model ends the run.
+ * '[class 3] ' per class). Returns one result per model trained; a stopped model ends the run. With `group`, this
+ * process is one rank of a data-parallel job (rank 0 writes the folders).
  */
-export async function executeRun(plan: RunPlan, hooksFor: (label: string) => TrainHooks): Promise<TrainResult[]> {
+export async function executeRun(plan: RunPlan, group: TrainingGroup | undefined, hooksFor: (label: string) => TrainHooks): Promise<TrainResult[]> {
   const { config, dataset, out } = plan;
-  if (!plan.perClass) return [await train(config, dataset, out, plan.checkpoint, hooksFor(''), { resume: plan.resume })];
-  if (!plan.resume) new RunDir(out).assertNoRun();
-  makeFolders(out);
-  removeStaleTemps(out, 0);
+  const main = group?.isMain ?? true;
+  if (!plan.perClass) return [await train(config, dataset, out, plan.checkpoint, hooksFor(''), { resume: plan.resume, group })];
+  if (main && !plan.resume) new RunDir(out).assertNoRun();
   const classes = dataset.classes ?? [...new Set(dataset.labels!)].sort((a, b) => a - b).map(String);
-  writePerClassManifest(out, { classes, config });
+  if (main) {
+    makeFolders(out);
+    removeStaleTemps(out, 0);
+    writePerClassManifest(out, { classes, config });
+  }
   const results: TrainResult[] = [];
   for (let label = 0; label < classes.length; label++) {
     const dir = new RunDir(classRunDir(out, label));
     const checkpoint = plan.resume && dir.hasCheckpoint() ? readCheckpoint(dir.checkpointPath) : null;
     const result = await train({ ...config, seed: config.seed + label }, onlyClass(dataset, label), dir.root, checkpoint,
-      hooksFor(`[class ${classes[label]}] `), { resume: plan.resume });
+      hooksFor(`[class ${classes[label]}] `), { resume: plan.resume, group });
     results.push(result);
     if (result.stopped) break;
   }

@@ -9,7 +9,7 @@ import { totalSteps, TrainConfig, validateConfig } from './config';
 import { RecorderOptions, RunRecorder } from './recorder';
 import { buildRun } from './registry';
 import { RunDir } from './run-dir';
-import type { FamilyRun, Scalars } from './types';
+import type { DataParallel, FamilyRun, Scalars } from './types';
 
 export interface TrainHooks extends RecorderOptions {
   /** Called after every step, e.g. to move a progress bar; `summary` is the first logged values, short. */
@@ -31,12 +31,28 @@ export interface TrainResult {
 /** Raised when a loss stops being finite; the last good checkpoint is left as it was. */
 export class DivergedError extends Error {}
 
+/**
+ * The data-parallel job this process is one rank of (src/dist/group.ts); without one, the run is one process.
+ * Every rank runs the same loop in lock-step; rank 0 alone writes the run folder.
+ */
+export interface TrainingGroup extends DataParallel {
+  readonly isMain: boolean;
+  /** Called once the run is built and restored: every rank takes rank 0's state; --sync-bn is set up. */
+  prepare(run: FamilyRun, config: TrainConfig): void;
+  /**
+   * The step's scalars averaged over ranks, in one collective: every rank's are means over equal slices, so this
+   * is the global batch's mean (what is logged; the same on every rank, so every rank sees a divergence).
+   */
+  averageScalars(scalars: Scalars): Scalars;
+}
+
 export interface TrainOptions {
   /**
    * Continue the run in `out`. With its checkpoint: from there. Without one (the run was stopped before its
    * first checkpoint): from step 0, dropping the partial records, which the same config recomputes exactly.
    */
   resume?: boolean;
+  group?: TrainingGroup;
 }
 
 /**
@@ -54,8 +70,11 @@ export async function train(
     if (config.precision !== 'fp32' && !onGpu()) {
       throw new OptionError('precision', (name) => `${name('precision')} ${config.precision} (mixed precision) runs on a GPU; on the CPU use fp32`);
     }
-    if (checkpoint === null && options.resume !== true) new RunDir(out).assertNoRun();
-    run = buildRun(config, dataset);
+    // Gloo all-reduces CPU tensors; a GPU data-parallel run would need NCCL, which this build does not bind.
+    if (options.group && onGpu()) throw new Error('data-parallel training (--nproc, --world-size) runs on the CPU here: add --device cpu');
+    const main = options.group?.isMain ?? true;
+    if (main && checkpoint === null && options.resume !== true) new RunDir(out).assertNoRun();
+    run = buildRun(config, dataset, options.group);
   } catch (err) {
     checkpoint?.dispose();
     throw err;
@@ -71,12 +90,15 @@ async function trainRun(
   config: TrainConfig, run: FamilyRun, out: string, checkpoint: LoadedCheckpoint | null, hooks: TrainHooks, options: TrainOptions,
 ): Promise<TrainResult> {
   const dir = new RunDir(out);
+  const group = options.group;
+  // Rank 0 of a data-parallel job (or the only process) writes the run folder; the other ranks only train.
+  const main = group?.isMain ?? true;
   const total = totalSteps(config, run.batchesPerEpoch);
   const epochs = Math.ceil(total / run.batchesPerEpoch);
-  let recorder: RunRecorder;
+  let recorder: RunRecorder | null = null;
   let progress: TrainProgress = { step: 0, epoch: 1, batchInEpoch: 0, elapsedMs: 0 };
   try {
-    recorder = new RunRecorder(dir, config, run, hooks, epochs);
+    if (main) recorder = new RunRecorder(dir, config, run, hooks, epochs);
     if (checkpoint) {
       checkProgress(checkpoint.progress, run.batchesPerEpoch, total, checkpoint.file);
       restoreTraining(checkpoint, run);
@@ -85,21 +107,26 @@ async function trainRun(
   } finally {
     checkpoint?.dispose();
   }
+  // One state for the whole job, whatever each rank built or read.
+  group?.prepare(run, config);
   // Everything is checked: only now does the run folder change.
-  dir.prepare();
-  dir.removeStaleTemps();
-  if (checkpoint) {
-    dir.truncateMetricsAfter(progress.step);
-    hooks.log(`resuming ${out} at step ${progress.step} of ${total}`);
-  } else if (options.resume) {
-    dir.truncateMetricsAfter(0);
-    hooks.log(`${out} has no checkpoint yet: starting its run over from step 0 of ${total}`);
+  if (main) {
+    dir.prepare();
+    dir.removeStaleTemps();
+    if (checkpoint) {
+      dir.truncateMetricsAfter(progress.step);
+      hooks.log(`resuming ${out} at step ${progress.step} of ${total}`);
+    } else if (options.resume) {
+      dir.truncateMetricsAfter(0);
+      hooks.log(`${out} has no checkpoint yet: starting its run over from step 0 of ${total}`);
+    }
+    dir.writeConfig(config);
   }
-  dir.writeConfig(config);
   // The recorder's event file (config.tensorboard) is closed however this function ends.
-  using events = recorder.open(progress.step);
+  using events = recorder?.open(progress.step) ?? null;
   // Each grid goes to samples/ and, with config.tensorboard, to the event file at the step it shows.
   const writeGrid = (epoch: number | null) => {
+    if (!events) return;
     const image = run.preview();
     events.grid(image, dir.writeGrid(image, epoch), progress.step);
   };
@@ -108,6 +135,7 @@ async function trainRun(
     dir.hasCheckpoint() ? `the last good checkpoint is kept in ${dir.checkpointPath}` : 'no checkpoint was written';
   // A checkpoint must be one worth resuming from: weights that overflowed are divergence, not progress.
   const saveAll = () => {
+    if (!main) return;
     const bad = [...run.networks].find(([, network]) => !network.parameters().every((p) => p.allFinite()));
     if (bad) throw new DivergedError(`training diverged by step ${progress.step}: ${bad[0]} has non-finite weights; ${keptCheckpoint()} (try a lower learning rate)`);
     saveCheckpoint(dir.checkpointPath, config, progress, run);
@@ -124,34 +152,51 @@ async function trainRun(
     progress = { ...progress, elapsedMs: progress.elapsedMs + (now - clock) };
     clock = now;
   };
+  const wanted = () => ({
+    stop: hooks.shouldStop?.() ?? false,
+    budget: config.timeBudget !== null && progress.elapsedMs >= config.timeBudget * 1000,
+  });
+  // Ranks stop together: what each wants travels with the step's scalars and is acted on before the next step.
+  let agreed = { stop: false, budget: false };
   while (progress.step < total) {
-    if (hooks.shouldStop?.()) {
+    const want = group ? agreed : wanted();
+    if (want.stop) {
       stopped = true;
       break;
     }
-    if (config.timeBudget !== null && progress.elapsedMs >= config.timeBudget * 1000) {
+    if (want.budget) {
       budgetSpent = true;
       hooks.log(`time budget of ${config.timeBudget} s spent at step ${progress.step}`);
       break;
     }
     const started = performance.now();
-    const measured = withPrecision(config.precision, () => withLossScaling(scaler, () => run.step(progress)));
+    let measured = withPrecision(config.precision, () => withLossScaling(scaler, () => run.step(progress)));
     scaler?.update();
+    if (group) {
+      const wish = wanted();
+      // A flag's mean over ranks is above 0 when any rank raised it.
+      const { want_stop: wantStop, want_budget: wantBudget, ...global } =
+        group.averageScalars({ ...measured, want_stop: wish.stop ? 1 : 0, want_budget: wish.budget ? 1 : 0 });
+      measured = global;
+      agreed = { stop: wantStop > 0, budget: wantBudget > 0 };
+    }
     const bad = Object.entries(measured).find(([, value]) => !Number.isFinite(value));
     if (bad) throw new DivergedError(`training diverged at step ${progress.step + 1}: ${bad[0]} is ${bad[1]}; ${keptCheckpoint()} (try a lower learning rate)`);
     const stepMs = performance.now() - started;
-    const scalars = recorder.merge(measured);
+    const scalars: Scalars = recorder ? recorder.merge(measured) : { ...last, ...measured };
     last = scalars;
     progress = { ...progress, step: progress.step + 1, batchInEpoch: progress.batchInEpoch + 1 };
     tick();
     const epochEnded = progress.batchInEpoch === run.batchesPerEpoch;
     if (epochEnded) progress = { ...progress, epoch: progress.epoch + 1, batchInEpoch: 0 };
 
-    await recorder.record(progress, total, scalars, stepMs, epochEnded);
-    hooks.onStep?.(progress, total, recorder.summary(scalars));
+    if (recorder) {
+      await recorder.record(progress, total, scalars, stepMs, epochEnded);
+      hooks.onStep?.(progress, total, recorder.summary(scalars));
+    }
     if (epochEnded) {
       writeGrid(progress.epoch - 1);
-      dir.writePlots();
+      if (main) dir.writePlots();
       saveAll();
     } else if (config.checkpointEvery > 0 && progress.step % config.checkpointEvery === 0) {
       saveAll();
@@ -162,7 +207,7 @@ async function trainRun(
   }
   // The end, or a requested stop: grid, curves and a checkpoint that a later resume continues from.
   if (progress.batchInEpoch !== 0 || stopped || budgetSpent) writeGrid(null);
-  dir.writePlots();
+  if (main) dir.writePlots();
   saveAll();
   return { progress, totalSteps: total, stopped, budgetSpent, last, runDir: dir };
 }

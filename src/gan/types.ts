@@ -90,6 +90,30 @@ export interface FamilyRun {
 }
 
 /**
+ * Data parallelism as a family's step sees it (src/dist/ implements it over c10d; SINGLE_PROCESS is the
+ * default). Every rank runs the same step on its slice of the global batch: the family draws the global batch's
+ * noise from the shared random generator and keeps `localRows` of it (so the world size changes speed, not
+ * results), and calls `syncGradients` after each backward and before the optimizer step that uses those
+ * gradients, so every rank steps with the gradient of the whole global batch.
+ */
+export interface DataParallel {
+  readonly rank: number;
+  readonly worldSize: number;
+  /** Averages the gradients of `parameters` over all ranks, in place; parameters without a gradient are skipped. */
+  syncGradients(parameters: readonly Tensor[]): void;
+  /** This rank's rows of a tensor holding the whole global batch along dim 0 (a view: N/worldSize rows). */
+  localRows(global: Tensor): Tensor;
+}
+
+/** One process: nothing to synchronise, every row is local. */
+export const SINGLE_PROCESS: DataParallel = {
+  rank: 0,
+  worldSize: 1,
+  syncGradients: () => {},
+  localRows: (global) => global,
+};
+
+/**
  * The checkpoint entries of a family's run, by name, as FamilyRun declares them: each network's element count
  * (parameters and buffers of its state dict) and what to call it in messages, the optimizers, and each other
  * tensor's shape.
@@ -128,8 +152,11 @@ export interface ModelFamily {
    * checkpoint is checked before any model is allocated (see checkpoint.ts).
    */
   checkpointLayout(config: TrainConfig): CheckpointLayout;
-  /** Builds the networks, optimizers and step of one run on `dataset`. */
-  createRun(config: TrainConfig, dataset: ImageDataset): FamilyRun;
+  /**
+   * Builds the networks, optimizers and step of one run on `dataset`; with `parallel` (default SINGLE_PROCESS)
+   * this rank trains on its slice of each global batch of config.batchSize and synchronises gradients by it.
+   */
+  createRun(config: TrainConfig, dataset: ImageDataset, parallel?: DataParallel): FamilyRun;
   /** Present for families that draw images from noise (all the GANs of `models/` so far). */
   noiseSampler?: NoiseSampler;
 }

@@ -9,6 +9,9 @@ export interface NormLayerOptions {
   trackRunningStats?: boolean;
 }
 
+/** A training-mode forward that normalises with statistics wider than this process's batch (see `synced`). */
+export type SyncedBatchNorm = (layer: BatchNorm, x: Tensor) => Tensor;
+
 /**
  * Batch normalisation over the channel dim (works for [N, C] and [N, C, H, W]). Note PyTorch's
  * BatchNorm2d(n, 0.8) sets eps = 0.8, not momentum: here both are named.
@@ -20,6 +23,11 @@ export class BatchNorm extends Module implements Layer {
   readonly runningVar: Tensor | null;
   readonly eps: number;
   readonly momentum: number;
+  /**
+   * When set (data-parallel runs with --sync-bn, by src/dist/sync-batch-norm.ts), the training-mode forward
+   * uses the batch statistics of every rank's batch together; eval mode keeps using the running statistics.
+   */
+  synced: SyncedBatchNorm | null = null;
 
   constructor(readonly numFeatures: number, options: NormLayerOptions = {}) {
     super();
@@ -36,6 +44,7 @@ export class BatchNorm extends Module implements Layer {
   forward(x: Tensor): Tensor {
     // Without running statistics, batch statistics are used in eval mode too (as in PyTorch).
     const useBatchStats = this.training || this.runningMean === null;
+    if (this.training && this.synced) return this.synced(this, x);
     return F.batchNorm(x, useBatchStats, {
       weight: this.weight ?? undefined, bias: this.bias ?? undefined,
       runningMean: this.runningMean ?? undefined, runningVar: this.runningVar ?? undefined,

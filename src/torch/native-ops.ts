@@ -8,11 +8,11 @@
 // Argument kinds (a trailing `?` means it may be null/undefined; trailing optional arguments may be left out):
 //   tensor, operand (tensor or number), tensors (array of tensors), int, ints (array of ints), shape (ints that
 //   size a new tensor), number, bool, dtype, device, reduction, padMode, typedArray (Float32/Float64/BigInt64/
-//   Int32/Uint8Array), float64s (a Float64Array), bytes (a Uint8Array), any (any JS value).
+//   Int32/Uint8Array), float64s (a Float64Array), bytes (a Uint8Array), string (a host name), any (any JS value).
 
 export type ArgKind =
   | 'tensor' | 'operand' | 'tensors' | 'int' | 'ints' | 'shape' | 'number' | 'bool' | 'dtype' | 'device'
-  | 'reduction' | 'padMode' | 'typedArray' | 'float64s' | 'bytes' | 'any';
+  | 'reduction' | 'padMode' | 'typedArray' | 'float64s' | 'bytes' | 'string' | 'any';
 export type ReturnKind =
   | 'tensor' | 'tensor|null' | 'pair' | 'tensors|null' | 'void' | 'number' | 'bool' | 'string' | 'ints' | 'dtype'
   | 'typedArray' | 'bytes' | 'memory';
@@ -141,6 +141,14 @@ export const NATIVE_OPS = {
   // sgdStep(params, momentumBuffers, steps, lr, momentum, dampening, weightDecay, nesterov)
   sgdStep: { args: ['tensors', 'tensors', 'float64s', 'number', 'number', 'number', 'number', 'bool'], returns: 'void' },
   emaUpdate: { args: ['tensors', 'tensors', 'number'], returns: 'void' }, // averages, params, decay
+  // data-parallel collectives (dist.cc): one c10d Gloo process group per process
+  distAvailable: { args: [], returns: 'bool' },
+  distInit: { args: ['string', 'int', 'int', 'int', 'int'], returns: 'void' }, // masterHost, masterPort, rank, worldSize, timeoutMs
+  distDestroy: { args: [], returns: 'void' },
+  distAllReduceMean: { args: ['tensors', 'int'], returns: 'void' }, // in place; bucketBytes
+  distAllReduceSum: unary, // differentiable sum over ranks (sync batch norm)
+  distBroadcast: { args: ['tensors', 'int', 'int'], returns: 'void' }, // in place; root, bucketBytes
+  distBarrier: { args: [], returns: 'void' },
 } as const satisfies Record<string, OpSpec>;
 
 export type OpName = keyof typeof NATIVE_OPS;

@@ -28,6 +28,7 @@ interface ArgTypes {
   typedArray: AnyTypedArray;
   float64s: Float64Array;
   bytes: Uint8Array;
+  string: string;
   any: unknown;
 }
 interface ReturnTypes {

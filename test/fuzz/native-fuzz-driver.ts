@@ -130,6 +130,8 @@ function generate(kind: ArgKind): unknown {
       if (chance(0.5)) return state.subarray(pick(random, 8));
       return anyTypedArray(state.length);
     }
+    // Host names: none of the fuzzer's ports is a valid one (1024..65535), so no call ever connects anywhere.
+    case 'string': return oneOf(['localhost', '127.0.0.1', '', 'no such host', 'x'.repeat(300)]);
     case 'any': return foreign();
   }
 }
@@ -151,11 +153,11 @@ function optimizerArgs(op: 'adamStep' | 'sgdStep' | 'emaUpdate'): unknown[] {
 
 // ---- checking a result against its declared kind; collecting tensors to dispose ----
 const returned: Handle[] = [];
-function isHandle(value: unknown): value is Handle {
+function isHandle(value: unknown, op = '?'): value is Handle {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   try {
     const shape = native.shape(value as Handle);
-    if (!shape.every((d) => Number.isInteger(d) && d >= 0)) fail(`a tensor came back with shape ${shape}`);
+    if (!shape.every((d) => Number.isInteger(d) && d >= 0)) fail(`${op}: a tensor came back with shape ${shape}`);
     return true;
   } catch {
     return false;
@@ -164,13 +166,13 @@ function isHandle(value: unknown): value is Handle {
 function checkResult(op: OpName, kind: string, value: unknown): void {
   const bad = (what: string) => fail(`${op} returned ${String(value)} for a ${kind} (${what})`);
   switch (kind) {
-    case 'tensor': if (!isHandle(value)) bad('not a tensor'); returned.push(value as Handle); return;
-    case 'tensor|null': if (value === null) return; if (!isHandle(value)) bad('not a tensor'); returned.push(value as Handle); return;
+    case 'tensor': if (!isHandle(value, op)) bad('not a tensor'); returned.push(value as Handle); return;
+    case 'tensor|null': if (value === null) return; if (!isHandle(value, op)) bad('not a tensor'); returned.push(value as Handle); return;
     case 'pair': case 'tensors|null':
       if (!Array.isArray(value) || (kind === 'pair' && value.length !== 2)) bad('not a list');
       for (const v of value as unknown[]) {
         if (v === null && kind === 'tensors|null') continue;
-        if (!isHandle(v)) bad('an element is not a tensor');
+        if (!isHandle(v, op)) bad('an element is not a tensor');
         returned.push(v as Handle);
       }
       return;

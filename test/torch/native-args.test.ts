@@ -161,6 +161,18 @@ describe('integers, shapes and sizes are checked in the shared helpers', () => {
     assert.deepEqual(native.rngState(), state);
   });
 
+  it('expand refuses -1 in a new leading dimension (was: an empty input came back with size -1)', () => {
+    const empty = native.zeros([1, 0]);
+    try {
+      assert.throws(() => native.expand(empty, [-1, 1, 0]), /expand: argument 1: -1 in new leading dimension 0/);
+      const kept = native.expand(empty, [3, -1, 0]);
+      assert.deepEqual(native.shape(kept), [3, 1, 0]);
+      native.dispose(kept);
+    } finally {
+      native.dispose(empty);
+    }
+  });
+
   it('out-of-range indices throw instead of reading out of bounds', () => {
     const t = native.zeros([3, 4]);
     const idx = native.fromTypedArray(new BigInt64Array([0n, 7n]), [2]);

@@ -1,8 +1,11 @@
 // `ganforge train`: trains a GAN into a run folder; --resume continues one exactly.
+import * as fs from 'fs';
 import * as path from 'path';
 import type { TrainConfig } from '../../gan/config';
 import { RECIPE_NAMES } from '../../gan/recipes';
+import { resolveConfig } from '../../gan/resolve';
 import { executeRun, planRun } from '../../gan/run';
+import { RunDir } from '../../gan/run-dir';
 import { DivergedError, TrainHooks, TrainResult } from '../../gan/trainer';
 import { Judge } from '../../metrics/judge';
 import { CommandSpec, FlagsOf, flagNamer, UsageError } from '../args';
@@ -11,6 +14,9 @@ import { readTrainConfigFile } from '../config-file';
 import { CONFIG_FLAGS } from '../config-flags';
 import { classifierFeedback } from './classifier';
 import { ProgressBar } from '../progress';
+import { trainWorld, withoutNproc } from '../train-world';
+import { launchLocal, stopWithLauncher } from '../../dist/launch';
+import { ProcessGroup } from '../../dist/group';
 
 export const trainSpec = {
   name: 'train',
@@ -24,6 +30,11 @@ export const trainSpec = {
     { name: 'resume', type: 'boolean', help: 'continue the run in --out from its last checkpoint, up to --steps/--epochs' },
     { name: 'per-class', type: 'boolean', help: 'train one unconditional model per class, into --out/class-K' },
     DEVICE_FLAG,
+    { name: 'nproc', type: 'int', min: 1, max: 1024, placeholder: 'N', help: 'data-parallel: launch N worker processes on this host, cores split between them (--batch-size is the global batch)' },
+    { name: 'world-size', type: 'int', min: 1, max: 65536, placeholder: 'N', help: 'data-parallel: this process is one of N ranks (default: $WORLD_SIZE, as torchrun/Slurm set it)' },
+    { name: 'rank', type: 'int', min: 0, placeholder: 'R', help: 'data-parallel: this process\'s rank, 0..N-1; rank 0 hosts the rendezvous and writes the run (default: $RANK)' },
+    { name: 'master', type: 'string', placeholder: 'HOST:PORT', help: 'data-parallel: rank 0\'s address (default: $MASTER_ADDR:$MASTER_PORT, port 29500)' },
+    { name: 'dist-timeout', type: 'number', min: 1, max: 86400, default: 120, placeholder: 'SECONDS', help: 'data-parallel: a rank waiting longer than this on the others (a dead or stuck peer) ends the job with an error' },
   ],
   examples: [
     'ganforge train                                   # the default recipe on the bundled MNIST',
@@ -32,6 +43,18 @@ export const trainSpec = {
     'ganforge train --recipe dcgan-faces --dataset data/faces',
     'ganforge train --model dcgan --loss wgan-gp --d-steps 5 --lr 1e-4 --beta1 0 --beta2 0.9',
     'ganforge train --config my-run.yaml --time-budget 120',
+    'ganforge train --nproc 2 --batch-size 64 --out runs/ddp      # two processes, 32 images each per step',
+    'ganforge train --world-size 2 --rank 1 --master 10.0.0.1:29500 --out runs/ddp   # one rank of a two-host job',
+  ],
+  notes: [
+    'Data-parallel training (c10d, Gloo): every rank trains the same models on its slice of each global batch ' +
+      '(--batch-size images in all, split evenly) and of the same noise, and gradients are averaged after each backward, ' +
+      'so the world size changes speed, not results. Batch norm uses each rank\'s slice unless --sync-bn. Rank 0 alone ' +
+      'writes logs, grids, metrics and checkpoints (losses logged are global means); a checkpoint resumes at any world size. ' +
+      '--nproc N runs the ranks here; on several hosts start one process per rank with --world-size/--rank/--master, or ' +
+      'with RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR and MASTER_PORT set (torchrun, Slurm, Kubernetes). Ctrl-C stops every ' +
+      'rank after the same step with a checkpoint; a dead rank ends the job within --dist-timeout (the last checkpoint is ' +
+      'kept: use --checkpoint-every) and --resume continues it.',
   ],
 } as const satisfies CommandSpec;
 
@@ -51,8 +74,10 @@ function givenConfig(flags: FlagsOf<typeof trainSpec>): Partial<TrainConfig> {
   return out as Partial<TrainConfig>;
 }
 
-function consoleHooks(label: string, stopRequested: () => boolean): TrainHooks & { finish(): void } {
+function consoleHooks(label: string, stopRequested: () => boolean, quiet: boolean): TrainHooks & { finish(): void } {
   let bar: ProgressBar | null = null;
+  // Ranks other than 0 train silently: rank 0 logs the global values for all of them.
+  if (quiet) return { log: () => {}, shouldStop: stopRequested, finish: () => {} };
   return {
     // On a terminal the bar owns the last line and log lines go above it; elsewhere only log lines, on stdout.
     log: (line) => (bar ? bar.log(`${label}${line}`) : console.log(`${label}${line}`)),
@@ -76,7 +101,48 @@ function report(result: TrainResult, out: string): void {
 }
 
 export async function runTrain(flags: FlagsOf<typeof trainSpec>): Promise<number> {
-  applyDeviceFlag(flags.device);
+  const world = trainWorld(flags);
+  const parallel = (flags.nproc ?? 1) > 1 || (world?.worldSize ?? 1) > 1;
+  // Gloo all-reduces CPU tensors: data-parallel runs train on the CPU ('auto' picks it; a GPU asked for by name
+  // is refused until NCCL is bound).
+  const device = applyDeviceFlag(parallel && flags.device === 'auto' ? 'cpu' : flags.device);
+  if (parallel && device !== 'cpu') throw new UsageError('--device: data-parallel training (--nproc, --world-size) runs on the CPU in this build (Gloo); drop --device or use cpu');
+  if (flags.nproc !== undefined && flags.nproc > 1) {
+    checkSplit(flags, flags.nproc);
+    return launchLocal({
+      nproc: flags.nproc, argv: [process.argv[1], ...withoutNproc(process.argv.slice(2))],
+      timeoutMs: Math.round(flags['dist-timeout'] * 1000), log: (line) => process.stderr.write(`ganforge: ${line}\n`),
+    });
+  }
+  // A world of one is a plain single-process run.
+  const group = world && world.worldSize > 1 ? ProcessGroup.join(world) : null;
+  if (group) stopWithLauncher();
+  try {
+    return await trainAs(flags, group);
+  } finally {
+    group?.close();
+  }
+}
+
+/**
+ * Before any worker starts: the global batch must split evenly over the workers. Checked here once, from the
+ * resolved config (or a resumed run's config.json), so a bad value is one line rather than one per worker.
+ */
+function checkSplit(flags: FlagsOf<typeof trainSpec>, nproc: number): void {
+  let batchSize: number;
+  if (flags.resume === true) {
+    const dir = new RunDir(flags.out ?? '');
+    if (flags.out === undefined || !fs.existsSync(dir.configPath)) return; // the workers say what is wrong
+    batchSize = dir.readConfig().batchSize;
+  } else {
+    const file = flags.config ? { path: flags.config, values: readTrainConfigFile(flags.config) } : undefined;
+    batchSize = resolveConfig({ recipe: flags.recipe, file, flags: givenConfig(flags) }).batchSize;
+  }
+  if (batchSize % nproc !== 0) throw new UsageError(`--batch-size ${batchSize} is the global batch and must split evenly over --nproc ${nproc} processes`);
+}
+
+async function trainAs(flags: FlagsOf<typeof trainSpec>, group: ProcessGroup | null): Promise<number> {
+  const main = group?.isMain ?? true;
   const resume = flags.resume === true;
   if (resume && flags.out === undefined) throw new UsageError('--resume needs --out, the run folder to continue');
   if (resume && (flags.recipe !== undefined || flags.config !== undefined)) throw new UsageError('--resume keeps the run\'s config: drop --recipe and --config');
@@ -96,6 +162,10 @@ export async function runTrain(flags: FlagsOf<typeof trainSpec>): Promise<number
     },
   });
   const { config, dataset, out } = plan;
+  if (group && config.batchSize % group.worldSize !== 0) {
+    plan.checkpoint?.dispose();
+    throw new UsageError(`--batch-size ${config.batchSize} is the global batch and must split evenly over ${group.worldSize} processes`);
+  }
 
   let stopRequested = false;
   const onSigint = () => {
@@ -106,9 +176,9 @@ export async function runTrain(flags: FlagsOf<typeof trainSpec>): Promise<number
   process.on('SIGINT', onSigint);
   let judge: Judge | undefined;
   try {
-    console.log(`ganforge train: ${config.model} (${config.loss}${config.recipe ? `, recipe ${config.recipe}` : ''}) on ${dataset.name} ` +
+    if (main) console.log(`ganforge train: ${config.model} (${config.loss}${config.recipe ? `, recipe ${config.recipe}` : ''}) on ${dataset.name} ` +
       `(${dataset.count} images ${config.imageShape.join('×')}) → ${out}`);
-    if (config.evalEvery > 0) {
+    if (config.evalEvery > 0 && main) {
       // Periodic evaluation scores against the held-out split with the data set's classifier (trained once).
       const feedback = classifierFeedback();
       judge = await Judge.create(config.dataset, {
@@ -119,8 +189,8 @@ export async function runTrain(flags: FlagsOf<typeof trainSpec>): Promise<number
     const open: ReturnType<typeof consoleHooks>[] = [];
     let results;
     try {
-      results = await executeRun(plan, (label) => {
-        const hooks = consoleHooks(label, () => stopRequested);
+      results = await executeRun(plan, group ?? undefined, (label) => {
+        const hooks = consoleHooks(label, () => stopRequested, !main);
         open.push(hooks);
         return { ...hooks, judge };
       });
@@ -130,7 +200,7 @@ export async function runTrain(flags: FlagsOf<typeof trainSpec>): Promise<number
     } finally {
       open.forEach((hooks) => hooks.finish());
     }
-    for (const result of results) report(result, out);
+    if (main) for (const result of results) report(result, out);
     return results.some((r) => r.stopped) ? 130 : 0;
   } finally {
     judge?.dispose();
