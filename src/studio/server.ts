@@ -63,6 +63,8 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
     reply.headers(SECURITY_HEADERS);
   });
   app.addHook('onRequest', checkRequest(gate));
+  // JSON bodies only: a text/plain POST is what a cross-site form can send without a preflight.
+  app.removeContentTypeParser('text/plain');
   app.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
     if (err instanceof HttpError) return reply.code(err.status).send({ error: err.message });
     const status = err.statusCode ?? 500;
