@@ -36,8 +36,11 @@ export function runView(name: string): EventSource {
     resume.hidden = !!p?.running;
     log.textContent = p ? p.log.slice(-12).join('\n') : '';
   };
+  // FID only exists for runs that evaluate (--eval-every): its chart shows from the first score on.
+  charts[2].el.hidden = true;
   const addRecord = (record: Record<string, unknown>) => {
     charts.forEach((c) => c.add(record));
+    if (record.kind === 'eval' && typeof record.fid === 'number') charts[2].el.hidden = false;
     if (record.kind === undefined && typeof record.step === 'number') stepText.textContent = String(record.step);
     if (record.kind === 'alarm') alarms.append(h('li', {}, h('b', {}, `step ${fmt(record.step)}: ${fmt(record.alarm)}`), ` — ${fmt(record.message)}`));
   };
@@ -54,8 +57,8 @@ export function runView(name: string): EventSource {
   show(h('h1', {}, name),
     h('p', {}, 'step ', stepText, ' · ', state, ' · live updates: ', updates),
     h('p', {}, stop, ' ', resume), message,
-    h('div', { class: 'charts' }, ...charts.map((c) => c.el)),
-    h('div', { class: 'side' }, h('h2', {}, 'Latest samples'), grid, gridLabel, h('h2', {}, 'Alarms'), alarms, h('h2', {}, 'Output'), log));
+    h('div', { class: 'charts' }, ...charts.map((c) => c.el), h('div', { class: 'samples' }, h('h2', {}, 'Latest samples'), grid, gridLabel)),
+    h('h2', {}, 'Alarms'), alarms, h('h2', {}, 'Output'), log);
 
   return listen(`${runUrl(name)}/events`, {
     snapshot: (s: { records: Record<string, unknown>[]; grids: { name: string; version: number }[]; process: ProcessState | null }) => {
@@ -70,6 +73,7 @@ export function runView(name: string): EventSource {
     grid: counted((e: { name: string; version: number }) => { if (e.name === 'samples.png') showGrid(e); }),
     reset: () => {
       charts.forEach((c) => c.clear());
+      charts[2].el.hidden = true;
       alarms.replaceChildren();
     },
     process: showProcess,
