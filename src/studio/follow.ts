@@ -4,7 +4,7 @@
 // second costs nothing next to a training step.
 import * as fs from 'fs';
 import { parseRecordLines, RunDir } from '../gan/run-dir';
-import { gridNames, LATEST_GRID } from './runs';
+import { gridNames, LATEST_GRID } from './grids';
 
 export const POLL_MS = 250;
 
@@ -23,8 +23,7 @@ export class RunFollower {
 
   /** What changed since the last call (everything there is, on the first). */
   poll(): RunEvent[] {
-    const events: RunEvent[] = [];
-    this.#readMetrics(events);
+    const events = this.newRecords();
     for (const name of gridNames(this.dir)) {
       const file = name === LATEST_GRID ? this.dir.latestGridPath : `${this.dir.samplesDir}/${name}`;
       let version: number;
@@ -41,7 +40,9 @@ export class RunFollower {
     return events;
   }
 
-  #readMetrics(events: RunEvent[]): void {
+  /** The records appended to metrics.jsonl since the last look (after a 'reset' when it got shorter). */
+  newRecords(): RunEvent[] {
+    const events: RunEvent[] = [];
     let size: number;
     try {
       size = fs.statSync(this.dir.metricsPath).size;
@@ -53,7 +54,7 @@ export class RunFollower {
       this.#partial = '';
       events.push({ type: 'reset' });
     }
-    if (size === this.#offset) return;
+    if (size === this.#offset) return events;
     const fd = fs.openSync(this.dir.metricsPath, 'r');
     let text: string;
     try {
@@ -71,5 +72,6 @@ export class RunFollower {
       const type = record.kind === 'eval' ? 'eval' : record.kind === 'alarm' ? 'alarm' : 'record';
       events.push({ type, record });
     }
+    return events;
   }
 }

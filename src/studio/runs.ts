@@ -1,9 +1,10 @@
 // What the studio shows of a run, read through RunDir (the same readers `train` writes with and `report`
 // reads with): a summary for the runs list, the detail for a run's page, and the grid files a run holds.
 import * as fs from 'fs';
-import * as path from 'path';
 import { RunDir } from '../gan/run-dir';
-import { HttpError, RunsRoot } from './paths';
+import { RunFollower } from './follow';
+import { gridNames } from './grids';
+import { RunsRoot } from './paths';
 
 export interface RunSummary {
   name: string;
@@ -30,25 +31,18 @@ export interface RunDetail extends RunSummary {
   gridFiles: string[];
 }
 
-/** The latest grid, served under this name next to the epoch grids of samples/. */
-export const LATEST_GRID = 'samples.png';
-
-/** The grids a run holds, by the names the grid endpoint takes: samples/epoch-NNNN.png, then samples.png. */
-export function gridNames(dir: RunDir): string[] {
-  const names = dir.epochGridNames();
-  return fs.existsSync(dir.latestGridPath) ? [...names, LATEST_GRID] : names;
+function lastWhere<T>(items: T[], test: (item: T) => boolean): T | null {
+  for (let i = items.length - 1; i >= 0; i--) if (test(items[i])) return items[i];
+  return null;
 }
 
-/** The real path of grid `name` of a run, if the run lists it and it lies inside the runs folder. */
-export function gridFile(root: RunsRoot, runFolder: string, name: unknown): string {
-  const dir = new RunDir(runFolder);
-  // Only names the run lists: the request's text is compared, never joined into a path.
-  const listed = gridNames(dir).find((g) => g === name);
-  if (listed === undefined) throw new HttpError(404, 'no such grid in this run');
-  const file = listed === LATEST_GRID ? dir.latestGridPath : path.join(dir.samplesDir, listed);
-  const real = root.contained(file);
-  if (real === null || !real.startsWith(runFolder + path.sep) || !fs.statSync(real).isFile()) throw new HttpError(404, 'no such grid in this run');
-  return real;
+function statStamp(file: string): string {
+  try {
+    const s = fs.statSync(file);
+    return `${s.size}:${s.mtimeMs}:${s.ino}`;
+  } catch {
+    return '-';
+  }
 }
 
 function mtime(file: string): number {
@@ -59,69 +53,81 @@ function mtime(file: string): number {
   }
 }
 
-function readSummary(name: string, folder: string): RunDetail {
-  const dir = new RunDir(folder);
-  let config: Record<string, unknown> | null = null;
-  let problem: string | null = null;
-  try {
-    config = dir.readConfig() as unknown as Record<string, unknown>;
-  } catch (err) {
-    problem = (err as Error).message.replace(folder, name);
+/**
+ * One run as last read. The runs list is polled every half second by each open page and a training run appends
+ * a record every few steps, so metrics.jsonl is read incrementally (RunFollower: only the lines added since the
+ * last look) and config.json again only when it changed; a long run's list entry costs a few stats, not a
+ * parse of its whole history.
+ */
+class KnownRun {
+  #follower: RunFollower;
+  #records: Record<string, unknown>[] = [];
+  #configStamp = '';
+  #config: Record<string, unknown> | null = null;
+  #problem: string | null = null;
+
+  constructor(readonly name: string, readonly folder: string) {
+    this.#follower = new RunFollower(new RunDir(folder));
   }
-  const records = dir.readRecords();
-  const steps = records.filter((r) => r.kind === undefined);
-  const evals = records.filter((r) => r.kind === 'eval' && typeof r.fid === 'number');
-  const last = steps.at(-1) ?? null;
-  const grids = gridNames(dir);
-  const str = (v: unknown) => (typeof v === 'string' ? v : null);
-  const num = (v: unknown) => (typeof v === 'number' ? v : null);
-  return {
-    name,
-    model: str(config?.model),
-    dataset: str(config?.dataset),
-    recipe: str(config?.recipe),
-    steps: num(config?.steps),
-    epochs: num(config?.epochs),
-    step: typeof last?.step === 'number' ? last.step : 0,
-    last,
-    fid: (evals.at(-1)?.fid as number | undefined) ?? null,
-    alarms: records.filter((r) => r.kind === 'alarm').length,
-    checkpoint: dir.hasCheckpoint(),
-    grids: grids.length,
-    problem,
-    updated: Math.max(mtime(dir.metricsPath), mtime(dir.configPath), mtime(dir.latestGridPath)),
-    config,
-    records,
-    gridFiles: grids,
-  };
+
+  read(): RunDetail {
+    const dir = new RunDir(this.folder);
+    const stamp = statStamp(dir.configPath);
+    if (stamp !== this.#configStamp) {
+      this.#configStamp = stamp;
+      try {
+        this.#config = dir.readConfig() as unknown as Record<string, unknown>;
+        this.#problem = null;
+      } catch (err) {
+        this.#config = null;
+        this.#problem = (err as Error).message.replace(this.folder, this.name);
+      }
+    }
+    for (const event of this.#follower.newRecords()) {
+      if (event.type === 'reset') this.#records = [];
+      else if ('record' in event) this.#records.push(event.record);
+    }
+    const config = this.#config, records = this.#records;
+    const last = lastWhere(records, (r) => r.kind === undefined);
+    const fid = lastWhere(records, (r) => r.kind === 'eval' && typeof r.fid === 'number')?.fid as number | undefined;
+    const grids = gridNames(dir);
+    const str = (v: unknown) => (typeof v === 'string' ? v : null);
+    const num = (v: unknown) => (typeof v === 'number' ? v : null);
+    return {
+      name: this.name,
+      model: str(config?.model),
+      dataset: str(config?.dataset),
+      recipe: str(config?.recipe),
+      steps: num(config?.steps),
+      epochs: num(config?.epochs),
+      step: typeof last?.step === 'number' ? last.step : 0,
+      last,
+      fid: fid ?? null,
+      alarms: records.filter((r) => r.kind === 'alarm').length,
+      checkpoint: dir.hasCheckpoint(),
+      grids: grids.length,
+      problem: this.#problem,
+      updated: Math.max(mtime(dir.metricsPath), mtime(dir.configPath), mtime(dir.latestGridPath)),
+      config,
+      records: [...records],
+      gridFiles: grids,
+    };
+  }
 }
 
-/**
- * Reads runs, remembering each by the sizes and times of the files it reads: the runs list is polled every
- * half second for the live view and fetched by every page, and most runs do not change between two looks.
- */
 export class RunReader {
-  #cache = new Map<string, { key: string; detail: RunDetail }>();
+  #runs = new Map<string, KnownRun>();
 
   constructor(readonly root: RunsRoot) {}
 
   detail(name: string): RunDetail {
     const folder = this.root.runFolder(name);
-    const dir = new RunDir(folder);
-    const key = [dir.configPath, dir.metricsPath, dir.latestGridPath, dir.samplesDir, dir.checkpointPath]
-      .map((f) => {
-        try {
-          const s = fs.statSync(f);
-          return `${s.size}:${s.mtimeMs}`;
-        } catch {
-          return '-';
-        }
-      }).join('|');
-    const hit = this.#cache.get(folder);
-    if (hit && hit.key === key) return hit.detail;
-    const detail = readSummary(name, folder);
-    this.#cache.set(folder, { key, detail });
-    return detail;
+    let run = this.#runs.get(folder);
+    if (!run) {
+      run = new KnownRun(name, folder);
+      this.#runs.set(folder, run);
+    }
+    return run.read();
   }
 
   summary(name: string): RunSummary {

@@ -13,7 +13,8 @@ import { STUDIO_CSP, studioPage } from './page';
 import { HttpError, RunsRoot } from './paths';
 import { TrainerProcesses } from './processes';
 import { parseResume, parseStart } from './requests';
-import { gridFile, RunReader } from './runs';
+import { gridFile } from './grids';
+import { RunReader } from './runs';
 import { openEventStream } from './sse';
 
 /** A POST body is a run name and a page of config keys: 64 KiB is far more than any needs. */
@@ -96,7 +97,7 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
 
   app.get<{ Params: { name: string; grid: string } }>('/api/runs/:name/grids/:grid', async (req, reply) => {
     const file = gridFile(root, root.runFolder(req.params.name), req.params.grid);
-    return reply.type('image/png').header('cache-control', 'no-cache').send(fs.readFileSync(file));
+    return reply.type('image/png').header('cache-control', 'no-cache').send(await fs.promises.readFile(file));
   });
 
   app.get('/api/events', async (req, reply) => {
