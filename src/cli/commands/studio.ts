@@ -16,11 +16,12 @@ export const studioSpec = {
   examples: ['ganforge studio', 'ganforge studio --runs experiments --port 8080'],
 } as const satisfies CommandSpec;
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+/** 127.0.0.0/8, ::1 and localhost reach only this machine. */
+const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 
 export async function runStudio(flags: FlagsOf<typeof studioSpec>): Promise<number> {
   const host = flags.host as string;
-  if (!LOOPBACK.has(host)) {
+  if (!isLoopback(host)) {
     console.error(`warning: listening on ${host}, not loopback: anyone who can reach it and learns the token can read your runs and start training`);
   }
   const assets = await buildAssets();
