@@ -136,7 +136,11 @@ export class RunReader {
   }
 
   list(): RunSummary[] {
-    return this.root.runNames().flatMap((name) => {
+    const names = this.root.runNames();
+    // Forget runs whose folders went away (or were renamed), so a long session does not keep them.
+    const folders = new Set(names.map((name) => `${this.root.real}/${name}`));
+    for (const folder of this.#runs.keys()) if (!folders.has(folder)) this.#runs.delete(folder);
+    return names.flatMap((name) => {
       try {
         return [this.summary(name)];
       } catch {

@@ -79,6 +79,15 @@ describe('studio in a browser', () => {
       await tab.locator('tr[data-run="from-page"] .status').filter({ hasText: 'checkpoint' }).waitFor({ timeout: 10_000 });
       await tab.screenshot({ path: path.join(RESULTS, 'studio-runs.png'), fullPage: true });
 
+      // The run's config, and two runs compared on the same charts.
+      await tab.click('a[href="#/run/alpha"]');
+      await tab.locator('table.config th', { hasText: 'model' }).waitFor({ timeout: 10_000 });
+      assert.equal(await tab.locator('table.config tr', { hasText: 'model' }).locator('td').textContent(), 'mlp');
+      await tab.goto(`${origin}/#/compare/alpha/from-page`);
+      await tab.locator('.chart canvas').first().waitFor({ timeout: 10_000 });
+      const legend = await tab.locator('.chart').first().locator('.u-legend').textContent();
+      assert.ok(legend?.includes('alpha: Loss_D') && legend.includes('from-page: Loss_G'), legend ?? '');
+
       assert.deepEqual(errors, []);
       assert.deepEqual(consoleLines.filter((l) => /Content Security Policy|Refused/i.test(l)), []);
       assert.deepEqual(foreign, [], 'nothing fetched from elsewhere');

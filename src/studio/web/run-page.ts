@@ -1,5 +1,5 @@
 // One run: its curves, latest grid and alarms, live from /api/runs/NAME/events; stop and resume buttons.
-import { gridUrl, listen, postJson, ProcessState, runUrl } from './api';
+import { getJson, gridUrl, listen, postJson, ProcessState, RunDetail, runUrl } from './api';
 import { D_LINES, FID_LINES, LiveChart, LOSS_LINES } from './charts';
 import { fmt, h, show } from './dom';
 
@@ -54,11 +54,20 @@ export function runView(name: string): EventSource {
     fn(data);
   };
 
+  // The config, as config.json holds it (written once, at the run's start).
+  const config = h('table', { class: 'config' });
+  const CONFIG_KEYS = ['recipe', 'model', 'dataset', 'loss', 'epochs', 'steps', 'batchSize', 'lrG', 'lrD', 'beta1', 'beta2', 'dSteps', 'emaDecay', 'latentDim', 'seed', 'imageShape'];
+  const showConfig = () => getJson<RunDetail>(runUrl(name)).then((run) => {
+    const c = run.config ?? {};
+    config.replaceChildren(...CONFIG_KEYS.filter((k) => k in c).map((k) => h('tr', {}, h('th', {}, k), h('td', {}, Array.isArray(c[k]) ? (c[k] as unknown[]).join('×') : fmt(c[k])))));
+    if (run.problem) config.replaceChildren(h('tr', {}, h('td', { class: 'message' }, run.problem)));
+  }).catch(() => undefined);
+
   show(h('h1', {}, name),
     h('p', {}, 'step ', stepText, ' · ', state, ' · live updates: ', updates),
     h('p', {}, stop, ' ', resume), message,
     h('div', { class: 'charts' }, ...charts.map((c) => c.el), h('div', { class: 'samples' }, h('h2', {}, 'Latest samples'), grid, gridLabel)),
-    h('h2', {}, 'Alarms'), alarms, h('h2', {}, 'Output'), log);
+    h('h2', {}, 'Alarms'), alarms, h('h2', {}, 'Config'), config, h('h2', {}, 'Output'), log);
 
   return listen(`${runUrl(name)}/events`, {
     snapshot: (s: { records: Record<string, unknown>[]; grids: { name: string; version: number }[]; process: ProcessState | null }) => {
@@ -66,6 +75,7 @@ export function runView(name: string): EventSource {
       const latest = s.grids.find((g) => g.name === 'samples.png') ?? s.grids.at(-1);
       if (latest) showGrid(latest);
       showProcess(s.process);
+      void showConfig();
     },
     record: counted((e: { record: Record<string, unknown> }) => addRecord(e.record)),
     eval: counted((e: { record: Record<string, unknown> }) => addRecord(e.record)),
