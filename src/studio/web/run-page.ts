@@ -31,7 +31,7 @@ export function runView(name: string): EventSource {
   act(resume, () => postJson(`${runUrl(name)}/resume`));
 
   const showProcess = (p: ProcessState | null) => {
-    state.textContent = p === null ? 'not started from this studio' : p.running ? 'training' : `exited (${p.signal ?? p.exitCode})`;
+    state.textContent = p === null ? 'not started from this studio' : p.running ? `training (pid ${p.pid})` : `exited (${p.signal ?? p.exitCode})`;
     stop.hidden = !p?.running;
     resume.hidden = !!p?.running;
     log.textContent = p ? p.log.slice(-12).join('\n') : '';
