@@ -69,6 +69,7 @@ describe('studio in a browser', () => {
       assert.ok(Number(await tab.locator('#step').textContent()) > 0);
       assert.equal(await tab.locator('.chart canvas').count(), 3);
       assert.equal(await tab.locator('.chart:visible').count(), 2, 'no FID chart for a run without scores');
+      assert.equal(await tab.locator('table.config tr', { hasText: 'dataset' }).locator('td').textContent(), data, 'the config, once the run wrote it');
       await tab.screenshot({ path: path.join(RESULTS, 'studio-run.png'), fullPage: true });
 
       await tab.click('#stop');

@@ -40,6 +40,7 @@ export function runView(name: string): EventSource {
   charts[2].el.hidden = true;
   const addRecord = (record: Record<string, unknown>) => {
     charts.forEach((c) => c.add(record));
+    showConfig();
     if (record.kind === 'eval' && typeof record.fid === 'number') charts[2].el.hidden = false;
     if (record.kind === undefined && typeof record.step === 'number') stepText.textContent = String(record.step);
     if (record.kind === 'alarm') alarms.append(h('li', {}, h('b', {}, `step ${fmt(record.step)}: ${fmt(record.alarm)}`), ` — ${fmt(record.message)}`));
@@ -57,11 +58,21 @@ export function runView(name: string): EventSource {
   // The config, as config.json holds it (written once, at the run's start).
   const config = h('table', { class: 'config' });
   const CONFIG_KEYS = ['recipe', 'model', 'dataset', 'loss', 'epochs', 'steps', 'batchSize', 'lrG', 'lrD', 'beta1', 'beta2', 'dSteps', 'emaDecay', 'latentDim', 'seed', 'imageShape'];
-  const showConfig = () => getJson<RunDetail>(runUrl(name)).then((run) => {
+  // A run just started has no config.json yet: asked again with each record until it has one.
+  let configState: 'none' | 'asking' | 'shown' = 'none';
+  const showConfig = () => {
+    if (configState !== 'none') return;
+    configState = 'asking';
+    getJson<RunDetail>(runUrl(name)).then((run) => {
+      configState = run.config ? 'shown' : 'none';
+      fillConfig(run);
+    }).catch(() => (configState = 'none'));
+  };
+  const fillConfig = (run: RunDetail) => {
     const c = run.config ?? {};
     config.replaceChildren(...CONFIG_KEYS.filter((k) => k in c).map((k) => h('tr', {}, h('th', {}, k), h('td', {}, Array.isArray(c[k]) ? (c[k] as unknown[]).join('×') : fmt(c[k])))));
-    if (run.problem) config.replaceChildren(h('tr', {}, h('td', { class: 'message' }, run.problem)));
-  }).catch(() => undefined);
+    if (run.problem && run.records.length > 0) config.replaceChildren(h('tr', {}, h('td', { class: 'message' }, run.problem)));
+  };
 
   show(h('h1', {}, name),
     h('p', {}, 'step ', stepText, ' · ', state, ' · live updates: ', updates),
@@ -75,7 +86,7 @@ export function runView(name: string): EventSource {
       const latest = s.grids.find((g) => g.name === 'samples.png') ?? s.grids.at(-1);
       if (latest) showGrid(latest);
       showProcess(s.process);
-      void showConfig();
+      showConfig();
     },
     record: counted((e: { record: Record<string, unknown> }) => addRecord(e.record)),
     eval: counted((e: { record: Record<string, unknown> }) => addRecord(e.record)),
