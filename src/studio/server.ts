@@ -2,6 +2,7 @@
 // and start/stop/resume of training runs. Every request passes checkRequest (auth.ts) first; every path
 // comes from paths.ts, which keeps the studio inside the runs folder.
 import * as fs from 'fs';
+import * as path from 'path';
 import type { AddressInfo } from 'net';
 import Fastify, { FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
@@ -89,10 +90,19 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(studioPage(token));
   });
 
-  const withProcess = <T extends { name: string }>(run: T) => ({ ...run, process: procs.state(root.runFolder(run.name)) });
+  const processOf = (name: string) => {
+    const folder = root.contained(path.join(root.real, name));
+    return folder === null ? null : procs.state(folder);
+  };
+  const withProcess = <T extends { name: string }>(run: T) => ({ ...run, process: processOf(run.name) });
+  // The list leaves out the trainers' output: it would make every log line a new list for every open page.
+  const listRuns = () => reader.list().map((run) => {
+    const state = processOf(run.name);
+    return { ...run, process: state && { ...state, log: [] } };
+  });
 
   app.get('/api/recipes', async () => Object.entries(RECIPES).map(([name, r]) => ({ name, summary: r.summary })));
-  app.get('/api/runs', async () => reader.list().map(withProcess));
+  app.get('/api/runs', async () => listRuns());
   app.get<NameParams>('/api/runs/:name', async (req) => withProcess(reader.detail(req.params.name)));
 
   app.get<{ Params: { name: string; grid: string } }>('/api/runs/:name/grids/:grid', async (req, reply) => {
@@ -104,7 +114,7 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
     const stream = openEventStream(req, reply, SECURITY_HEADERS);
     let last = '';
     const look = () => {
-      const runs = reader.list().map(withProcess);
+      const runs = listRuns();
       const text = JSON.stringify(runs);
       if (text !== last) stream.send('runs', runs);
       last = text;
