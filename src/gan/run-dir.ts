@@ -27,6 +27,25 @@ export interface MetricRecord {
   [key: string]: number | string | boolean | null;
 }
 
+/**
+ * The records in metrics.jsonl text (the whole file, or the complete lines appended since a reader last
+ * looked, as the studio's live view reads them).
+ */
+export function parseRecordLines(text: string): Record<string, unknown>[] {
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .flatMap((line) => {
+      try {
+        const record: unknown = JSON.parse(line);
+        // A record is an object; a line holding null, a number or a list is not one of ours.
+        return typeof record === 'object' && record !== null && !Array.isArray(record) ? [record as Record<string, unknown>] : [];
+      } catch {
+        return []; // a line cut short by a kill mid-write: drop it
+      }
+    });
+}
+
 export class RunDir {
   constructor(readonly root: string) {}
 
@@ -132,19 +151,16 @@ export class RunDir {
 
   readRecords(): Record<string, unknown>[] {
     if (!fs.existsSync(this.metricsPath)) return [];
-    return fs
-      .readFileSync(this.metricsPath, 'utf8')
-      .split('\n')
-      .filter((line) => line.trim() !== '')
-      .flatMap((line) => {
-        try {
-          const record: unknown = JSON.parse(line);
-          // A record is an object; a line holding null, a number or a list is not one of ours.
-          return typeof record === 'object' && record !== null && !Array.isArray(record) ? [record as Record<string, unknown>] : [];
-        } catch {
-          return []; // a line cut short by a kill mid-write: drop it
-        }
-      });
+    return parseRecordLines(fs.readFileSync(this.metricsPath, 'utf8'));
+  }
+
+  /** The grid files of samples/ (epoch-0001.png, …), in epoch order; none when the folder is absent. */
+  epochGridNames(): string[] {
+    try {
+      return fs.readdirSync(this.samplesDir).filter((f) => /^epoch-\d+\.png$/.test(f)).sort();
+    } catch {
+      return [];
+    }
   }
 
   /** On resume: drops records past the checkpoint, since those steps will be trained again. */

@@ -32,10 +32,7 @@ function readRun(root: string): RunData {
     throw new Error(`${dir.configPath}: not valid JSON`);
   }
   if (!isRecord(config)) throw new Error(`${dir.configPath}: expected a JSON object of config keys`);
-  const epochGrids = fs.existsSync(dir.samplesDir)
-    ? fs.readdirSync(dir.samplesDir).filter((f) => /^epoch-\d+\.png$/.test(f)).sort()
-    : [];
-  const grids = epochGrids.map((f) => ({
+  const grids = dir.epochGridNames().map((f) => ({
     label: `epoch ${Number(f.slice(6, -4))}`,
     dataUri: `data:image/png;base64,${fs.readFileSync(path.join(dir.samplesDir, f)).toString('base64')}`,
   }));

@@ -7,6 +7,7 @@ import { evalSpec, runEval } from './eval';
 import { exportSpec, runExport } from './export';
 import { reportSpec, runReport } from './report';
 import { runSample, sampleSpec } from './sample';
+import { runStudio, studioSpec } from './studio';
 import { runTrain, trainSpec } from './train';
 import { runZoo, zooSpec } from './zoo';
 
@@ -20,4 +21,5 @@ export const COMMANDS: Record<string, CliCommand> = {
   classifier: defineCommand(classifierSpec, runClassifier),
   config: defineCommand(configSpec, runConfig),
   zoo: defineCommand(zooSpec, runZoo),
+  studio: defineCommand(studioSpec, runStudio),
 };
