@@ -6,3 +6,5 @@ export * from './conv';
 export * from './norm';
 export * from './resample';
 export { effectiveWeight, spectralNormalize, spectralVector } from './spectral-norm';
+export * from './padding';
+export * from './residual';
