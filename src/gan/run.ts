@@ -10,7 +10,7 @@ import { makeFolders, removeStaleTemps } from '../io/atomic';
 import { LoadedCheckpoint, readCheckpoint } from './checkpoint';
 import { TrainConfig, validateConfig } from './config';
 import { classRunDir, isPerClassRun, readPerClassManifest, writePerClassManifest } from './per-class';
-import { familyFor, modelFamily } from './registry';
+import { checkDataFits, familyFor, modelFamily } from './registry';
 import { ConfigLayers, resolveConfig } from './resolve';
 import { RunDir } from './run-dir';
 import { train, TrainHooks, TrainResult } from './trainer';
@@ -85,7 +85,8 @@ export async function planRun(request: RunRequest, data: Pick<DatasetOptions, 'l
   }
   try {
     const dataset = await loadDataset(config.dataset, {
-      download: config.download, imageSize: config.imageSize, grayscale: config.grayscale, log: data.log, onProgress: data.onProgress,
+      download: config.download, imageSize: config.imageSize, grayscale: config.grayscale, direction: config.direction,
+      log: data.log, onProgress: data.onProgress,
     });
     if (!resume && (perClass || !dataset.labels)) {
       // Resolved again now that the data is known: with no recipe named, unlabelled data and per-class runs get
@@ -103,7 +104,7 @@ export async function planRun(request: RunRequest, data: Pick<DatasetOptions, 'l
       throw new OptionError('evalEvery', (name) => `${name('evalEvery')} scores one model against all classes; it does not apply to per-class runs`);
     }
     config = validateConfig({ ...config, imageShape, numClasses: perClass ? 0 : dataset.classes?.length ?? 0 });
-    familyFor(config); // fails now, with the reason, if the model cannot fit this data
+    checkDataFits(familyFor(config), dataset); // fails now, with the reason, if the model cannot fit this data
     if (perClass && !dataset.labels) throw new Error(`a per-class run needs labels, and ${dataset.name} has none`);
     const runOut = out || path.join('runs', `${config.model}-${path.basename(config.dataset)}-${timestamp()}`);
     return { out: runOut, config, dataset, resume, perClass, checkpoint };

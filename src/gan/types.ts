@@ -2,7 +2,7 @@
 // logging, grids, checkpoints, resume and alarms; a family owns its networks, optimizers and one training step,
 // so a family with two generators and two discriminators (CycleGAN), an encoder (Age-cGAN) or a regulariser on
 // its own schedule is one file plus one registry entry, and the trainer never learns its name.
-import type { ImageDataset } from '../data/dataset';
+import type { DataKind, ImageDataset } from '../data/dataset';
 import type { Image } from '../io/png';
 import type { Module } from '../nn';
 import type { Optimizer } from '../optim';
@@ -109,6 +109,11 @@ export interface ModelFamily {
   summary: string;
   /** The data must have class labels (conditional families). */
   needsLabels: boolean;
+  /**
+   * What the family trains on: one set of images (the default; noise-to-image GANs) or pairs of an input and
+   * its target (image-to-image, e.g. pix2pix). Data of the other kind is refused before anything is built.
+   */
+  dataKind?: DataKind;
   /**
    * Intra-op threads that train this family fastest on a 2-core CPU (measured; default 1). Convolutions with
    * wide feature maps gain from 2; GEMM-bound models lose, as OpenBLAS already uses every core.
