@@ -7,10 +7,11 @@ import { cganFamily } from './models/cgan';
 import { convFamily } from './models/conv';
 import { dcganFamily } from './models/dcgan';
 import { mlpFamily } from './models/mlp';
+import { pix2pixFamily } from './models/pix2pix';
 import type { FamilyRun, ModelFamily, ModelSpec } from './types';
 import { shownName } from '../util/suggest';
 
-const FAMILIES: ModelFamily[] = [mlpFamily, convFamily, dcganFamily, cganFamily, acganFamily];
+const FAMILIES: ModelFamily[] = [mlpFamily, convFamily, dcganFamily, cganFamily, acganFamily, pix2pixFamily];
 
 /** The names of the built-in families (for --model's choices); registered ones are added by registerFamily. */
 export const MODEL_NAMES: readonly string[] = FAMILIES.map((f) => f.name);
