@@ -4,7 +4,8 @@
 // its own schedule is one file plus one registry entry, and the trainer never learns its name.
 import type { DataKind, ImageDataset } from '../data/dataset';
 import type { Image } from '../io/png';
-import type { Module } from '../nn';
+import type { Direction } from '../data/paired';
+import type { Layer, Module } from '../nn';
 import type { Optimizer } from '../optim';
 import type { Tensor } from '../torch';
 import type { TrainConfig } from './config';
@@ -104,6 +105,17 @@ export interface NoiseSampler {
   weightsPrefix(config: TrainConfig, raw: boolean): string;
 }
 
+/** How `ganforge translate` rebuilds an image-to-image generator from a checkpoint. */
+export interface Translator {
+  /**
+   * The checkpoint prefix of the generator that translates in `direction` (AtoB: the data's left image to its
+   * right one), or null when the run has none (a pix2pix run learns only the direction it was trained in).
+   */
+  weightsPrefix(config: TrainConfig, direction: Direction): string | null;
+  /** The generator to load those weights into: images [N, C, H, W] in [-1, 1] → images of the same shape. */
+  generator(config: TrainConfig, direction: Direction): Module & Layer;
+}
+
 export interface ModelFamily {
   name: string;
   summary: string;
@@ -130,6 +142,8 @@ export interface ModelFamily {
   checkpointLayout(config: TrainConfig): CheckpointLayout;
   /** Builds the networks, optimizers and step of one run on `dataset`. */
   createRun(config: TrainConfig, dataset: ImageDataset): FamilyRun;
-  /** Present for families that draw images from noise (all the GANs of `models/` so far). */
+  /** Present for families that draw images from noise. */
   noiseSampler?: NoiseSampler;
+  /** Present for families that translate one image into another (pix2pix). */
+  translator?: Translator;
 }

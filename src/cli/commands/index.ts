@@ -7,12 +7,14 @@ import { evalSpec, runEval } from './eval';
 import { reportSpec, runReport } from './report';
 import { runSample, sampleSpec } from './sample';
 import { runTrain, trainSpec } from './train';
+import { runTranslate, translateSpec } from './translate';
 
 export const COMMANDS: Record<string, CliCommand> = {
   train: defineCommand(trainSpec, runTrain),
   sample: defineCommand(sampleSpec, runSample),
   eval: defineCommand(evalSpec, runEval),
   report: defineCommand(reportSpec, runReport),
+  translate: defineCommand(translateSpec, runTranslate),
   data: defineCommand(dataSpec, runData),
   classifier: defineCommand(classifierSpec, runClassifier),
   config: defineCommand(configSpec, runConfig),

@@ -168,4 +168,9 @@ export const pix2pixFamily: ModelFamily = {
     };
   },
   createRun: (config, dataset) => new Pix2pixRun(config, dataset),
+  translator: {
+    // One generator, for the direction the run was trained in.
+    weightsPrefix: (config, direction) => (direction === config.direction ? 'G' : null),
+    generator: (config) => pix2pixGenerator(config),
+  },
 };
