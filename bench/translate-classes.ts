@@ -2,8 +2,8 @@
 // translation run's outputs on its held-out test pairs still read as the source's class, by the judge's classifier
 // for the reference data (trained on the reference's train split; edges2digits' test pairs are the bundled
 // MNIST's held-out 2,000, which that classifier never saw). Also prints the classifier's accuracy on the real
-// targets (the ceiling), the mean L1 distance to the targets, and writes input | output | target for the first
-// 16 test pairs to --grid. The README's pix2pix figures are this command's output.
+// targets (the ceiling), the mean L1 distance to the targets, and writes input | output | target for 16 test
+// pairs spread over the split to --grid. The README's pix2pix figures are this command's output.
 import * as fs from 'fs';
 import type { ImageDataset } from '../src/data/dataset';
 import { signedToBytes, bytesToSigned } from '../src/data/pixels';
@@ -51,8 +51,14 @@ async function main(): Promise<void> {
   console.log(`  judge                        ${judge.description} (held-out accuracy ${(judge.accuracy * 100).toFixed(2)}%)`);
   console.log(`  translation                  ${(ms / test.count).toFixed(2)} ms/image`);
   if (gridFile) {
+    // 16 pairs spread over the split (its files sort by class), so the picture shows every class.
     const n = Math.min(16, test.count);
-    const slice = (values: Float32Array) => values.subarray(0, n * per);
+    const rows = Array.from({ length: n }, (_, i) => Math.floor((i * test.count) / n));
+    const slice = (values: Float32Array) => {
+      const out = new Float32Array(n * per);
+      rows.forEach((row, i) => out.set(values.subarray(row * per, (row + 1) * per), i * per));
+      return out;
+    };
     const shape: [number, number, number, number] = [n, test.channels, test.height, test.width];
     fs.writeFileSync(gridFile, encodePng(exampleGrid([slice(bytesToSigned(test.images)), slice(outputs), slice(targets)], shape)));
     console.log(`  grid                         ${gridFile} (input | output | target)`);

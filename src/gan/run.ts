@@ -3,7 +3,7 @@
 // model, or one per class. `planRun` touches no file; `executeRun` writes the run folder.
 import * as fs from 'fs';
 import * as path from 'path';
-import type { ImageDataset } from '../data/dataset';
+import { dataKindOf, ImageDataset } from '../data/dataset';
 import { DatasetOptions, loadDataset, onlyClass } from '../data/select';
 import { OptionError } from '../errors';
 import { makeFolders, removeStaleTemps } from '../io/atomic';
@@ -88,10 +88,12 @@ export async function planRun(request: RunRequest, data: Pick<DatasetOptions, 'l
       download: config.download, imageSize: config.imageSize, grayscale: config.grayscale, direction: config.direction,
       log: data.log, onProgress: data.onProgress,
     });
-    if (!resume && (perClass || !dataset.labels)) {
+    const paired = dataKindOf(dataset) === 'paired';
+    if (!resume && (perClass || !dataset.labels || paired)) {
       // Resolved again now that the data is known: with no recipe named, unlabelled data and per-class runs get
-      // the default recipe's unconditional twin (the same data options, so the loaded data still applies).
-      config = resolveConfig({ ...request.layers, labelled: false });
+      // the default recipe's unconditional twin, paired data the pix2pix recipe (neither sets data options, so
+      // the loaded data still applies).
+      config = resolveConfig({ ...request.layers, labelled: false, paired: paired && !perClass });
     }
     const imageShape: [number, number, number] = [dataset.channels, dataset.height, dataset.width];
     if (resume && imageShape.join('x') !== config.imageShape.join('x')) {

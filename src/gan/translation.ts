@@ -41,16 +41,19 @@ export function exampleGrid(columns: Float32Array[], shape: [number, number, num
 }
 
 /**
- * `count` fixed examples for previews: the held-out split's first images (cycled when it has fewer), or the
- * training data's when there is no held-out split. Read in order, so drawing them consumes no random numbers.
+ * `count` fixed examples for previews: images spread evenly over the held-out split (sets sorted by class, as
+ * CLASS-INDEX names sort, then show several classes; a split with fewer images is cycled), or over the training
+ * data when there is no held-out split. Picked by position, so drawing them consumes no random numbers.
  */
 export function fixedExamples(data: ImageDataset, count: number): { inputs: Tensor; targets: Tensor | null } {
   const source = data.heldOut ?? data;
   const { channels, height, width } = source;
   const per = channels * height * width;
+  const spacing = Math.max(1, Math.floor(source.count / count));
+  const rows = Array.from({ length: count }, (_, i) => (i * spacing) % source.count);
   const pick = (bytes: Uint8Array) => {
     const out = new Uint8Array(count * per);
-    for (let i = 0; i < count; i++) out.set(bytes.subarray((i % source.count) * per, (i % source.count + 1) * per), i * per);
+    rows.forEach((row, i) => out.set(bytes.subarray(row * per, (row + 1) * per), i * per));
     return keep(tensor(bytesToSigned(out), [count, channels, height, width]));
   };
   return { inputs: pick(source.images), targets: source.targets ? pick(source.targets) : null };

@@ -101,5 +101,11 @@ describe('bad paired layouts', () => {
     const lines = result.stderr.trim().split('\n');
     assert.equal(lines.length, 1, result.stderr);
     assert.match(lines[0], /holds pairs of images \(A\|B\), which model 'dcgan' does not train on: use --model pix2pix/);
+    // With no model or recipe named, paired data gets the pix2pix recipe.
+    const run = path.join(dir, 'implicit');
+    const trained = ganforge(['train', '--dataset', dir, '--image-size', '8', '--grayscale', '--width', '2', '--batch-size', '2', '--steps', '1', '--out', run]);
+    assert.equal(trained.status, 0, trained.stderr);
+    const config = JSON.parse(fs.readFileSync(path.join(run, 'config.json'), 'utf8'));
+    assert.deepEqual([config.recipe, config.model, config.imageShape], ['pix2pix', 'pix2pix', [1, 8, 8]]);
   });
 });
