@@ -8,8 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import type { ImageDataset } from '../../src/data/dataset';
 import { sobelEdges } from '../../src/data/edges';
 import { loadBundledMnist } from '../../src/data/mnist';
-import { readCheckpoint } from '../../src/gan/checkpoint';
-import { DEFAULT_CONFIG, TrainConfig } from '../../src/gan/config';
+import type { TrainConfig } from '../../src/gan/config';
 import { patchDiscriminatorSize, PatchDiscriminator, UNetGenerator, unetSize } from '../../src/gan/models/translation-parts';
 import { buildRun } from '../../src/gan/registry';
 import { resolveConfig } from '../../src/gan/resolve';
@@ -18,6 +17,7 @@ import { decodePng, encodePng } from '../../src/io/png';
 import { manualSeed, memory, randn, setDefaultDType, tidy } from '../../src/torch';
 import { ganforge, readMetrics, tempDir } from '../helpers/fixtures';
 import { gradcheck, values } from '../helpers/gradcheck';
+import { assertSameTensors, trainInTwoSessions } from '../helpers/same-checkpoint';
 
 /** `count` bundled digits as pairs: the edge map as input, the digit as target; `test` more as the held-out split. */
 function edgePairs(count: number, test: number, offset = 0): ImageDataset {
@@ -138,25 +138,11 @@ describe('pix2pix trains', () => {
     for (let y = 0; y < 28; y++) for (let x = 0; x < 28; x++) assert.equal(grid.pixels[(2 + y) * grid.width + 2 + x], firstInput[y * 28 + x]);
 
     const split = path.join(root, 'split');
-    let steps = 0;
-    await train(config({ steps: 12 }), data, split, null, { log: () => undefined, shouldStop: () => steps++ >= 5 });
-    const checkpoint = readCheckpoint(path.join(split, 'checkpoints', 'last.safetensors'));
-    assert.equal(checkpoint.progress.step, 5);
-    await train(config({ steps: 12 }), data, split, checkpoint, { log: () => undefined });
+    await trainInTwoSessions(config({ steps: 12 }), data, split, 5);
     const keys = ['step', 'loss_d', 'loss_g', 'loss_l1', 'd_x', 'd_g_z', 'd_g_z2'];
     const pick = (r: Record<string, number>) => keys.map((k) => r[k]);
     assert.deepEqual(readMetrics(split).map(pick), readMetrics(straight).map(pick));
-    const left = readCheckpoint(path.join(split, 'checkpoints', 'last.safetensors'));
-    const right = readCheckpoint(path.join(straight, 'checkpoints', 'last.safetensors'));
-    try {
-      assert.deepEqual([...left.tensors.keys()].sort(), [...right.tensors.keys()].sort());
-      for (const [name, t] of left.tensors) {
-        assert.ok(Buffer.from(t.toTypedArray().buffer).equals(Buffer.from(right.tensors.get(name)!.toTypedArray().buffer)), `${name} differs`);
-      }
-    } finally {
-      left.dispose();
-      right.dispose();
-    }
+    assertSameTensors(path.join(split, 'checkpoints', 'last.safetensors'), path.join(straight, 'checkpoints', 'last.safetensors'));
   });
 });
 
