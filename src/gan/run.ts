@@ -102,6 +102,10 @@ export async function planRun(request: RunRequest, data: Pick<DatasetOptions, 'l
     if (perClass && modelFamily(config.model).needsLabels) {
       throw new OptionError('perClass', (name) => `${name('perClass')} trains unconditional models; '${config.model}' is conditional`);
     }
+    if (config.evalEvery > 0 && !modelFamily(config.model).noiseSampler) {
+      // Checked before the judge is built (it may train a classifier first): there would be nothing to score.
+      throw new OptionError('evalEvery', (name) => `${name('evalEvery')}: model '${config.model}' draws no samples from noise for the judge to score`);
+    }
     if (perClass && config.evalEvery > 0) {
       throw new OptionError('evalEvery', (name) => `${name('evalEvery')} scores one model against all classes; it does not apply to per-class runs`);
     }

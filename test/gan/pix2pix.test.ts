@@ -186,8 +186,12 @@ describe('ganforge translate', () => {
     fs.mkdirSync(odd);
     fs.writeFileSync(path.join(odd, 'a.png'), encodePng({ width: 57, height: 28, channels: 1, pixels: new Uint8Array(57 * 28) }));
     cases.push([['--checkpoint', run, '--in', odd, '--paired', '--out', path.join(root, 'z')], /a\.png: 57×28 is not two images of the same size side by side/]);
+    // The other way round: sample and eval-every on a translation run point elsewhere.
+    cases.push([['sample', '--checkpoint', run, '--out', path.join(root, 's.png')], /model 'pix2pix' does not draw images from noise \(it translates images: use ganforge translate\)/]);
+    cases.push([['train', '--model', 'pix2pix', '--dataset', pairs, '--image-size', '28', '--grayscale', '--eval-every', '5', '--out', path.join(root, 'e')],
+      /--eval-every: model 'pix2pix' draws no samples from noise for the judge to score/]);
     for (const [args, pattern] of cases) {
-      const result = ganforge(['translate', ...args]);
+      const result = ganforge(['sample', 'train'].includes(args[0]) ? args : ['translate', ...args]);
       assert.notEqual(result.status, 0, args.join(' '));
       const lines = result.stderr.trim().split('\n').filter((l) => !l.startsWith('translate '));
       assert.equal(lines.length, 1, result.stderr);
