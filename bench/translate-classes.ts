@@ -3,13 +3,14 @@
 // for the reference data (trained on the reference's train split; edges2digits' test pairs are the bundled
 // MNIST's held-out 2,000, which that classifier never saw). Also prints the classifier's accuracy on the real
 // targets (the ceiling), the mean L1 distance to the targets, and writes input | output | target for 16 test
-// pairs spread over the split to --grid. The README's pix2pix figures are this command's output.
+// pairs spread over the split to --grid (scaled ×3). The README's pix2pix figures are this command's output.
 import * as fs from 'fs';
 import type { ImageDataset } from '../src/data/dataset';
 import { signedToBytes, bytesToSigned } from '../src/data/pixels';
 import { loadDataset } from '../src/data/select';
 import { loadTranslator } from '../src/gan/run-translate';
 import { exampleGrid } from '../src/gan/translation';
+import { scaleImage } from '../src/io/grid';
 import { encodePng } from '../src/io/png';
 import { accuracy, classifierFor } from '../src/metrics/classifier';
 import { referenceData } from '../src/metrics/reference';
@@ -60,7 +61,8 @@ async function main(): Promise<void> {
       return out;
     };
     const shape: [number, number, number, number] = [n, test.channels, test.height, test.width];
-    fs.writeFileSync(gridFile, encodePng(exampleGrid([slice(bytesToSigned(test.images)), slice(outputs), slice(targets)], shape)));
+    // Three times larger, so 28-pixel digits read on a page.
+    fs.writeFileSync(gridFile, encodePng(scaleImage(exampleGrid([slice(bytesToSigned(test.images)), slice(outputs), slice(targets)], shape), 3)));
     console.log(`  grid                         ${gridFile} (input | output | target)`);
   }
   translator.dispose();
