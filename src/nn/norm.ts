@@ -70,7 +70,7 @@ export const NORM_KINDS: readonly NormKind[] = ['batch', 'instance', 'none'];
 export class Identity extends Module implements Layer {
   forward(x: Tensor): Tensor {
     // A new handle on the same values, so callers that dispose intermediates (Sequential) own what they get.
-    return x.view(x.shape);
+    return x.reshape(x.shape);
   }
 }
 
