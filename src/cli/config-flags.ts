@@ -2,7 +2,9 @@
 // one place that knows a flag's spelling and its config key: the train command builds its flags from it,
 // and a --config file may use either spelling (config-file.ts).
 import { PRECISIONS } from '../torch/device';
+import { DIRECTIONS } from '../data/paired';
 import { DATASET_HELP } from '../data/select';
+import { NORM_KINDS } from '../nn/norm';
 import type { TrainConfig } from '../gan/config';
 import { GAN_LOSSES } from '../gan/losses';
 import { MODEL_NAMES } from '../gan/registry';
@@ -44,5 +46,8 @@ export const CONFIG_FLAGS = [
   { name: 'grid-size', key: 'gridSize', type: 'int', min: 1, placeholder: 'N', help: 'images in each sample grid (default: 64)' },
   { name: 'precision', key: 'precision', type: 'string', choices: PRECISIONS, help: 'fp32 (default), or mixed precision on a GPU: bf16, or fp16 (with dynamic loss scaling)' },
   { name: 'sync-bn', key: 'syncBn', type: 'boolean', help: 'with --nproc/--world-size: batch norm over the whole global batch (all ranks) instead of each rank\'s slice' },
+  { name: 'direction', key: 'direction', type: 'string', choices: DIRECTIONS, help: 'paired data (pix2pix): AtoB translates the left image of each pair into the right one, BtoA the other way (default: AtoB)' },
+  { name: 'norm', key: 'norm', type: 'string', choices: NORM_KINDS, help: 'pix2pix: normalisation in G and D (default: batch, as in the paper)' },
+  { name: 'l1-weight', key: 'l1Weight', type: 'number', min: 0, placeholder: 'λ', help: "pix2pix: weight of the L1 distance to the target beside the GAN loss (default: 100)" },
   { name: 'tensorboard', key: 'tensorboard', type: 'boolean', help: 'also write TensorBoard event files (scalars, grids, the config) to OUT/tb, for `tensorboard --logdir runs`' },
 ] as const satisfies readonly (FlagSpec & { key: keyof TrainConfig | 'lr' })[];

@@ -12,15 +12,35 @@ export interface ImageDataset {
   width: number;
   /** Class names by index, or null. */
   classes: string[] | null;
+  /**
+   * Paired data (image-to-image, e.g. pix2pix's aligned A|B layout): the target of each image, N×C×H×W uint8 in
+   * the same order and shape as `images`. Absent for data of one domain.
+   */
+  targets?: Uint8Array;
+  /** A held-out split of the same source (a layout's test/ folder), for previews and scores; never trained on. */
+  heldOut?: ImageDataset;
 }
 
-/** Rows `indices` of a data set, in that order, under a new name; labels follow their images. */
+/** What kind of data a model family trains on: one set of images, or pairs of images (input → target). */
+export type DataKind = 'images' | 'paired';
+
+export function dataKindOf(data: ImageDataset): DataKind {
+  return data.targets ? 'paired' : 'images';
+}
+
+/** Rows `indices` of a data set, in that order, under a new name; labels and targets follow their images. */
 export function pickRows(data: ImageDataset, indices: readonly number[], name: string): ImageDataset {
   const per = data.channels * data.height * data.width;
   const images = new Uint8Array(indices.length * per);
   indices.forEach((from, to) => images.set(data.images.subarray(from * per, (from + 1) * per), to * per));
   const labels = data.labels ? Uint8Array.from(indices, (i) => data.labels![i]) : null;
-  return { ...data, name, images, labels, count: indices.length };
+  const picked: ImageDataset = { ...data, name, images, labels, count: indices.length };
+  if (data.targets) {
+    const targets = new Uint8Array(indices.length * per);
+    indices.forEach((from, to) => targets.set(data.targets!.subarray(from * per, (from + 1) * per), to * per));
+    picked.targets = targets;
+  }
+  return picked;
 }
 
 /**

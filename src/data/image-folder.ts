@@ -21,7 +21,8 @@ export interface ImageFolderOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-function imagesIn(dir: string): string[] {
+/** The PNG/JPEG/WebP files directly in `dir`, sorted by name. */
+export function imagesIn(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isFile() && IMAGE_EXTENSIONS.has(path.extname(e.name).toLowerCase()))
     .map((e) => path.join(dir, e.name))
@@ -34,11 +35,37 @@ export function isImageFolder(dir: string): boolean {
   return fs.readdirSync(dir, { withFileTypes: true }).some((e) => e.isDirectory() && imagesIn(path.join(dir, e.name)).length > 0);
 }
 
-/** One image as C×H×W uint8 at size×size. Errors name the file. */
-export async function readImage(file: string, size: number, grayscale: boolean): Promise<Uint8Array> {
+/** A rectangle of an image, in pixels from its top left corner. */
+export interface Region {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+/** An image's width and height from its header, without decoding it (and refusing the same bombs readImage does). */
+export async function imageSize(file: string): Promise<{ width: number; height: number }> {
+  let meta: { width?: number; height?: number };
+  try {
+    meta = await sharp(file, { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS }).metadata();
+  } catch (err) {
+    throw new Error(`${file}: not a readable image (${(err as Error).message.split('\n')[0]})`);
+  }
+  if (!meta.width || !meta.height) throw new Error(`${file}: not a readable image (no size in its header)`);
+  if (meta.width * meta.height > MAX_INPUT_PIXELS) throw new Error(`${file}: ${meta.width}×${meta.height} is more than the ${MAX_INPUT_PIXELS} pixels an image may have`);
+  return { width: meta.width, height: meta.height };
+}
+
+/**
+ * One image (or the `region` of it, e.g. one half of an aligned A|B pair) as C×H×W uint8 at size×size. Errors
+ * name the file.
+ */
+export async function readImage(file: string, size: number, grayscale: boolean, region?: Region): Promise<Uint8Array> {
   let raw: Buffer;
   try {
-    let pipeline = sharp(file, { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS }).resize(size, size, { fit: 'cover', position: 'centre' }).removeAlpha();
+    let pipeline = sharp(file, { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS });
+    if (region) pipeline = pipeline.extract(region);
+    pipeline = pipeline.resize(size, size, { fit: 'cover', position: 'centre' }).removeAlpha();
     pipeline = grayscale ? pipeline.greyscale() : pipeline.toColourspace('srgb');
     raw = await pipeline.raw().toBuffer();
   } catch (err) {

@@ -10,6 +10,8 @@ export interface Batch {
   images: Tensor;
   /** int64 class indices, or null for unlabelled data. */
   labels: Tensor | null;
+  /** Paired data only: each image's target, N×C×H×W float32 in [-1, 1] (the caller disposes it too). */
+  targets?: Tensor;
 }
 
 /** Which slice of every global batch this loader yields (data-parallel rank `rank` of `worldSize`). */
@@ -26,6 +28,7 @@ export class BatchLoader {
   readonly batchesPerEpoch: number;
   readonly #images: Tensor;
   readonly #labels: Tensor | null;
+  readonly #targets: Tensor | null;
   #epochOrder: { epoch: number; order: Tensor } | null = null;
 
   constructor(readonly dataset: ImageDataset, batchSize: number, readonly seed: number, readonly shard: Shard = { rank: 0, worldSize: 1 }) {
@@ -46,6 +49,9 @@ export class BatchLoader {
     // The uint8 labels are only a step on the way to int64: tidy frees them (they leaked until GC before).
     const labels = dataset.labels;
     this.#labels = labels ? keep(tidy(() => tensor(labels, [count]).to({ dtype: 'int64' }))) : null;
+    const targets = dataset.targets;
+    if (targets && targets.length !== dataset.images.length) throw new RangeError(`${dataset.name}: ${targets.length} target bytes for ${dataset.images.length} image bytes`);
+    this.#targets = targets ? keep(tensor(targets, [count, channels, height, width])) : null;
   }
 
   get imageShape(): [number, number, number] {
@@ -64,8 +70,10 @@ export class BatchLoader {
       const raw = this.#images.indexSelect(0, picked);
       const images = bytesToSignedTensor(raw);
       const labels = this.#labels ? this.#labels.indexSelect(0, picked) : null;
+      const batch: Batch = { images, labels };
+      if (this.#targets) batch.targets = tidy(() => bytesToSignedTensor(this.#targets!.indexSelect(0, picked)));
       for (const t of [picked, raw]) t.dispose();
-      return { images, labels };
+      return batch;
     });
   }
 
@@ -82,6 +90,7 @@ export class BatchLoader {
   dispose(): void {
     this.#images.dispose();
     this.#labels?.dispose();
+    this.#targets?.dispose();
     this.#epochOrder?.order.dispose();
     this.#epochOrder = null;
   }

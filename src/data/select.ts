@@ -6,10 +6,11 @@ import { OptionError } from '../errors';
 import { ImageDataset, pickRows } from './dataset';
 import { ensureDownloaded, FASHION_MNIST_REMOTE, MNIST_REMOTE } from './download';
 import { isImageFolder, loadImageFolder } from './image-folder';
+import { Direction, isAlignedLayout, loadAlignedPairs } from './paired';
 import { loadBundledMnist, loadFashionMnist, loadIdxFolder } from './mnist';
 import { shownName } from '../util/suggest';
 
-export const DATASET_HELP = "'mnist' (bundled 10,000 digits), 'fashion-mnist', a folder of IDX files (train-images-idx3-ubyte[.gz] …), or a folder of PNG/JPEG images";
+export const DATASET_HELP = "'mnist' (bundled 10,000 digits), 'fashion-mnist', a folder of IDX files (train-images-idx3-ubyte[.gz] …), a folder of PNG/JPEG images, or pix2pix's aligned layout of pairs (DIR/train/*.png, DIR/test/*.png, each A|B side by side)";
 
 export interface DatasetOptions {
   download?: boolean;
@@ -17,6 +18,8 @@ export interface DatasetOptions {
   /** Image folders only: output side and colour. */
   imageSize?: number;
   grayscale?: boolean;
+  /** Paired data: which half of each pair is the input (AtoB: the left one). */
+  direction?: Direction;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -36,8 +39,10 @@ export async function loadDataset(name: string, options: DatasetOptions = {}): P
       if (options.download) throw new OptionError('download', (option) => `${option('download')} works with mnist and fashion-mnist, not '${shownName(name, 200)}'`);
       if (!fs.existsSync(name)) throw new Error(`unknown dataset '${shownName(name, 200)}': expected ${DATASET_HELP}`);
       if (!fs.statSync(name).isDirectory()) throw new Error(`dataset ${shownName(name, 200)} is not a folder: expected ${DATASET_HELP}`);
+      const imageOptions = { size: options.imageSize ?? 64, grayscale: options.grayscale ?? false, onProgress: options.onProgress };
+      if (isAlignedLayout(name)) return loadAlignedPairs(name, { ...imageOptions, direction: options.direction ?? 'AtoB' });
       if (hasIdx(name) || !isImageFolder(name)) return loadIdxFolder(name, path.normalize(name));
-      return loadImageFolder(name, { size: options.imageSize ?? 64, grayscale: options.grayscale ?? false, onProgress: options.onProgress });
+      return loadImageFolder(name, imageOptions);
     }
   }
 }

@@ -4,6 +4,8 @@
 // spellings are the CLI's business (src/cli/config-flags.ts) and do not appear here.
 import type { TrainConfig } from './config';
 import { PRECISIONS } from '../torch/device';
+import { DIRECTIONS } from '../data/paired';
+import { NORM_KINDS } from '../nn/norm';
 import { GAN_LOSSES } from './losses';
 import { RECIPE_NAMES } from './recipes';
 import { familyNames } from './registry';
@@ -106,6 +108,9 @@ export const CONFIG_KEY_SPECS: { readonly [K in keyof TrainConfig]: ConfigKeySpe
   syncBn: { type: 'boolean', help: "data-parallel runs: batch norm uses the whole global batch's statistics (all ranks), not each rank's slice" },
   tensorboard: { type: 'boolean', help: "also write TensorBoard event files (scalars, grids, the config) to the run's tb/ folder" },
   precision: { type: 'string', choices: () => PRECISIONS, help: 'fp32, or mixed precision on a GPU: bf16, or fp16 with dynamic loss scaling' },
+  direction: { type: 'string', choices: () => DIRECTIONS, help: 'paired data: AtoB translates the left image of each pair into the right one, BtoA the right into the left' },
+  norm: { type: 'string', choices: () => NORM_KINDS, help: "image-to-image networks (pix2pix): the normalisation in G and D ('batch' as in the paper, 'instance', or 'none')" },
+  l1Weight: { type: 'number', range: { integer: false, min: 0 }, help: "pix2pix: weight λ of the L1 distance between G's output and the target, added to the GAN loss" },
   imageShape: { type: 'shape', derived: true, help: 'the images\' [channels, height, width]' },
   numClasses: { type: 'integer', range: nonNegativeInt(CONFIG_BOUNDS.numClasses), derived: true, help: 'the number of classes in the data (0: unlabelled)' },
 };

@@ -1,6 +1,8 @@
 // The training configuration: typed defaults, validation, and the resolved form written to config.json.
 // Everything needed to rebuild the models and continue the run is in here. Layers, lowest first:
 // DEFAULT_CONFIG ← the model family's own defaults ← a named recipe ← a --config file ← command-line flags.
+import type { Direction } from '../data/paired';
+import type { NormKind } from '../nn/norm';
 import { CONFIG_KEY_SPECS, IMAGE_SHAPE_DIMS, inDomain, rangePhrase } from './config-keys';
 import { GAN_LOSSES, GanLossName } from './losses';
 import { familyNames } from './registry';
@@ -66,6 +68,12 @@ export interface TrainConfig {
   tensorboard: boolean;
   /** fp32, or mixed precision on a GPU: bf16, or fp16 with dynamic loss scaling (src/torch/device.ts). */
   precision: Precision;
+  /** Paired data: which half of each pair is the input (AtoB: the left one, A; BtoA: the right one, B). */
+  direction: Direction;
+  /** Image-to-image networks (pix2pix): the normalisation in G and D. */
+  norm: NormKind;
+  /** pix2pix: weight λ of the L1 distance between G's output and the target, beside the GAN loss. */
+  l1Weight: number;
   /** Filled in from the data: C×H×W and the number of classes. */
   imageShape: ImageShape;
   numClasses: number;
@@ -106,6 +114,9 @@ export const DEFAULT_CONFIG: TrainConfig = {
   tensorboard: false,
   precision: 'fp32',
   syncBn: false,
+  direction: 'AtoB',
+  norm: 'batch',
+  l1Weight: 100,
   imageShape: [1, 28, 28],
   numClasses: 0,
 };
@@ -182,7 +193,7 @@ export function mergeConfig(base: TrainConfig, overrides: Record<string, unknown
 }
 
 /** Config keys that an older run's stored config may lack, with the value such a run had in effect. */
-const ADDED_KEYS: Partial<TrainConfig> = { tensorboard: false, precision: 'fp32', syncBn: false };
+const ADDED_KEYS: Partial<TrainConfig> = { tensorboard: false, precision: 'fp32', syncBn: false, direction: 'AtoB', norm: 'batch', l1Weight: 100 };
 
 /**
  * A config stored by an earlier run (a checkpoint's metadata, a run's config.json): untrusted input. It must be
@@ -235,6 +246,10 @@ export function validateConfig(config: TrainConfig): TrainConfig {
   }
   IMAGE_SHAPE_DIMS.forEach((dim, i) => atMost(`imageShape ${dim.name}`, config.imageShape[i], dim.cap));
   if (!familyNames().includes(config.model)) throw new RangeError(`unknown model '${shownName(String(config.model))}' (expected one of ${familyNames().join(', ')})`);
+  for (const key of ['direction', 'norm'] as const) {
+    const choices = CONFIG_KEY_SPECS[key].choices!();
+    if (!choices.includes(config[key])) throw new RangeError(`unknown ${key} '${shownName(String(config[key]))}' (expected one of ${choices.join(', ')})`);
+  }
   if (!GAN_LOSSES.includes(config.loss)) throw new RangeError(`unknown loss '${shownName(String(config.loss))}' (expected one of ${GAN_LOSSES.join(', ')})`);
   if (!PRECISIONS.includes(config.precision)) throw new RangeError(`unknown precision '${shownName(String(config.precision))}' (expected one of ${PRECISIONS.join(', ')})`);
   return config;

@@ -1,5 +1,5 @@
 // Named model families. A new GAN variant is one file in models/ plus one line here.
-import type { ImageDataset } from '../data/dataset';
+import { dataKindOf, ImageDataset } from '../data/dataset';
 import { manualSeed, setNumThreads } from '../torch';
 import type { TrainConfig } from './config';
 import { acganFamily } from './models/acgan';
@@ -7,10 +7,11 @@ import { cganFamily } from './models/cgan';
 import { convFamily } from './models/conv';
 import { dcganFamily } from './models/dcgan';
 import { mlpFamily } from './models/mlp';
+import { pix2pixFamily } from './models/pix2pix';
 import { DataParallel, FamilyRun, ModelFamily, ModelSpec, SINGLE_PROCESS } from './types';
 import { shownName } from '../util/suggest';
 
-const FAMILIES: ModelFamily[] = [mlpFamily, convFamily, dcganFamily, cganFamily, acganFamily];
+const FAMILIES: ModelFamily[] = [mlpFamily, convFamily, dcganFamily, cganFamily, acganFamily, pix2pixFamily];
 
 /** The names of the built-in families (for --model's choices); registered ones are added by registerFamily. */
 export const MODEL_NAMES: readonly string[] = FAMILIES.map((f) => f.name);
@@ -44,13 +45,26 @@ export function allFamilies(): readonly ModelFamily[] {
   return FAMILIES;
 }
 
+/** Refuses data the family cannot train on (no labels for a conditional family, pairs for a noise GAN, …). */
+export function checkDataFits(family: ModelFamily, dataset: ImageDataset): void {
+  if (family.needsLabels && !dataset.labels) throw new Error(`model '${family.name}' needs labels, and ${dataset.name} has none`);
+  const wanted = family.dataKind ?? 'images';
+  const given = dataKindOf(dataset);
+  if (wanted === given) return;
+  if (wanted === 'paired') {
+    throw new Error(`model '${family.name}' translates images and needs paired data (pix2pix's aligned layout: DIR/train/*.png, each A|B side by side); ${dataset.name} is one set of images`);
+  }
+  const translators = FAMILIES.filter((f) => (f.dataKind ?? 'images') === given).map((f) => f.name);
+  throw new Error(`${dataset.name} holds pairs of images (A|B), which model '${family.name}' does not train on${translators.length ? `: use --model ${translators.join(' or ')}` : ''}`);
+}
+
 /**
  * Builds one run of `config`'s family on `dataset` exactly as training does: the family's thread count, the
  * label check, then the seed and the build, in that order (the same seed builds the same networks).
  */
 export function buildRun(config: TrainConfig, dataset: ImageDataset, parallel: DataParallel = SINGLE_PROCESS): FamilyRun {
   const family = familyFor(config);
-  if (family.needsLabels && !dataset.labels) throw new Error(`model '${config.model}' needs labels, and ${dataset.name} has none`);
+  checkDataFits(family, dataset);
   setNumThreads(family.threads ?? 1);
   manualSeed(config.seed);
   return family.createRun(config, dataset, parallel);

@@ -1,7 +1,7 @@
 // Resolving a run's configuration from its layers, lowest first:
 // DEFAULT_CONFIG ← the model family's defaults ← a named recipe ← a --config file ← command-line flags.
 // With no recipe and no model named anywhere, the 'default' recipe applies, or its unconditional twin
-// 'default-unlabelled' for data without labels.
+// 'default-unlabelled' for data without labels, or 'pix2pix' for paired data.
 import * as fs from 'fs';
 import * as YAML from 'yaml';
 import { DEFAULT_CONFIG, mergeConfig, TrainConfig } from './config';
@@ -57,6 +57,8 @@ export interface ConfigLayers {
   flags: Partial<TrainConfig>;
   /** False for data without labels (and --per-class runs): the implicit recipe is then 'default-unlabelled'. */
   labelled?: boolean;
+  /** True for paired data (pix2pix's aligned layout): the implicit recipe is then 'pix2pix'. */
+  paired?: boolean;
 }
 
 export function resolveConfig(layers: ConfigLayers): TrainConfig {
@@ -64,7 +66,7 @@ export function resolveConfig(layers: ConfigLayers): TrainConfig {
   if (fileRecipe !== undefined && typeof fileRecipe !== 'string') throw new Error(`${layers.file!.path}: 'recipe' must be a string`);
   if (fileValues.model !== undefined && typeof fileValues.model !== 'string') throw new Error(`${layers.file!.path}: 'model' must be a string`);
   const modelNamed = layers.flags.model ?? (fileValues.model as string | undefined);
-  const implicitRecipe = layers.labelled === false ? 'default-unlabelled' : 'default';
+  const implicitRecipe = layers.paired ? 'pix2pix' : layers.labelled === false ? 'default-unlabelled' : 'default';
   const recipeName = layers.recipe ?? (fileRecipe as string | undefined) ?? (modelNamed ? null : implicitRecipe);
   const recipeConfig = recipeName !== null ? recipe(recipeName).config : {};
   const model = modelNamed ?? recipeConfig.model ?? DEFAULT_CONFIG.model;

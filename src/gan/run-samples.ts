@@ -48,8 +48,9 @@ function fromCheckpoint(checkpoint: LoadedCheckpoint, o: SampleOptions, done: nu
   let generator;
   let conditional: boolean;
   try {
-    const sampler = familyFor(config).noiseSampler;
-    if (!sampler) throw new Error(`${checkpoint.file}: model '${config.model}' does not draw images from noise`);
+    const family = familyFor(config);
+    const sampler = family.noiseSampler;
+    if (!sampler) throw new Error(`${checkpoint.file}: model '${config.model}' does not draw images from noise${family.translator ? ' (it translates images: use ganforge translate)' : ''}`);
     conditional = sampler.conditioning !== 'none';
     if (conditional && o.classIndex !== undefined && o.classIndex >= config.numClasses) {
       throw new OptionError('classIndex', (name) => `${name('classIndex')} ${o.classIndex}: the model knows classes 0…${config.numClasses - 1}`);

@@ -3,14 +3,14 @@
 // model, or one per class. `planRun` touches no file; `executeRun` writes the run folder.
 import * as fs from 'fs';
 import * as path from 'path';
-import type { ImageDataset } from '../data/dataset';
+import { dataKindOf, ImageDataset } from '../data/dataset';
 import { DatasetOptions, loadDataset, onlyClass } from '../data/select';
 import { OptionError } from '../errors';
 import { makeFolders, removeStaleTemps } from '../io/atomic';
 import { LoadedCheckpoint, readCheckpoint } from './checkpoint';
 import { TrainConfig, validateConfig } from './config';
 import { classRunDir, isPerClassRun, readPerClassManifest, writePerClassManifest } from './per-class';
-import { familyFor, modelFamily } from './registry';
+import { checkDataFits, familyFor, modelFamily } from './registry';
 import { ConfigLayers, resolveConfig } from './resolve';
 import { RunDir } from './run-dir';
 import { train, TrainHooks, TrainingGroup, TrainResult } from './trainer';
@@ -85,12 +85,15 @@ export async function planRun(request: RunRequest, data: Pick<DatasetOptions, 'l
   }
   try {
     const dataset = await loadDataset(config.dataset, {
-      download: config.download, imageSize: config.imageSize, grayscale: config.grayscale, log: data.log, onProgress: data.onProgress,
+      download: config.download, imageSize: config.imageSize, grayscale: config.grayscale, direction: config.direction,
+      log: data.log, onProgress: data.onProgress,
     });
-    if (!resume && (perClass || !dataset.labels)) {
+    const paired = dataKindOf(dataset) === 'paired';
+    if (!resume && (perClass || !dataset.labels || paired)) {
       // Resolved again now that the data is known: with no recipe named, unlabelled data and per-class runs get
-      // the default recipe's unconditional twin (the same data options, so the loaded data still applies).
-      config = resolveConfig({ ...request.layers, labelled: false });
+      // the default recipe's unconditional twin, paired data the pix2pix recipe (neither sets data options, so
+      // the loaded data still applies).
+      config = resolveConfig({ ...request.layers, labelled: false, paired: paired && !perClass });
     }
     const imageShape: [number, number, number] = [dataset.channels, dataset.height, dataset.width];
     if (resume && imageShape.join('x') !== config.imageShape.join('x')) {
@@ -99,11 +102,15 @@ export async function planRun(request: RunRequest, data: Pick<DatasetOptions, 'l
     if (perClass && modelFamily(config.model).needsLabels) {
       throw new OptionError('perClass', (name) => `${name('perClass')} trains unconditional models; '${config.model}' is conditional`);
     }
+    if (config.evalEvery > 0 && !modelFamily(config.model).noiseSampler) {
+      // Checked before the judge is built (it may train a classifier first): there would be nothing to score.
+      throw new OptionError('evalEvery', (name) => `${name('evalEvery')}: model '${config.model}' draws no samples from noise for the judge to score`);
+    }
     if (perClass && config.evalEvery > 0) {
       throw new OptionError('evalEvery', (name) => `${name('evalEvery')} scores one model against all classes; it does not apply to per-class runs`);
     }
     config = validateConfig({ ...config, imageShape, numClasses: perClass ? 0 : dataset.classes?.length ?? 0 });
-    familyFor(config); // fails now, with the reason, if the model cannot fit this data
+    checkDataFits(familyFor(config), dataset); // fails now, with the reason, if the model cannot fit this data
     if (perClass && !dataset.labels) throw new Error(`a per-class run needs labels, and ${dataset.name} has none`);
     const runOut = out || path.join('runs', `${config.model}-${path.basename(config.dataset)}-${timestamp()}`);
     return { out: runOut, config, dataset, resume, perClass, checkpoint };

@@ -2,9 +2,10 @@
 // logging, grids, checkpoints, resume and alarms; a family owns its networks, optimizers and one training step,
 // so a family with two generators and two discriminators (CycleGAN), an encoder (Age-cGAN) or a regulariser on
 // its own schedule is one file plus one registry entry, and the trainer never learns its name.
-import type { ImageDataset } from '../data/dataset';
+import type { DataKind, ImageDataset } from '../data/dataset';
 import type { Image } from '../io/png';
-import type { GraphOps, Module } from '../nn';
+import type { Direction } from '../data/paired';
+import type { GraphOps, Layer, Module } from '../nn';
 import type { Optimizer } from '../optim';
 import type { Tensor } from '../torch';
 import type { TrainConfig } from './config';
@@ -133,11 +134,27 @@ export interface NoiseSampler {
   weightsPrefix(config: TrainConfig, raw: boolean): string;
 }
 
+/** How `ganforge translate` rebuilds an image-to-image generator from a checkpoint. */
+export interface Translator {
+  /**
+   * The checkpoint prefix of the generator that translates in `direction` (AtoB: the data's left image to its
+   * right one), or null when the run has none (a pix2pix run learns only the direction it was trained in).
+   */
+  weightsPrefix(config: TrainConfig, direction: Direction): string | null;
+  /** The generator to load those weights into: images [N, C, H, W] in [-1, 1] → images of the same shape. */
+  generator(config: TrainConfig, direction: Direction): Module & Layer;
+}
+
 export interface ModelFamily {
   name: string;
   summary: string;
   /** The data must have class labels (conditional families). */
   needsLabels: boolean;
+  /**
+   * What the family trains on: one set of images (the default; noise-to-image GANs) or pairs of an input and
+   * its target (image-to-image, e.g. pix2pix). Data of the other kind is refused before anything is built.
+   */
+  dataKind?: DataKind;
   /**
    * Intra-op threads that train this family fastest on a 2-core CPU (measured; default 1). Convolutions with
    * wide feature maps gain from 2; GEMM-bound models lose, as OpenBLAS already uses every core.
@@ -159,4 +176,6 @@ export interface ModelFamily {
   createRun(config: TrainConfig, dataset: ImageDataset, parallel?: DataParallel): FamilyRun;
   /** Present for families that draw images from noise (all the GANs of `models/` so far). */
   noiseSampler?: NoiseSampler;
+  /** Present for families that translate one image into another (pix2pix). */
+  translator?: Translator;
 }

@@ -20,9 +20,15 @@ export interface ReferenceData {
 
 /** A fixed 80/20 split (seeded permutation), for data without an official test split. */
 export function splitEightyTwenty(data: ImageDataset): { train: ImageDataset; heldOut: ImageDataset } {
-  const order = tidy(() => randperm(data.count, 20_241_122).toArray());
-  const cut = Math.round(data.count * 0.8);
-  return { train: pickRows(data, order.slice(0, cut), `${data.name} (train 80%)`), heldOut: pickRows(data, order.slice(cut), `${data.name} (held out 20%)`) };
+  const { train, heldOut } = eightyTwentyIndices(data.count);
+  return { train: pickRows(data, train, `${data.name} (train 80%)`), heldOut: pickRows(data, heldOut, `${data.name} (held out 20%)`) };
+}
+
+/** The rows of each side of splitEightyTwenty, for sets derived from the same split (edges2digits). */
+export function eightyTwentyIndices(count: number): { train: number[]; heldOut: number[] } {
+  const order = tidy(() => randperm(count, 20_241_122).toArray());
+  const cut = Math.round(count * 0.8);
+  return { train: order.slice(0, cut), heldOut: order.slice(cut) };
 }
 
 const count = (n: number) => n.toLocaleString('en-US');

@@ -8,3 +8,5 @@ export * from './resample';
 export { effectiveWeight, spectralNormalize, spectralVector } from './spectral-norm';
 export { tensorOps } from './graph-ops';
 export type { GraphOps } from './graph-ops';
+export * from './padding';
+export * from './residual';

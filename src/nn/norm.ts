@@ -70,3 +70,30 @@ export class InstanceNorm extends Module implements Layer {
     return F.instanceNorm(x, true, { weight: this.weight ?? undefined, bias: this.bias ?? undefined, eps: this.eps });
   }
 }
+
+/** The normalisations the image-to-image networks choose between ('none': the identity). */
+export type NormKind = 'batch' | 'instance' | 'none';
+export const NORM_KINDS: readonly NormKind[] = ['batch', 'instance', 'none'];
+
+/** Passes its input through: the place of a norm layer in networks built without one. */
+export class Identity extends Module implements Layer {
+  forward(x: Tensor): Tensor {
+    // A new handle on the same values, so callers that dispose intermediates (Sequential) own what they get.
+    return x.reshape(x.shape);
+  }
+}
+
+/**
+ * A norm layer over `channels` feature maps: BatchNorm with running statistics, or InstanceNorm without affine
+ * parameters or running statistics (pix2pix's and CycleGAN's instance norm).
+ */
+export function normLayer(kind: NormKind, channels: number): Module & Layer {
+  if (kind === 'batch') return new BatchNorm(channels);
+  if (kind === 'instance') return new InstanceNorm(channels);
+  return new Identity();
+}
+
+/** Whether a conv before this norm needs its own bias: batch norm subtracts the mean, which cancels one. */
+export function normTakesBias(kind: NormKind): boolean {
+  return kind !== 'batch';
+}

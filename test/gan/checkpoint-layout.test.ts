@@ -16,19 +16,20 @@ registerFamily(toyCycleFamily);
 
 const elements = (m: Module) => [...m.stateDict().values()].reduce((n, t) => n + t.numel, 0);
 
-/** A labelled data set of `count` blank images of `shape`, enough to build a run on. */
-function blankData([c, h, w]: ImageShape, classes: number, count = 16): ImageDataset {
+/** A labelled data set of `count` blank images of `shape` (paired for the families that translate), enough to build a run on. */
+function blankData([c, h, w]: ImageShape, classes: number, paired: boolean, count = 16): ImageDataset {
   return {
     name: 'blank', images: new Uint8Array(count * c * h * w), labels: Uint8Array.from({ length: count }, (_, i) => i % classes), count,
     channels: c, height: h, width: w, classes: Array.from({ length: classes }, (_, i) => String(i)),
+    ...(paired ? { targets: new Uint8Array(count * c * h * w) } : {}),
   };
 }
 
 function assertLayoutMatchesRun(family: ModelFamily, config: TrainConfig): void {
   const layout = family.checkpointLayout(config);
-  const run = buildRun(config, blankData(config.imageShape, Math.max(2, config.numClasses)));
+  const run = buildRun(config, blankData(config.imageShape, Math.max(2, config.numClasses), family.dataKind === 'paired'));
   try {
-    const what = `${family.name} ${JSON.stringify({ imageShape: config.imageShape, latentDim: config.latentDim, width: config.width, emaDecay: config.emaDecay })}`;
+    const what = `${family.name} ${JSON.stringify({ imageShape: config.imageShape, latentDim: config.latentDim, width: config.width, emaDecay: config.emaDecay, norm: config.norm })}`;
     assert.deepEqual([...layout.networks].map(([name, { size }]) => [name, size]), [...run.networks].map(([name, network]) => [name, elements(network)]), `${what}: networks`);
     assert.deepEqual([...layout.optimizers], [...run.optimizers.keys()], `${what}: optimizers`);
     assert.deepEqual([...layout.tensors], [...run.tensors].map(([name, t]) => [name, t.shape]), `${what}: tensors`);
@@ -42,6 +43,9 @@ describe('model families: the checkpoint layout matches the built run', () => {
     { imageShape: [1, 28, 28], latentDim: 100, numClasses: 10, width: null },
     { imageShape: [3, 32, 32], latentDim: 7, numClasses: 3, width: 8, emaDecay: 0.9, gridSize: 6 },
     { imageShape: [1, 8, 8], latentDim: 5, numClasses: 2, width: 4 },
+    // Image-to-image networks: each norm (batch norm has state, instance norm none), a padded side (28 → 32).
+    { imageShape: [3, 16, 16], numClasses: 0, width: 4, norm: 'instance' },
+    { imageShape: [1, 28, 28], numClasses: 0, width: 4, norm: 'none', gridSize: 3 },
   ];
   for (const family of allFamilies()) {
     it(family.name, () => {

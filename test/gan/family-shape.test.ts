@@ -12,6 +12,7 @@ import { registerFamily } from '../../src/gan/registry';
 import { train } from '../../src/gan/trainer';
 import { loadBundledMnist } from '../../src/data/mnist';
 import { memory } from '../../src/torch';
+import { assertSameTensors, trainInTwoSessions } from '../helpers/same-checkpoint';
 import { readMetrics, tempDir } from '../helpers/fixtures';
 import { toyCycleFamily } from '../helpers/toy-cycle-family';
 
@@ -57,11 +58,7 @@ describe('a two-generator, two-discriminator family through the trainer', () => 
     const straight = path.join(root, 'straight');
     await train(config({ steps: 20 }), digits, straight, null, { log: () => undefined });
     const split = path.join(root, 'split');
-    let steps = 0;
-    await train(config({ steps: 20 }), digits, split, null, { log: () => undefined, shouldStop: () => steps++ >= 10 });
-    const checkpoint = readCheckpoint(path.join(split, 'checkpoints', 'last.safetensors'));
-    assert.equal(checkpoint.progress.step, 10);
-    await train(config({ steps: 20 }), digits, split, checkpoint, { log: () => undefined });
+    await trainInTwoSessions(config({ steps: 20 }), digits, split, 10);
     assert.deepEqual(readMetrics(split).map(deterministicToy), readMetrics(straight).map(deterministicToy));
     assertSameTensors(path.join(split, 'checkpoints', 'last.safetensors'), path.join(straight, 'checkpoints', 'last.safetensors'));
   });
@@ -70,19 +67,4 @@ describe('a two-generator, two-discriminator family through the trainer', () => 
 function deterministicToy(r: Record<string, number>) {
   const { step, epoch, loss_g, loss_d_a, loss_d_b, loss_cycle } = r;
   return { step, epoch, loss_g, loss_d_a, loss_d_b, loss_cycle };
-}
-
-/** Every tensor of the two checkpoints is byte-identical (the metadata differs: elapsed time). */
-function assertSameTensors(a: string, b: string): void {
-  const left = readCheckpoint(a);
-  const right = readCheckpoint(b);
-  try {
-    assert.deepEqual([...left.tensors.keys()], [...right.tensors.keys()]);
-    for (const [name, t] of left.tensors) {
-      assert.ok(Buffer.from(t.toTypedArray().buffer).equals(Buffer.from(right.tensors.get(name)!.toTypedArray().buffer)), `${name} differs`);
-    }
-  } finally {
-    left.dispose();
-    right.dispose();
-  }
 }

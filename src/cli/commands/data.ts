@@ -1,36 +1,54 @@
-// `ganforge data faces`: writes the procedural cartoon faces, the offline stand-in for anime faces.
+// `ganforge data KIND`: writes offline data sets. `faces`: procedural cartoon faces, the stand-in for anime faces.
+// `edges2digits` / `edges2fashion`: paired sets in pix2pix's aligned layout, each MNIST / Fashion-MNIST image's
+// edge map beside the image, train and test split as the source data set splits them.
 import * as fs from 'fs';
 import * as path from 'path';
+import type { ImageDataset } from '../../data/dataset';
+import { EDGE_OPERATOR, PairSource, writeClassNames, writeEdgePairs } from '../../data/edges';
 import { generateFaces } from '../../data/faces';
+import { loadBundledMnist, loadFashionMnist } from '../../data/mnist';
 import { writeFileAtomic } from '../../io/atomic';
 import { encodePng } from '../../io/png';
+import { eightyTwentyIndices } from '../../metrics/reference';
 import { CommandSpec, FlagsOf, UsageError } from '../args';
 import { ProgressBar } from '../progress';
 
+const KINDS = ['faces', 'edges2digits', 'edges2fashion'];
+
 export const dataSpec = {
   name: 'data',
-  summary: 'Make data sets: `ganforge data faces` writes procedurally generated 64×64 RGB cartoon faces as PNGs.',
-  usage: 'ganforge data faces --n N --out DIR [--size 64] [--seed S]',
-  positionals: [{ name: 'KIND', help: "what to make: 'faces'", required: true }],
+  summary: 'Make data sets: `faces` (procedural 64×64 RGB cartoon faces as PNGs); `edges2digits` and `edges2fashion` '
+    + `(pix2pix's aligned layout: the edge map of each MNIST / Fashion-MNIST image beside the image; edges: ${EDGE_OPERATOR})`,
+  usage: 'ganforge data faces --n N --out DIR [--size 64] [--seed S]\n       ganforge data edges2digits|edges2fashion --out DIR [--n N] [--test-n N]',
+  positionals: [{ name: 'KIND', help: `what to make: ${KINDS.join(', ')}`, required: true }],
   flags: [
-    { name: 'n', type: 'int', min: 1, max: 1_000_000, default: 5000, placeholder: 'N', help: 'number of images' },
-    { name: 'out', type: 'path', alias: 'o', required: true, placeholder: 'DIR', help: 'folder to write face-00000.png … into (created)' },
-    { name: 'size', type: 'int', min: 8, max: 1024, default: 64, placeholder: 'PX', help: 'image side in pixels' },
-    { name: 'seed', type: 'int', min: 0, max: 0xffffffff, default: 1, placeholder: 'S', help: 'the same seed draws the same faces' },
+    { name: 'n', type: 'int', min: 1, max: 1_000_000, placeholder: 'N', help: 'faces: number of images (default 5000); edges2*: at most N training pairs (default: the whole train split)' },
+    { name: 'test-n', type: 'int', min: 1, max: 1_000_000, placeholder: 'N', help: 'edges2*: at most N test pairs (default: the whole test split)' },
+    { name: 'out', type: 'path', alias: 'o', required: true, placeholder: 'DIR', help: 'folder to write into (created): face-00000.png …, or train/ and test/ of CLASS-INDEX.png pairs and classes.txt' },
+    { name: 'size', type: 'int', min: 8, max: 1024, default: 64, placeholder: 'PX', help: 'faces: image side in pixels' },
+    { name: 'seed', type: 'int', min: 0, max: 0xffffffff, default: 1, placeholder: 'S', help: 'faces: the same seed draws the same faces' },
   ],
-  examples: ['ganforge data faces --n 5000 --out data/faces', 'ganforge train --recipe dcgan-faces --dataset data/faces'],
+  examples: [
+    'ganforge data faces --n 5000 --out data/faces',
+    'ganforge train --recipe dcgan-faces --dataset data/faces',
+    'ganforge data edges2digits --out data/edges2digits     # 8,000 train / 2,000 test pairs of the bundled MNIST, split as the judge splits it',
+    'ganforge data edges2fashion --out data/edges2fashion   # Fashion-MNIST\'s 60,000 / 10,000',
+    'ganforge train --recipe pix2pix-edges2digits',
+  ],
 } as const satisfies CommandSpec;
 
-export async function runData(flags: FlagsOf<typeof dataSpec>, positionals: string[]): Promise<number> {
-  if (positionals[0] !== 'faces') throw new UsageError(`unknown data kind '${positionals[0]}' (expected faces)`);
-  const out = flags.out;
-  const n = flags.n;
-  const size = flags.size;
+function makeFolder(out: string): void {
   try {
     fs.mkdirSync(out, { recursive: true });
   } catch (err) {
     throw new Error(`cannot create ${out}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
+}
+
+async function writeFaces(flags: FlagsOf<typeof dataSpec>): Promise<void> {
+  const { out, size } = flags;
+  const n = flags.n ?? 5000;
+  makeFolder(out);
   const bar = new ProgressBar({ total: n, label: 'faces', unit: 'img' });
   // Generated in chunks so memory stays small for large N; chunk k uses seed + k for independence.
   const chunk = 500;
@@ -48,5 +66,61 @@ export async function runData(flags: FlagsOf<typeof dataSpec>, positionals: stri
   }
   bar.finish();
   console.log(`wrote ${n} faces (${size}×${size} RGB) to ${out}`);
+}
+
+/** Rows `indices` of a gray data set, at most `limit` of them, with their source indices. */
+function source(data: ImageDataset, indices: number[], limit: number | undefined): PairSource {
+  const chosen = indices.slice(0, limit ?? indices.length);
+  const per = data.height * data.width;
+  const images = new Uint8Array(chosen.length * per);
+  chosen.forEach((from, to) => images.set(data.images.subarray(from * per, (from + 1) * per), to * per));
+  return { images, labels: Uint8Array.from(chosen, (i) => data.labels![i]), height: data.height, width: data.width, sourceIndex: chosen };
+}
+
+/**
+ * edges2digits: the bundled 10,000 digits, split exactly as the judge splits them (its classifier trains on the
+ * 8,000 and never sees the 2,000 test digits, so scoring translated test edges by class is honest).
+ * edges2fashion: Fashion-MNIST's own train and test files; indices are positions in each file.
+ */
+async function writeEdges(kind: string, flags: FlagsOf<typeof dataSpec>): Promise<void> {
+  const { out } = flags;
+  let train: PairSource;
+  let test: PairSource;
+  let classes: string[];
+  if (kind === 'edges2digits') {
+    const digits = loadBundledMnist();
+    const split = eightyTwentyIndices(digits.count);
+    train = source(digits, split.train, flags.n);
+    test = source(digits, split.heldOut, flags['test-n']);
+    classes = digits.classes!;
+  } else {
+    const trainSet = loadFashionMnist(undefined, 'train');
+    const testSet = loadFashionMnist(undefined, 'test');
+    const all = (d: ImageDataset) => Array.from({ length: d.count }, (_, i) => i);
+    train = source(trainSet, all(trainSet), flags.n);
+    test = source(testSet, all(testSet), flags['test-n']);
+    classes = trainSet.classes!;
+  }
+  makeFolder(out);
+  const total = train.sourceIndex.length + test.sourceIndex.length;
+  const bar = new ProgressBar({ total, label: kind, unit: 'pair' });
+  let done = 0;
+  const tick = () => bar.update(++done);
+  writeEdgePairs(out, 'train', train, tick);
+  writeEdgePairs(out, 'test', test, tick);
+  writeClassNames(out, classes);
+  bar.finish();
+  console.log(`wrote ${train.sourceIndex.length} train and ${test.sourceIndex.length} test pairs (edges | image, ${train.height}×${train.width} each) to ${out}`);
+}
+
+export async function runData(flags: FlagsOf<typeof dataSpec>, positionals: string[]): Promise<number> {
+  const kind = positionals[0];
+  if (!KINDS.includes(kind)) throw new UsageError(`unknown data kind '${kind}' (expected ${KINDS.join(', ')})`);
+  if (kind === 'faces') {
+    if (flags['test-n'] !== undefined) throw new UsageError('--test-n applies to edges2digits and edges2fashion, not faces');
+    await writeFaces(flags);
+  } else {
+    await writeEdges(kind, flags);
+  }
   return 0;
 }

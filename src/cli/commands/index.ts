@@ -10,6 +10,7 @@ import { runSample, sampleSpec } from './sample';
 import { runStudio, studioSpec } from './studio';
 import { runTrain, trainSpec } from './train';
 import { runZoo, zooSpec } from './zoo';
+import { runTranslate, translateSpec } from './translate';
 
 export const COMMANDS: Record<string, CliCommand> = {
   train: defineCommand(trainSpec, runTrain),
@@ -17,6 +18,7 @@ export const COMMANDS: Record<string, CliCommand> = {
   eval: defineCommand(evalSpec, runEval),
   report: defineCommand(reportSpec, runReport),
   export: defineCommand(exportSpec, runExport),
+  translate: defineCommand(translateSpec, runTranslate),
   data: defineCommand(dataSpec, runData),
   classifier: defineCommand(classifierSpec, runClassifier),
   config: defineCommand(configSpec, runConfig),
