@@ -28,7 +28,7 @@ describe('generator files and the zoo', () => {
     const trained = ganforge(['train', '--model', 'cgan', '--dataset', data, '--steps', '8', '--ema', '0.9', '--out', run]);
     assert.equal(trained.status, 0, trained.stderr);
     const scores = path.join(root, 'scores.json');
-    fs.writeFileSync(scores, 'progress line\n{"fid": 123.5, "kid": 0.25, "dataset": "mnist", "bad": null}\n');
+    fs.writeFileSync(scores, 'progress line\n{"fid": 123.5, "kid": {"mean": 0.25, "std": 0.01}, "dataset": "mnist", "bad": null}\n');
     const result = ganforge(['zoo', 'pack', run, '--out', packed, '--scores', scores, '--command', 'ganforge train --model cgan --steps 8']);
     assert.equal(result.status, 0, result.stderr);
     const { tensors, metadata } = decodeSafetensors(fs.readFileSync(packed), packed);
@@ -99,6 +99,24 @@ describe('generator files and the zoo', () => {
       const result = ganforge(['sample', '--checkpoint', file, '--out', path.join(root, 'h.png')]);
       assert.notEqual(result.status, 0, label);
       oneLine(result.stderr, pattern);
+    }
+  });
+});
+
+describe('the zoo shipped in the package', () => {
+  it('lists its models with their scores and draws from each right after install', () => {
+    const listed = ganforge(['zoo']);
+    assert.equal(listed.status, 0, listed.stderr);
+    for (const name of ['mnist-digits', 'fashion']) {
+      assert.match(listed.stdout, new RegExp(`zoo:${name}\\s+acgan\\s+\\S+\\s+1×28×28\\s+10\\s+1600\\s+\\d+\\.\\d`));
+      const out = path.join(tempDir('zoo-shipped'), `${name}.npy`);
+      const drawn = ganforge(['sample', '--checkpoint', `zoo:${name}`, '--n', '30', '--class', '7', '--out', out]);
+      assert.equal(drawn.status, 0, drawn.stderr);
+      const { shape, data } = decodeNpy(fs.readFileSync(out), out);
+      assert.deepEqual(shape, [30, 1, 28, 28]);
+      const values = Array.from(data as Float32Array);
+      assert.ok(values.every((v) => v >= 0 && v <= 1), 'pixels in [0, 1]');
+      assert.ok(Math.max(...values) - Math.min(...values) > 0.5, 'an image, not a flat field');
     }
   });
 });

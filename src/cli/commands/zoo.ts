@@ -25,7 +25,7 @@ export const zooSpec = {
   ],
 } as const satisfies CommandSpec;
 
-/** The numeric top-level fields of `ganforge eval --json`'s last line. */
+/** The scores of `ganforge eval --json`'s last line: its numbers, and the mean of each {mean, std} (KID, IS). */
 function readScores(file: string): Record<string, number> {
   let parsed: unknown;
   try {
@@ -34,7 +34,12 @@ function readScores(file: string): Record<string, number> {
     throw new UsageError(`--scores: ${file} is not eval's JSON (${(err as Error).message.split('\n')[0]})`);
   }
   if (typeof parsed !== 'object' || parsed === null) throw new UsageError(`--scores: ${file} holds no JSON object`);
-  return Object.fromEntries(Object.entries(parsed).filter(([, v]) => typeof v === 'number' && Number.isFinite(v)));
+  const scores: Record<string, number> = {};
+  for (const [key, value] of Object.entries(parsed)) {
+    const mean = typeof value === 'object' && value !== null ? (value as { mean?: unknown }).mean : value;
+    if (typeof mean === 'number' && Number.isFinite(mean)) scores[key] = mean;
+  }
+  return scores;
 }
 
 function pack(run: string | undefined, flags: FlagsOf<typeof zooSpec>): number {
