@@ -6,8 +6,8 @@ import { describe, it } from 'node:test';
 import { exportNetwork, hasLayerExport, registerLayerExport } from '../../src/export/onnx';
 import * as nn from '../../src/nn';
 import {
-  AvgPool2d, BatchNorm, Conv2d, ConvTranspose2d, Dropout, Embedding, Flatten, InstanceNorm, Layer, LeakyReLU, Linear, MaxPool2d,
-  Module, ReLU, Sequential, Sigmoid, Tanh, Unflatten, Upsample,
+  AvgPool2d, BatchNorm, Conv2d, ConvTranspose2d, Dropout, Embedding, Flatten, Identity, InstanceNorm, Layer, LeakyReLU, Linear,
+  MaxPool2d, Module, ReflectionPad2d, ReLU, ResidualBlock, Sequential, Sigmoid, Tanh, Unflatten, Upsample,
 } from '../../src/nn';
 import { manualSeed, noGrad, randint, randn, Tensor, tidy } from '../../src/torch';
 import { checkStructure, maxAbsDiff, ortMissing, runOnnx } from '../helpers/onnx';
@@ -76,6 +76,10 @@ const CASES: { name: string; layer: () => Module & Layer; input: () => Tensor; o
   { name: 'Upsample ×3 nearest', layer: () => new Upsample(3), input: () => image(2, 3), out: ['batch', 2, 9, 9] },
   { name: 'Upsample ×2 bilinear, align corners', layer: () => new Upsample(2, 'bilinear', true), input: () => image(2, 3), out: ['batch', 2, 6, 6] },
   { name: 'Upsample ×3 bilinear, half-pixel', layer: () => new Upsample(3, 'bilinear', false), input: () => image(2, 3), out: ['batch', 2, 9, 9] },
+  { name: 'Identity', layer: () => new Sequential(new Identity(), new Tanh()), input: () => image(2, 3), out: ['batch', 2, 3, 3] },
+  { name: 'ReflectionPad2d [1, 2, 3, 0]', layer: () => new ReflectionPad2d([1, 2, 3, 0]), input: () => image(2, 5), out: ['batch', 2, 8, 8] },
+  { name: 'ResidualBlock, instance norm', layer: () => new ResidualBlock(3), input: () => image(3, 6), out: ['batch', 3, 6, 6] },
+  { name: 'ResidualBlock, batch norm', layer: () => new ResidualBlock(3, { norm: 'batch' }), input: () => image(3, 6), out: ['batch', 3, 6, 6] },
   {
     name: 'nested Sequential',
     layer: () => new Sequential(new Linear(4, 8), new Sequential(new LeakyReLU(0.1), new Linear(8, 3)), new Sigmoid()),

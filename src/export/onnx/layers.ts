@@ -2,8 +2,8 @@
 // forward in eval mode (the only mode an exported network runs in). Weights are read from the layer as it is:
 // spectral norm's normalised weight, BatchNorm's running statistics.
 import {
-  AvgPool2d, BatchNorm, Conv2d, ConvTranspose2d, Dropout, effectiveWeight, Embedding, Flatten, InstanceNorm, LeakyReLU, Linear,
-  MaxPool2d, Module, ReLU, Sequential, Sigmoid, Tanh, Unflatten, Upsample,
+  AvgPool2d, BatchNorm, Conv2d, ConvTranspose2d, Dropout, effectiveWeight, Embedding, Flatten, Identity, InstanceNorm, LeakyReLU,
+  Linear, MaxPool2d, Module, ReflectionPad2d, ReLU, ResidualBlock, Sequential, Sigmoid, Tanh, Unflatten, Upsample,
 } from '../../nn';
 import type { F, Tensor } from '../../torch';
 import { attr, Attribute, Value } from './graph';
@@ -101,6 +101,13 @@ const flatten: LayerRule<Flatten> = (m, x, c) => {
   return c.node('Reshape', [x, c.graph.int64s(`${c.path}.shape`, shape)], {}, shape.length);
 };
 
+// ONNX Pad (opset 11+) takes the pads as an int64 input: every axis' start, then every axis' end (N, C unpadded).
+const reflectionPad: LayerRule<ReflectionPad2d> = (m, x, c) => {
+  const [left, right, top, bottom] = m.amounts;
+  const pads = c.graph.int64s(`${c.path}.pads`, [0, 0, top, left, 0, 0, bottom, right]);
+  return c.node('Pad', [x, pads], { mode: attr.string('reflect') }, x.rank);
+};
+
 const activation = (op: string): LayerRule => (_m, x, c) => c.node(op, [x], {}, x.rank);
 
 /** A layer class paired with its rule; the rule's parameter type is checked against the class. */
@@ -128,4 +135,8 @@ export const BUILT_IN_RULES: [Function, LayerRule][] = [
   entry(MaxPool2d, pool('MaxPool')),
   entry(AvgPool2d, pool('AveragePool')),
   entry(Upsample, upsample),
+  entry(Identity, (_m, x) => x),
+  entry(ReflectionPad2d, reflectionPad),
+  // x + block(x): the block's layers go through the table like a Sequential's.
+  entry(ResidualBlock, (m, x, c) => c.node('Add', [x, c.layer(m.block, x)], {}, x.rank)),
 ];
