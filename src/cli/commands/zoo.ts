@@ -2,6 +2,7 @@
 // generator file from any run (the generator alone, with the command that trained it and its scores).
 import * as fs from 'fs';
 import { readGeneratorInfo, writeGeneratorFile } from '../../gan/generator-file';
+import { checkpointFile } from '../../gan/run-samples';
 import { zooFile, zooNames } from '../../gan/zoo';
 import { CommandSpec, FlagsOf, UsageError } from '../args';
 
@@ -46,8 +47,7 @@ function pack(run: string | undefined, flags: FlagsOf<typeof zooSpec>): number {
   if (!run) throw new UsageError('zoo pack needs RUN, a run folder or checkpoint file');
   if (!flags.out) throw new UsageError('zoo pack needs --out FILE.safetensors');
   if (!flags.out.endsWith('.safetensors')) throw new UsageError(`--out: a generator file ends in .safetensors, not '${flags.out}'`);
-  const file = fs.existsSync(run) && fs.statSync(run).isDirectory() ? `${run}/checkpoints/last.safetensors` : run;
-  const info = writeGeneratorFile(file, flags.out, { command: flags.command, scores: flags.scores ? readScores(flags.scores) : undefined });
+  const info = writeGeneratorFile(checkpointFile(run), flags.out, { command: flags.command, scores: flags.scores ? readScores(flags.scores) : undefined });
   console.log(`wrote ${flags.out}: the generator at step ${info.step} (${(fs.statSync(flags.out).size / 1e6).toFixed(1)} MB)`);
   return 0;
 }
