@@ -4,6 +4,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { resolveWorld } from '../../src/dist/world';
+import { OptionError } from '../../src/errors';
 import { ganforge, tempDir } from '../helpers/fixtures';
 
 const CASES: { args: string[]; env?: Record<string, string>; says: RegExp }[] = [
@@ -36,4 +38,14 @@ describe('data-parallel flags', () => {
       assert.ok(!fs.existsSync(out), 'a refused run wrote its folder');
     });
   }
+});
+
+describe('resolveWorld as a library call', () => {
+  it("names the option by its key, not by the CLI's flag", () => {
+    assert.throws(
+      () => resolveWorld({ worldSize: 2, rank: 0, timeoutMs: 1000 }, {}),
+      (err: unknown) => err instanceof OptionError && err.option === 'master' && /give 'master' host:port/.test(err.message),
+    );
+    assert.throws(() => resolveWorld({ rank: 1, timeoutMs: 1000 }, {}), (err: unknown) => err instanceof OptionError && err.option === 'worldSize');
+  });
 });
