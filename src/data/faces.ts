@@ -3,7 +3,7 @@
 // size and spacing, mouth and blush. Drawn at 2× and averaged down, so edges are anti-aliased.
 import type { ImageDataset } from './dataset';
 
-type RGB = [number, number, number];
+export type RGB = [number, number, number];
 
 /** A small deterministic generator (mulberry32), so a seed always draws the same faces. */
 export function seededRandom(seed: number): () => number {
@@ -17,7 +17,8 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-class Canvas {
+/** An RGB drawing surface in floating point, drawn at a multiple of the output size and averaged down. */
+export class Canvas {
   readonly pixels: Float32Array;
   constructor(readonly size: number, background: RGB, below: RGB) {
     this.pixels = new Float32Array(size * size * 3);
@@ -83,11 +84,11 @@ class Canvas {
   }
 }
 
-const SKIN: RGB[] = [[255, 224, 196], [241, 194, 160], [224, 172, 125], [198, 134, 88], [141, 85, 52], [255, 236, 220]];
+export const SKIN: RGB[] = [[255, 224, 196], [241, 194, 160], [224, 172, 125], [198, 134, 88], [141, 85, 52], [255, 236, 220]];
 const HAIR: RGB[] = [[40, 30, 30], [120, 70, 30], [230, 200, 90], [200, 60, 40], [70, 90, 200], [230, 120, 180], [240, 240, 245], [60, 160, 90]];
-const EYES: RGB[] = [[60, 110, 200], [40, 140, 80], [150, 80, 40], [160, 40, 160], [200, 60, 60], [40, 40, 40]];
+export const EYES: RGB[] = [[60, 110, 200], [40, 140, 80], [150, 80, 40], [160, 40, 160], [200, 60, 60], [40, 40, 40]];
 
-function jitter(colour: RGB, amount: number, random: () => number): RGB {
+export function jitter(colour: RGB, amount: number, random: () => number): RGB {
   return colour.map((v) => Math.min(255, Math.max(0, v + (random() - 0.5) * 2 * amount))) as RGB;
 }
 

@@ -5,6 +5,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { ImageDataset } from '../../data/dataset';
 import { EDGE_OPERATOR, PairSource, writeClassNames, writeEdgePairs } from '../../data/edges';
+import { FACE_ATTRIBUTE_NAMES } from '../../data/attributed-faces';
+import { writeAttributedFaces } from '../../data/attributed-folder';
 import { generateFaces } from '../../data/faces';
 import { loadBundledMnist, loadFashionMnist } from '../../data/mnist';
 import { writeFileAtomic } from '../../io/atomic';
@@ -27,10 +29,12 @@ export const dataSpec = {
     { name: 'out', type: 'path', alias: 'o', required: true, placeholder: 'DIR', help: 'folder to write into (created): face-00000.png …, or train/ and test/ of CLASS-INDEX.png pairs and classes.txt' },
     { name: 'size', type: 'int', min: 8, max: 1024, default: 64, placeholder: 'PX', help: 'faces: image side in pixels' },
     { name: 'seed', type: 'int', min: 0, max: 0xffffffff, default: 1, placeholder: 'S', help: 'faces: the same seed draws the same faces' },
+    { name: 'attributes', type: 'boolean', help: `faces: draw faces with known attributes (${FACE_ATTRIBUTE_NAMES.join(', ')}) into train/ and test/, each with CelebA's list_attr.txt and an identity.txt; --test-n people are drawn at every age in test/ (default 100)` },
   ],
   examples: [
     'ganforge data faces --n 5000 --out data/faces',
     'ganforge train --recipe dcgan-faces --dataset data/faces',
+    'ganforge data faces --attributes --n 6000 --test-n 100 --out data/attr-faces   # for StarGAN / Age-cGAN',
     'ganforge data edges2digits --out data/edges2digits     # 8,000 train / 2,000 test pairs of the bundled MNIST, split as the judge splits it',
     'ganforge data edges2fashion --out data/edges2fashion   # Fashion-MNIST\'s 60,000 / 10,000',
     'ganforge train --recipe pix2pix-edges2digits',
@@ -66,6 +70,16 @@ async function writeFaces(flags: FlagsOf<typeof dataSpec>): Promise<void> {
   }
   bar.finish();
   console.log(`wrote ${n} faces (${size}×${size} RGB) to ${out}`);
+}
+
+function writeFacesWithAttributes(flags: FlagsOf<typeof dataSpec>): void {
+  const n = flags.n ?? 5000;
+  const testPeople = flags['test-n'] ?? 100;
+  makeFolder(flags.out);
+  const bar = new ProgressBar({ total: n + testPeople * 3, label: 'faces', unit: 'img' });
+  const written = writeAttributedFaces(flags.out, { n, testPeople, size: flags.size, seed: flags.seed, onProgress: (done) => bar.update(done) });
+  bar.finish();
+  console.log(`wrote ${written.train} train and ${written.test} test faces (${flags.size}×${flags.size} RGB) with ${FACE_ATTRIBUTE_NAMES.length} attributes to ${flags.out}`);
 }
 
 /** Rows `indices` of a gray data set, at most `limit` of them, with their source indices. */
@@ -116,8 +130,11 @@ async function writeEdges(kind: string, flags: FlagsOf<typeof dataSpec>): Promis
 export async function runData(flags: FlagsOf<typeof dataSpec>, positionals: string[]): Promise<number> {
   const kind = positionals[0];
   if (!KINDS.includes(kind)) throw new UsageError(`unknown data kind '${kind}' (expected ${KINDS.join(', ')})`);
-  if (kind === 'faces') {
-    if (flags['test-n'] !== undefined) throw new UsageError('--test-n applies to edges2digits and edges2fashion, not faces');
+  if (kind !== 'faces' && flags.attributes) throw new UsageError(`--attributes applies to faces, not ${kind}`);
+  if (kind === 'faces' && flags.attributes) {
+    writeFacesWithAttributes(flags);
+  } else if (kind === 'faces') {
+    if (flags['test-n'] !== undefined) throw new UsageError('--test-n applies to edges2digits, edges2fashion and faces --attributes, not plain faces');
     await writeFaces(flags);
   } else {
     await writeEdges(kind, flags);

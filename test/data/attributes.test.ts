@@ -1,0 +1,139 @@
+// Attribute-labelled data: CelebA's attribute and identity formats read and written (and hostile files refused
+// in one line), the procedural faces honouring each attribute exactly, and `ganforge data faces --attributes`
+// read back through the attributed layout.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { attributeValue, formatAttributeText, MAX_ATTRIBUTE_FILE_BYTES, parseAttributeText, parseIdentityText, readAttributeFile, selectAttributes } from '../../src/data/attribute-file';
+import { drawAttributedFace, drawIdentity, FACE_ATTRIBUTE_NAMES, FaceAttributes } from '../../src/data/attributed-faces';
+import { readAttributedFolder } from '../../src/data/attributed-folder';
+import { seededRandom } from '../../src/data/faces';
+import { ganforge, tempDir } from '../helpers/fixtures';
+
+// Two rows in CelebA's own layout: a row count, names, then values padded with runs of spaces.
+const CELEBA = '2\n5_o_Clock_Shadow Black_Hair Young \n000001.jpg -1  1  1\n000002.jpg  1 -1 -1\n';
+
+describe("CelebA's attribute format", () => {
+  it('reads the row count, the names and the ±1 values, with or without the count line', () => {
+    const table = parseAttributeText(CELEBA, 'list');
+    assert.deepEqual(table.names, ['5_o_Clock_Shadow', 'Black_Hair', 'Young']);
+    assert.deepEqual(table.files, ['000001.jpg', '000002.jpg']);
+    assert.deepEqual([...table.values], [-1, 1, 1, 1, -1, -1]);
+    assert.equal(attributeValue(table, 1, 0), 1);
+    const noCount = parseAttributeText('A B\nx.png 0 1\n', 'list');
+    assert.deepEqual([...noCount.values], [-1, 1], '0 reads as "has it not"');
+  });
+
+  it('round-trips through its own writer', () => {
+    const table = parseAttributeText(CELEBA, 'list');
+    assert.deepEqual(parseAttributeText(formatAttributeText(table), 'again'), table);
+  });
+
+  it('selects columns by name, in the order asked, and names the choices for an unknown one', () => {
+    const picked = selectAttributes(parseAttributeText(CELEBA, 'list'), ['Young', 'Black_Hair']);
+    assert.deepEqual(picked.names, ['Young', 'Black_Hair']);
+    assert.deepEqual([...picked.values], [1, 1, -1, -1]);
+    assert.throws(() => selectAttributes(picked, ['Blond_Hair']), /no attribute 'Blond_Hair' \(the file has Young, Black_Hair\)/);
+  });
+
+  const BAD: [string, string, RegExp][] = [
+    ['a short row', 'A B\nx.png 1\n', /list:2: x\.png has 1 values for 2 attributes/],
+    ['a value other than ±1', 'A\nx.png 2\n', /list:2: x\.png: '2' is not 1 or -1/],
+    ['a file listed twice', 'A\nx.png 1\nx.png -1\n', /list:3: x\.png is listed twice/],
+    ['a path instead of a file name', 'A\n../x.png 1\n', /list:2: '\.\.\/x\.png' is not a plain file name/],
+    ['a wrong row count', '3\nA\nx.png 1\n', /list:1: announces 3 rows but has 1/],
+    ['no rows', 'A B\n', /no rows after the attribute names/],
+    ['a name twice', 'A A\nx.png 1 1\n', /attribute 'A' is named twice/],
+  ];
+  for (const [what, text, says] of BAD) it(`refuses ${what} with the line`, () => assert.throws(() => parseAttributeText(text, 'list'), says));
+
+  it('refuses an oversized file before reading it', () => {
+    const file = path.join(tempDir('attr-big'), 'list_attr.txt');
+    fs.writeFileSync(file, '');
+    fs.truncateSync(file, MAX_ATTRIBUTE_FILE_BYTES + 1); // sparse: nothing real to read
+    assert.throws(() => readAttributeFile(file), /attribute files over \d+ bytes are refused/);
+  });
+
+  it("reads CelebA's identity file and refuses a malformed line", () => {
+    assert.deepEqual([...parseIdentityText('000001.jpg 2880\n000002.jpg 17\n', 'ids')], [['000001.jpg', 2880], ['000002.jpg', 17]]);
+    assert.throws(() => parseIdentityText('000001.jpg two\n', 'ids'), /ids:1: expected 'FILE IDENTITY'/);
+  });
+});
+
+describe('faces with attributes', () => {
+  const size = 32;
+  const person = drawIdentity(seededRandom(7));
+  const base: FaceAttributes = { hair: 'brown', age: 'middle', glasses: false, smile: false };
+  /** Rows of the image where `a` and `b` differ (any channel). */
+  const changedRows = (a: Uint8Array, b: Uint8Array) => {
+    const rows = new Set<number>();
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) rows.add(Math.floor(i / (size * 3)));
+    return [...rows].sort((x, y) => x - y);
+  };
+
+  it('draws the same person with the same attributes identically', () => {
+    assert.deepEqual(drawAttributedFace(size, person, base), drawAttributedFace(size, drawIdentity(seededRandom(7)), { ...base }));
+  });
+
+  it('changes only the eye band for glasses and only below the eyes for a smile', () => {
+    const plain = drawAttributedFace(size, person, base);
+    const eyeRow = (person.cy + person.ry * person.eyeY) * size;
+    const glasses = changedRows(plain, drawAttributedFace(size, person, { ...base, glasses: true }));
+    assert.ok(glasses.length > 0, 'glasses changed nothing');
+    for (const r of glasses) assert.ok(Math.abs(r - eyeRow) < size * 0.2, `glasses changed row ${r}, far from the eyes at ${eyeRow.toFixed(1)}`);
+    const smile = changedRows(plain, drawAttributedFace(size, person, { ...base, smile: true }));
+    assert.ok(smile.length > 0, 'a smile changed nothing');
+    for (const r of smile) assert.ok(r > eyeRow, `a smile changed row ${r}, above the eyes at ${eyeRow.toFixed(1)}`);
+  });
+
+  it('changes the hair colour and age visibly', () => {
+    const plain = drawAttributedFace(size, person, base);
+    for (const other of [{ ...base, hair: 'blond' as const }, { ...base, age: 'old' as const }, { ...base, age: 'young' as const }]) {
+      const drawn = drawAttributedFace(size, person, other);
+      let differing = 0;
+      for (let i = 0; i < plain.length; i++) if (Math.abs(plain[i] - drawn[i]) > 16) differing++;
+      assert.ok(differing > plain.length * 0.02, `${JSON.stringify(other)} changed only ${differing} of ${plain.length} values`);
+    }
+  });
+});
+
+describe('ganforge data faces --attributes', () => {
+  const dir = path.join(tempDir('attr-faces'), 'faces');
+  const made = ganforge(['data', 'faces', '--attributes', '--n', '7', '--test-n', '2', '--size', '16', '--out', dir]);
+
+  it('writes train/ and test/ with an attribute file and an identity file each', async () => {
+    assert.equal(made.status, 0, made.stderr);
+    const train = await readAttributedFolder(path.join(dir, 'train'), { size: 16, grayscale: false });
+    assert.equal(train.dataset.count, 7);
+    assert.deepEqual(train.attributes.names, [...FACE_ATTRIBUTE_NAMES]);
+    assert.deepEqual([...train.identities!], [0, 0, 0, 1, 1, 1, 2], 'three images per training person');
+    // Exactly one hair colour and one age group per row.
+    for (let r = 0; r < 7; r++) {
+      const row = FACE_ATTRIBUTE_NAMES.map((_, k) => attributeValue(train.attributes, r, k));
+      assert.equal(row.slice(0, 4).filter((v) => v > 0).length, 1);
+      assert.equal(row.slice(4, 7).filter((v) => v > 0).length, 1);
+    }
+  });
+
+  it('draws each test person, unseen in training, at every age with the rest fixed', async () => {
+    const test = await readAttributedFolder(path.join(dir, 'test'), { size: 16, grayscale: false });
+    assert.equal(test.dataset.count, 6);
+    const ids = [...test.identities!];
+    assert.deepEqual(ids, [3, 3, 3, 4, 4, 4]);
+    for (const start of [0, 3]) {
+      const rows = [0, 1, 2].map((i) => FACE_ATTRIBUTE_NAMES.map((_, k) => attributeValue(test.attributes, start + i, k)));
+      assert.deepEqual(rows.map((r) => r.slice(4, 7).indexOf(1)), [0, 1, 2], 'young, middle, old');
+      for (const r of rows) assert.deepEqual([...r.slice(0, 4), ...r.slice(7)], [...rows[0].slice(0, 4), ...rows[0].slice(7)]);
+    }
+  });
+
+  it('refuses a listed file that is missing, and --attributes for other kinds', async () => {
+    fs.rmSync(path.join(dir, 'test', '000002.png'));
+    await assert.rejects(readAttributedFolder(path.join(dir, 'test'), { size: 16, grayscale: false }), /lists 000002\.png, which is not in the folder/);
+    const other = ganforge(['data', 'edges2digits', '--attributes', '--out', path.join(dir, 'x')]);
+    assert.equal(other.status, 2);
+    assert.match(other.stderr, /--attributes applies to faces, not edges2digits/);
+    assert.ok(!fs.existsSync(path.join(dir, 'x')));
+  });
+});
