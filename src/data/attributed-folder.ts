@@ -114,3 +114,30 @@ export async function readAttributedFolder(dir: string, o: { size: number; grays
   const dataset: ImageDataset = { name: dir, images, labels: null, count: attributes.files.length, channels, height: o.size, width: o.size, classes: null };
   return { dataset, attributes, identities };
 }
+
+/** True when `dir` is the attributed layout: a train/ folder with an attribute file in it. */
+export function isAttributedLayout(dir: string): boolean {
+  const list = path.join(dir, 'train', ATTRIBUTE_FILE);
+  return fs.existsSync(list) && fs.statSync(list).isFile();
+}
+
+/**
+ * The attributed layout as a data set: train/'s images with their attributes (and identities), and test/ (when
+ * there) as the held-out split. The two splits must name the same attributes in the same order.
+ */
+export async function loadAttributedLayout(dir: string, o: { size: number; grayscale: boolean }): Promise<ImageDataset> {
+  const asDataset = ({ dataset, attributes, identities }: AttributedData, name: string): ImageDataset => ({
+    ...dataset,
+    name,
+    attributes: { names: attributes.names, values: attributes.values },
+    ...(identities ? { identities } : {}),
+  });
+  const train = asDataset(await readAttributedFolder(path.join(dir, 'train'), o), dir);
+  const testDir = path.join(dir, 'test');
+  if (!fs.existsSync(path.join(testDir, ATTRIBUTE_FILE))) return train;
+  const test = asDataset(await readAttributedFolder(testDir, o), `${dir} (test)`);
+  if (test.attributes!.names.join(' ') !== train.attributes!.names.join(' ')) {
+    throw new Error(`${dir}: test/${ATTRIBUTE_FILE} names ${test.attributes!.names.join(', ')}, but train/ names ${train.attributes!.names.join(', ')}`);
+  }
+  return { ...train, heldOut: test };
+}

@@ -19,6 +19,14 @@ export interface ImageDataset {
   targets?: Uint8Array;
   /** A held-out split of the same source (a layout's test/ folder), for previews and scores; never trained on. */
   heldOut?: ImageDataset;
+  /**
+   * Attribute-labelled data (CelebA's list_attr.txt beside the images): the attribute names and, row-aligned
+   * with `images`, count × names.length values of +1 (has it) or −1. Attribute-editing families read them;
+   * the others train on the images alone.
+   */
+  attributes?: { names: string[]; values: Int8Array };
+  /** The person each image shows, where the data says (identity.txt): scores identity preservation. */
+  identities?: Int32Array;
 }
 
 /** What kind of data a model family trains on: one set of images, or pairs of images (input → target). */
@@ -40,6 +48,13 @@ export function pickRows(data: ImageDataset, indices: readonly number[], name: s
     indices.forEach((from, to) => targets.set(data.targets!.subarray(from * per, (from + 1) * per), to * per));
     picked.targets = targets;
   }
+  if (data.attributes) {
+    const width = data.attributes.names.length;
+    const values = new Int8Array(indices.length * width);
+    indices.forEach((from, to) => values.set(data.attributes!.values.subarray(from * width, (from + 1) * width), to * width));
+    picked.attributes = { names: data.attributes.names, values };
+  }
+  if (data.identities) picked.identities = Int32Array.from(indices, (i) => data.identities![i]);
   return picked;
 }
 

@@ -3,6 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { OptionError } from '../errors';
+import { isAttributedLayout, loadAttributedLayout } from './attributed-folder';
 import { ImageDataset, pickRows } from './dataset';
 import { ensureDownloaded, FASHION_MNIST_REMOTE, MNIST_REMOTE } from './download';
 import { isImageFolder, loadImageFolder } from './image-folder';
@@ -10,7 +11,7 @@ import { Direction, isAlignedLayout, loadAlignedPairs } from './paired';
 import { loadBundledMnist, loadFashionMnist, loadIdxFolder } from './mnist';
 import { shownName } from '../util/suggest';
 
-export const DATASET_HELP = "'mnist' (bundled 10,000 digits), 'fashion-mnist', a folder of IDX files (train-images-idx3-ubyte[.gz] …), a folder of PNG/JPEG images, or pix2pix's aligned layout of pairs (DIR/train/*.png, DIR/test/*.png, each A|B side by side)";
+export const DATASET_HELP = "'mnist' (bundled 10,000 digits), 'fashion-mnist', a folder of IDX files (train-images-idx3-ubyte[.gz] …), a folder of PNG/JPEG images, pix2pix's aligned layout of pairs (DIR/train/*.png, DIR/test/*.png, each A|B side by side), or attribute-labelled images (DIR/train/ and DIR/test/, each with CelebA's list_attr.txt)";
 
 export interface DatasetOptions {
   download?: boolean;
@@ -40,6 +41,8 @@ export async function loadDataset(name: string, options: DatasetOptions = {}): P
       if (!fs.existsSync(name)) throw new Error(`unknown dataset '${shownName(name, 200)}': expected ${DATASET_HELP}`);
       if (!fs.statSync(name).isDirectory()) throw new Error(`dataset ${shownName(name, 200)} is not a folder: expected ${DATASET_HELP}`);
       const imageOptions = { size: options.imageSize ?? 64, grayscale: options.grayscale ?? false, onProgress: options.onProgress };
+      // Before the aligned layout: both have train/ and test/, but only this one has an attribute file in train/.
+      if (isAttributedLayout(name)) return loadAttributedLayout(name, imageOptions);
       if (isAlignedLayout(name)) return loadAlignedPairs(name, { ...imageOptions, direction: options.direction ?? 'AtoB' });
       if (hasIdx(name) || !isImageFolder(name)) return loadIdxFolder(name, path.normalize(name));
       return loadImageFolder(name, imageOptions);

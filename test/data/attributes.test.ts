@@ -8,7 +8,9 @@ import { describe, it } from 'node:test';
 import { attributeValue, formatAttributeText, MAX_ATTRIBUTE_FILE_BYTES, parseAttributeText, parseIdentityText, readAttributeFile, selectAttributes } from '../../src/data/attribute-file';
 import { drawAttributedFace, drawIdentity, FACE_ATTRIBUTE_NAMES, FaceAttributes } from '../../src/data/attributed-faces';
 import { readAttributedFolder } from '../../src/data/attributed-folder';
+import { pickRows } from '../../src/data/dataset';
 import { seededRandom } from '../../src/data/faces';
+import { loadDataset } from '../../src/data/select';
 import { ganforge, tempDir } from '../helpers/fixtures';
 
 // Two rows in CelebA's own layout: a row count, names, then values padded with runs of spaces.
@@ -126,6 +128,19 @@ describe('ganforge data faces --attributes', () => {
       assert.deepEqual(rows.map((r) => r.slice(4, 7).indexOf(1)), [0, 1, 2], 'young, middle, old');
       for (const r of rows) assert.deepEqual([...r.slice(0, 4), ...r.slice(7)], [...rows[0].slice(0, 4), ...rows[0].slice(7)]);
     }
+  });
+
+  it('loads as a data set with attributes and identities, test/ held out, rows picked with their labels', async () => {
+    const data = await loadDataset(dir, { imageSize: 16 });
+    assert.equal(data.count, 7);
+    assert.equal(data.targets, undefined, 'read as pix2pix pairs');
+    assert.deepEqual(data.attributes!.names, [...FACE_ATTRIBUTE_NAMES]);
+    assert.equal(data.heldOut!.count, 6);
+    assert.deepEqual([...data.heldOut!.identities!], [3, 3, 3, 4, 4, 4]);
+    const width = FACE_ATTRIBUTE_NAMES.length;
+    const picked = pickRows(data, [6, 0], 'two');
+    assert.deepEqual([...picked.attributes!.values], [...data.attributes!.values.subarray(6 * width, 7 * width), ...data.attributes!.values.subarray(0, width)]);
+    assert.deepEqual([...picked.identities!], [2, 0]);
   });
 
   it('refuses a listed file that is missing, and --attributes for other kinds', async () => {
