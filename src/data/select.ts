@@ -6,8 +6,9 @@ import { OptionError } from '../errors';
 import { isAttributedLayout, loadAttributedLayout } from './attributed-folder';
 import { ImageDataset, pickRows } from './dataset';
 import { ensureDownloaded, FASHION_MNIST_REMOTE, MNIST_REMOTE } from './download';
-import { isImageFolder, loadImageFolder } from './image-folder';
+import { imagesIn, isImageFolder, loadImageFolder } from './image-folder';
 import { Direction, isAlignedLayout, loadAlignedPairs } from './paired';
+import { isUtkFaceNaming, loadUtkFaceFolder } from './utkface';
 import { loadBundledMnist, loadFashionMnist, loadIdxFolder } from './mnist';
 import { shownName } from '../util/suggest';
 
@@ -45,6 +46,7 @@ export async function loadDataset(name: string, options: DatasetOptions = {}): P
       if (isAttributedLayout(name)) return loadAttributedLayout(name, imageOptions);
       if (isAlignedLayout(name)) return loadAlignedPairs(name, { ...imageOptions, direction: options.direction ?? 'AtoB' });
       if (hasIdx(name) || !isImageFolder(name)) return loadIdxFolder(name, path.normalize(name));
+      if (isUtkFaceNaming(imagesIn(name))) return loadUtkFaceFolder(name, imageOptions);
       return loadImageFolder(name, imageOptions);
     }
   }

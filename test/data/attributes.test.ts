@@ -11,6 +11,9 @@ import { readAttributedFolder } from '../../src/data/attributed-folder';
 import { pickRows } from '../../src/data/dataset';
 import { seededRandom } from '../../src/data/faces';
 import { loadDataset } from '../../src/data/select';
+import { ageGroupOf, parseUtkName } from '../../src/data/utkface';
+import { encodePng } from '../../src/io/png';
+import sharp from 'sharp';
 import { ganforge, tempDir } from '../helpers/fixtures';
 
 // Two rows in CelebA's own layout: a row count, names, then values padded with runs of spaces.
@@ -150,5 +153,26 @@ describe('ganforge data faces --attributes', () => {
     assert.equal(other.status, 2);
     assert.match(other.stderr, /--attributes applies to faces, not edges2digits/);
     assert.ok(!fs.existsSync(path.join(dir, 'x')));
+  });
+});
+
+describe("UTKFace's file names", () => {
+  it('give age, gender and race, and age buckets at 30 and 60', () => {
+    assert.deepEqual(parseUtkName('26_1_0_20170116171048.jpg.chip.jpg'), { age: 26, gender: 'female', race: 0 });
+    assert.equal(parseUtkName('face-001.png'), null);
+    assert.equal(parseUtkName('200_0_0_1.jpg'), null, 'an age beyond any person');
+    assert.deepEqual([0, 29, 30, 59, 60, 116].map(ageGroupOf), ['young', 'young', 'middle', 'middle', 'old', 'old']);
+  });
+
+  it('label a folder so named with age-group attributes, in file order', async () => {
+    const dir = tempDir('utkface');
+    const names = ['61_0_1_1.jpg', '05_1_2_2.jpg', '45_0_3_3.jpg'];
+    const gray = { width: 8, height: 8, channels: 1 as const, pixels: new Uint8Array(64).fill(90) };
+    for (const name of names) fs.writeFileSync(path.join(dir, name), await sharp(Buffer.from(encodePng(gray))).jpeg().toBuffer());
+    const data = await loadDataset(dir, { imageSize: 8 });
+    assert.equal(data.count, 3);
+    assert.deepEqual(data.attributes!.names, ['Young', 'Middle_Aged', 'Old', 'Male']);
+    // Sorted names: 05_… (young, female), 45_… (middle, male), 61_… (old, male).
+    assert.deepEqual([...data.attributes!.values], [1, -1, -1, -1, -1, 1, -1, 1, -1, -1, 1, 1]);
   });
 });
