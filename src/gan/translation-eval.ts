@@ -48,14 +48,15 @@ export function translateAll(translator: LoadedTranslator, inputs: Float32Array,
  * A paired run's test split (at most `limit` pairs, spread over it): inputs, outputs, their targets, the labels
  * when the file names carry them (a translation keeps its class: the expected class is the input's).
  */
-export function pairedTestCase(translator: LoadedTranslator, data: ImageDataset, limit = Infinity, onProgress?: (done: number) => void): TranslationEval {
+export function pairedTestCase(translator: LoadedTranslator, data: ImageDataset, limit = Infinity, onProgress?: (done: number, total: number) => void): TranslationEval {
   const test = data.heldOut;
   if (!test || !test.targets) throw new Error(`${data.name} has no test split of pairs (DIR/test/*.png) to score: a translation run is scored on images it never trained on`);
   const per = test.channels * test.height * test.width;
   const rows = spreadRows(test.count, limit);
   const inputs = pick(bytesToSigned(test.images), rows, per);
   const targets = pick(bytesToSigned(test.targets), rows, per);
-  const outputs = translateAll(translator, inputs, rows.length, onProgress);
+  onProgress?.(0, rows.length); // the bar starts before the first batch, so its rate counts that batch
+  const outputs = translateAll(translator, inputs, rows.length, (done) => onProgress?.(done, rows.length));
   const labels = test.labels ? Uint8Array.from(rows, (r) => test.labels![r]) : null;
   const { direction } = translator;
   const description = `${data.name} (${direction === 'AtoB' ? 'B' : 'A'} side)`;
@@ -72,11 +73,20 @@ export function pairedTestCase(translator: LoadedTranslator, data: ImageDataset,
   };
 }
 
+export interface TranslationEvalOptions {
+  /** At most this many test images, spread over the split. */
+  limit?: number;
+  /** Images of the data set decoded so far (a folder of thousands of pairs takes a while). */
+  onLoad?: (done: number, total: number) => void;
+  /** Test images translated so far. */
+  onTranslate?: (done: number, total: number) => void;
+}
+
 /** The case for any translation run's data: pairs here; other layouts say so in one line until they have a producer. */
-export async function translationEvalOf(translator: LoadedTranslator, options: { limit?: number; onProgress?: (done: number) => void } = {}): Promise<TranslationEval> {
+export async function translationEvalOf(translator: LoadedTranslator, options: TranslationEvalOptions = {}): Promise<TranslationEval> {
   const { config, direction } = translator;
-  const data = await loadDataset(config.dataset, { imageSize: config.imageSize, grayscale: config.grayscale, direction });
-  if (dataKindOf(data) === 'paired') return pairedTestCase(translator, data, options.limit, options.onProgress);
+  const data = await loadDataset(config.dataset, { imageSize: config.imageSize, grayscale: config.grayscale, direction, onProgress: options.onLoad });
+  if (dataKindOf(data) === 'paired') return pairedTestCase(translator, data, options.limit, options.onTranslate);
   throw new Error(`${config.dataset}: scoring a ${config.model} run needs paired test data (pix2pix's aligned layout)`);
 }
 

@@ -111,7 +111,17 @@ async function evalTranslation(run: string, flags: FlagsOf<typeof evalSpec>): Pr
   const translator = loadTranslator(run);
   let judge: TargetJudge | null = null;
   try {
-    const { testCase, targetDomain } = await translationEvalOf(translator, { limit: flags.n });
+    // A bar is made on its first report, when its total is known, and ends the bar before it.
+    const bars: Partial<Record<'load' | 'translate', ProgressBar>> = {};
+    const progress = (label: 'load' | 'translate', unit: string) => (done: number, total: number) => {
+      if (!bars[label]) {
+        Object.values(bars).forEach((bar) => bar.finish());
+        bars[label] = new ProgressBar({ total, label, unit });
+      }
+      bars[label].update(done);
+    };
+    const { testCase, targetDomain } = await translationEvalOf(translator, { limit: flags.n, onLoad: progress('load', 'img'), onTranslate: progress('translate', 'img') });
+    Object.values(bars).forEach((bar) => bar.finish());
     const feedback = classifierFeedback();
     judge = await targetDomainJudge(targetDomain, {
       reference: flags.dataset, extractor: flags.extractor,
