@@ -13,8 +13,8 @@ import { encodePng } from '../io/png';
 export const SOBEL_THRESHOLD = 255;
 export const EDGE_OPERATOR = `Sobel gradient magnitude of the gray image, thresholded at ${SOBEL_THRESHOLD} (white edges on black)`;
 
-/** The thresholded Sobel edge map of one gray image (H×W uint8, row-major). */
-export function sobelEdges(pixels: Uint8Array, height: number, width: number): Uint8Array {
+/** The thresholded Sobel edge map of one gray image (H×W uint8, row-major): 255 where |∇| ≥ threshold. */
+export function sobelEdges(pixels: Uint8Array, height: number, width: number, threshold = SOBEL_THRESHOLD): Uint8Array {
   if (pixels.length !== height * width) throw new Error(`sobelEdges: ${pixels.length} pixels do not fit ${height}×${width}`);
   const at = (y: number, x: number) => pixels[Math.min(height - 1, Math.max(0, y)) * width + Math.min(width - 1, Math.max(0, x))];
   const out = new Uint8Array(height * width);
@@ -22,7 +22,7 @@ export function sobelEdges(pixels: Uint8Array, height: number, width: number): U
     for (let x = 0; x < width; x++) {
       const gx = at(y - 1, x + 1) + 2 * at(y, x + 1) + at(y + 1, x + 1) - at(y - 1, x - 1) - 2 * at(y, x - 1) - at(y + 1, x - 1);
       const gy = at(y + 1, x - 1) + 2 * at(y + 1, x) + at(y + 1, x + 1) - at(y - 1, x - 1) - 2 * at(y - 1, x) - at(y - 1, x + 1);
-      out[y * width + x] = gx * gx + gy * gy >= SOBEL_THRESHOLD * SOBEL_THRESHOLD ? 255 : 0;
+      out[y * width + x] = gx * gx + gy * gy >= threshold * threshold ? 255 : 0;
     }
   }
   return out;

@@ -6,6 +6,7 @@
 //   runs/NAME/loss.svg, d-outputs.svg      curves over the run
 //   runs/NAME/checkpoints/last.safetensors everything needed to resume
 //   runs/NAME/tb/events.out.tfevents.*     TensorBoard event files (with config.tensorboard), one per session
+//   runs/NAME/translation-test.png         a translation run's test examples, input | output | target (ganforge eval)
 import * as fs from 'fs';
 import * as path from 'path';
 import { OptionError } from '../errors';
@@ -56,6 +57,7 @@ export class RunDir {
   get checkpointPath(): string { return path.join(this.checkpointsDir, 'last.safetensors'); }
   get tensorboardDir(): string { return path.join(this.root, 'tb'); }
   get latestGridPath(): string { return path.join(this.root, 'samples.png'); }
+  get translationGridPath(): string { return path.join(this.root, 'translation-test.png'); }
   epochGridPath(epoch: number): string { return path.join(this.samplesDir, `epoch-${String(epoch).padStart(4, '0')}.png`); }
 
   hasCheckpoint(): boolean {
@@ -67,7 +69,7 @@ export class RunDir {
    * marker. Empty folders and hidden files (temp files of interrupted writes) do not count.
    */
   runFiles(): string[] {
-    const files = ['config.json', 'metrics.jsonl', 'samples.png', 'loss.svg', 'd-outputs.svg', 'fid.svg', 'per-class.json'];
+    const files = ['config.json', 'metrics.jsonl', 'samples.png', 'loss.svg', 'd-outputs.svg', 'fid.svg', 'per-class.json', 'translation-test.png'];
     const found = files.filter((name) => fs.existsSync(path.join(this.root, name)));
     for (const dir of ['samples', 'checkpoints', 'tb']) {
       let entries: string[] = [];

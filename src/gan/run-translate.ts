@@ -10,6 +10,27 @@ import { familyFor } from './registry';
 import { RunDir } from './run-dir';
 import { applyGenerator } from './translation';
 
+/**
+ * Whether `run` (a run folder or a checkpoint file) holds an image-to-image model: `ganforge eval` then scores its
+ * test split instead of sampling noise. Anything that is not a readable checkpoint answers false, so the caller's
+ * own reading reports it.
+ */
+export function isTranslationRun(run: string): boolean {
+  const file = fs.existsSync(run) && fs.statSync(run).isDirectory() ? new RunDir(run).checkpointPath : run;
+  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) return false;
+  let checkpoint;
+  try {
+    checkpoint = readCheckpoint(file);
+  } catch {
+    return false;
+  }
+  try {
+    return familyFor(checkpoint.config).translator !== undefined;
+  } finally {
+    checkpoint.dispose();
+  }
+}
+
 export interface LoadedTranslator {
   generator: Module & Layer;
   config: TrainConfig;

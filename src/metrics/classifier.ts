@@ -85,6 +85,9 @@ export interface ClassifierTrainOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/** Images in one training batch of the classifier: a data set needs at least this many to train one. */
+export const CLASSIFIER_BATCH = 128;
+
 /** Trains the CNN on reference.train (Adam 1e-3, batch 128) and measures it on reference.heldOut. */
 export function trainClassifier(reference: ReferenceData, options: ClassifierTrainOptions = {}): { net: ClassifierNet; accuracy: number } {
   const { train, heldOut } = reference;
@@ -95,7 +98,7 @@ export function trainClassifier(reference: ReferenceData, options: ClassifierTra
     manualSeed(0);
     const net = new ClassifierNet([train.channels, train.height, train.width], classes);
     const optimizer = new Adam(net.parameters(), { lr: 1e-3 });
-    const loader = new BatchLoader(train, 128, 0);
+    const loader = new BatchLoader(train, CLASSIFIER_BATCH, 0);
     const epochs = options.epochs ?? 5;
     const total = epochs * loader.batchesPerEpoch;
     for (let epoch = 1; epoch <= epochs; epoch++) {

@@ -16,6 +16,8 @@ interface RunData {
   evals: Record<string, unknown>[];
   alarms: Record<string, unknown>[];
   grids: { label: string; dataUri: string }[];
+  /** A translation run's test examples (input | output | target), drawn by `ganforge eval`. */
+  translationGrid: string | null;
 }
 
 const MAX_THUMBNAILS = 12;
@@ -47,6 +49,7 @@ function readRun(root: string): RunData {
     evals: dir.readRecordsOfKind('eval'),
     alarms: dir.readRecordsOfKind('alarm'),
     grids,
+    translationGrid: fs.existsSync(dir.translationGridPath) ? `data:image/png;base64,${fs.readFileSync(dir.translationGridPath).toString('base64')}` : null,
   };
 }
 
@@ -85,9 +88,36 @@ function classBars(shares: number[]): SafeHtml {
   })}</svg>`;
 }
 
+/** A share in [0, 1] from a file as a percentage, or a dash. */
+function percent(v: unknown): string {
+  return typeof v === 'number' && Number.isFinite(v) ? `${(v * 100).toFixed(2)}%` : '—';
+}
+
+/** The scores of a translation run's test split (an eval record with task 'translation') and its examples. */
+function translationScores(run: RunData, last: Record<string, unknown>): SafeHtml {
+  const protocol = isRecord(last.protocol) ? last.protocol : {};
+  const extractor = isRecord(protocol.extractor) ? protocol.extractor : null;
+  const rows: [string, string][] = [
+    ['step', fmt(last.step)], ['test images', fmt(last.test_count)], ['FID vs held-out targets', fmt(last.fid)], ['L1 to the targets', fmt(last.l1)],
+    ['PSNR (dB)', fmt(last.psnr)], ['SSIM', fmt(last.ssim)], ['class survives translation', percent(last.class_survival)],
+    ['… on the real targets (ceiling)', percent(last.class_survival_on_targets)],
+  ];
+  const perClass = Array.isArray(last.class_survival_per_class) ? last.class_survival_per_class.filter(isRecord) : [];
+  const skipped = Array.isArray(last.skipped) ? last.skipped : [];
+  const features = !extractor ? 'none' : extractor.kind === 'classifier'
+    ? `ganforge CNN classifier of ${fmt(extractor.trainedOn)}, held-out accuracy ${percent(extractor.accuracy)}` : `ONNX ${fmt(extractor.file)}`;
+  return html`<table>${rows.map(([k, v]) => html`<tr><th>${k}</th><td>${v}</td></tr>`)}</table>
+${perClass.length > 0 && html`<table class="per-class"><tr><th>class</th><th>expected</th><th>test images</th><th>survives</th></tr>${perClass.map((e) => html`<tr><td>${fmt(e.name)}</td><td>${fmt(e.expected)}</td><td>${fmt(e.count)}</td><td>${percent(e.share)}</td></tr>`)}</table>`}
+${skipped.length > 0 && html`<ul class="muted">${skipped.map((line) => html`<li>skipped: ${typeof line === 'string' ? line.slice(0, 600) : fmt(line)}</li>`)}</ul>`}
+${run.translationGrid ? html`<h3>Test examples: input | output | target</h3><img class="grid" src="${run.translationGrid}" alt="test examples: input, output, target">` : html`<p class="muted">no test examples drawn</p>`}
+<p class="muted">Protocol: ${fmt(last.test_count)} test images of ${fmt(protocol.test)}; FID reference: ${fmt(protocol.targetDomain)};
+features: ${features}; ${fmt(protocol.pixels)}.</p>`;
+}
+
 function finalScores(run: RunData): SafeHtml {
   const last = run.evals.at(-1);
   if (!last) return html`<p class="muted">No evaluation yet: run <code>ganforge eval --checkpoint</code> on this run, or train with <code>--eval-every N</code>.</p>`;
+  if (last.task === 'translation') return translationScores(run, last);
   const protocol = isRecord(last.protocol) ? last.protocol : {};
   const extractor = isRecord(protocol.extractor) ? protocol.extractor : {};
   const rows: [string, unknown][] = [

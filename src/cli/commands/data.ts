@@ -1,6 +1,7 @@
 // `ganforge data KIND`: writes offline data sets. `faces`: procedural cartoon faces, the stand-in for anime faces.
 // `edges2digits` / `edges2fashion`: paired sets in pix2pix's aligned layout, each MNIST / Fashion-MNIST image's
-// edge map beside the image, train and test split as the source data set splits them.
+// edge map beside the image, train and test split as the source data set splits them. `sketch2faces`: paired,
+// a line drawing of each procedural face beside the face (src/data/sketches.ts).
 import * as fs from 'fs';
 import * as path from 'path';
 import type { ImageDataset } from '../../data/dataset';
@@ -9,26 +10,29 @@ import { FACE_ATTRIBUTE_NAMES } from '../../data/attributed-faces';
 import { writeAttributedFaces } from '../../data/attributed-folder';
 import { generateFaces } from '../../data/faces';
 import { loadBundledMnist, loadFashionMnist } from '../../data/mnist';
+import { SKETCH_OPERATOR, writeSketchPairs } from '../../data/sketches';
 import { writeFileAtomic } from '../../io/atomic';
 import { encodePng } from '../../io/png';
 import { eightyTwentyIndices } from '../../metrics/reference';
 import { CommandSpec, FlagsOf, UsageError } from '../args';
 import { ProgressBar } from '../progress';
 
-const KINDS = ['faces', 'edges2digits', 'edges2fashion'];
+const KINDS = ['faces', 'edges2digits', 'edges2fashion', 'sketch2faces'];
 
 export const dataSpec = {
   name: 'data',
   summary: 'Make data sets: `faces` (procedural 64×64 RGB cartoon faces as PNGs); `edges2digits` and `edges2fashion` '
-    + `(pix2pix's aligned layout: the edge map of each MNIST / Fashion-MNIST image beside the image; edges: ${EDGE_OPERATOR})`,
-  usage: 'ganforge data faces --n N --out DIR [--size 64] [--seed S]\n       ganforge data edges2digits|edges2fashion --out DIR [--n N] [--test-n N]',
+    + `(pix2pix's aligned layout: the edge map of each MNIST / Fashion-MNIST image beside the image; edges: ${EDGE_OPERATOR}); `
+    + `\`sketch2faces\` (the same layout: a line drawing of each procedural face beside the coloured face; lines: ${SKETCH_OPERATOR})`,
+  usage: 'ganforge data faces --n N --out DIR [--size 64] [--seed S]\n       ganforge data edges2digits|edges2fashion --out DIR [--n N] [--test-n N]'
+    + '\n       ganforge data sketch2faces --out DIR [--n 4000] [--test-n 400] [--size 64] [--seed S]',
   positionals: [{ name: 'KIND', help: `what to make: ${KINDS.join(', ')}`, required: true }],
   flags: [
-    { name: 'n', type: 'int', min: 1, max: 1_000_000, placeholder: 'N', help: 'faces: number of images (default 5000); edges2*: at most N training pairs (default: the whole train split)' },
-    { name: 'test-n', type: 'int', min: 1, max: 1_000_000, placeholder: 'N', help: 'edges2*: at most N test pairs (default: the whole test split)' },
+    { name: 'n', type: 'int', min: 1, max: 1_000_000, placeholder: 'N', help: 'faces: number of images (default 5000); edges2*: at most N training pairs (default: the whole train split); sketch2faces: training pairs (default 4000)' },
+    { name: 'test-n', type: 'int', min: 1, max: 1_000_000, placeholder: 'N', help: 'edges2*: at most N test pairs (default: the whole test split); sketch2faces: test pairs (default 400)' },
     { name: 'out', type: 'path', alias: 'o', required: true, placeholder: 'DIR', help: 'folder to write into (created): face-00000.png …, or train/ and test/ of CLASS-INDEX.png pairs and classes.txt' },
-    { name: 'size', type: 'int', min: 8, max: 1024, default: 64, placeholder: 'PX', help: 'faces: image side in pixels' },
-    { name: 'seed', type: 'int', min: 0, max: 0xffffffff, default: 1, placeholder: 'S', help: 'faces: the same seed draws the same faces' },
+    { name: 'size', type: 'int', min: 8, max: 1024, default: 64, placeholder: 'PX', help: 'faces, sketch2faces: image side in pixels' },
+    { name: 'seed', type: 'int', min: 0, max: 0xffffffff, default: 1, placeholder: 'S', help: 'faces, sketch2faces: the same seed draws the same faces' },
     { name: 'attributes', type: 'boolean', help: `faces: draw faces with known attributes (${FACE_ATTRIBUTE_NAMES.join(', ')}) into train/ and test/, each with CelebA's list_attr.txt and an identity.txt; --test-n people are drawn at every age in test/ (default 100)` },
   ],
   examples: [
@@ -38,6 +42,7 @@ export const dataSpec = {
     'ganforge data edges2digits --out data/edges2digits     # 8,000 train / 2,000 test pairs of the bundled MNIST, split as the judge splits it',
     'ganforge data edges2fashion --out data/edges2fashion   # Fashion-MNIST\'s 60,000 / 10,000',
     'ganforge train --recipe pix2pix-edges2digits',
+    'ganforge data sketch2faces --out data/sketch2faces     # 4,000 train / 400 test pairs, 64×64',
   ],
 } as const satisfies CommandSpec;
 
@@ -127,6 +132,21 @@ async function writeEdges(kind: string, flags: FlagsOf<typeof dataSpec>): Promis
   console.log(`wrote ${train.sourceIndex.length} train and ${test.sourceIndex.length} test pairs (edges | image, ${train.height}×${train.width} each) to ${out}`);
 }
 
+/** sketch2faces: train and test faces from two seeds' streams (seed and seed + 1), so the splits share no face. */
+function writeSketches(flags: FlagsOf<typeof dataSpec>): void {
+  const { out, size, seed } = flags;
+  const train = flags.n ?? 4000;
+  const test = flags['test-n'] ?? 400;
+  makeFolder(out);
+  const bar = new ProgressBar({ total: train + test, label: 'sketch2faces', unit: 'pair' });
+  let done = 0;
+  const tick = () => bar.update(++done);
+  writeSketchPairs(out, 'train', train, size, seed, tick);
+  writeSketchPairs(out, 'test', test, size, seed + 1, tick);
+  bar.finish();
+  console.log(`wrote ${train} train and ${test} test pairs (sketch | face, ${size}×${size} RGB each) to ${out}`);
+}
+
 export async function runData(flags: FlagsOf<typeof dataSpec>, positionals: string[]): Promise<number> {
   const kind = positionals[0];
   if (!KINDS.includes(kind)) throw new UsageError(`unknown data kind '${kind}' (expected ${KINDS.join(', ')})`);
@@ -134,8 +154,10 @@ export async function runData(flags: FlagsOf<typeof dataSpec>, positionals: stri
   if (kind === 'faces' && flags.attributes) {
     writeFacesWithAttributes(flags);
   } else if (kind === 'faces') {
-    if (flags['test-n'] !== undefined) throw new UsageError('--test-n applies to edges2digits, edges2fashion and faces --attributes, not plain faces');
+    if (flags['test-n'] !== undefined) throw new UsageError('--test-n applies to edges2digits, edges2fashion, sketch2faces and faces --attributes, not plain faces');
     await writeFaces(flags);
+  } else if (kind === 'sketch2faces') {
+    writeSketches(flags);
   } else {
     await writeEdges(kind, flags);
   }

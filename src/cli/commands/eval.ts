@@ -1,11 +1,18 @@
 // `ganforge eval`: scores a trained run (or a file of samples from any tool) against the held-out reference,
-// with the protocol printed beside every number, and appends the result to the run's metrics.
+// with the protocol printed beside every number, and appends the result to the run's metrics. An image-to-image run
+// is scored on its test split instead (src/metrics/translation-scores.ts), with its examples drawn beside the run.
 import * as fs from 'fs';
 import * as path from 'path';
 import { sampleRun } from '../../gan/run-samples';
 import { isPerClassRun } from '../../gan/per-class';
 import { RunDir } from '../../gan/run-dir';
+import { isTranslationRun, loadTranslator } from '../../gan/run-translate';
+import { translationEvalOf, translationGrid } from '../../gan/translation-eval';
+import { writeFileAtomic } from '../../io/atomic';
+import { encodePng } from '../../io/png';
 import { evalRecord, formatResult, Judge } from '../../metrics/judge';
+import { targetDomainJudge, TargetJudge } from '../../metrics/translation-judge';
+import { formatTranslationScores, scoreTranslation, translationRecord } from '../../metrics/translation-scores';
 import { readSamples, readSamplesEarly, SampleSet } from '../../metrics/samples-file';
 import { CommandSpec, FlagsOf, UsageError } from '../args';
 import { applyDeviceFlag, DEVICE_FLAG } from '../device-flag';
@@ -14,13 +21,14 @@ import { ProgressBar } from '../progress';
 
 export const evalSpec = {
   name: 'eval',
-  summary: 'Score a run or a file of samples: FID, KID, Inception-style score, precision/recall and class coverage.',
+  summary: 'Score a run or a file of samples: FID, KID, Inception-style score, precision/recall and class coverage; '
+    + 'an image-to-image run (pix2pix) on its test split: FID against the held-out targets, L1/PSNR/SSIM to the targets and the share whose class survives.',
   usage: 'ganforge eval --checkpoint runs/NAME [--n 10000] [--json] | ganforge eval --samples FILE [--dataset mnist]',
   flags: [
     { name: 'checkpoint', type: 'path', placeholder: 'RUN', help: 'a run folder (or checkpoint file) to sample from' },
     { name: 'samples', type: 'path', placeholder: 'FILE|DIR', help: 'score these instead: .idx, .npy (N×C×H×W, [0, 1]) or a folder of PNGs' },
-    { name: 'dataset', type: 'string', placeholder: 'NAME|DIR', help: "the reference data for --samples (default: mnist; with --checkpoint: the run's)" },
-    { name: 'n', type: 'int', min: 2, placeholder: 'N', default: 10000, help: 'images to generate' },
+    { name: 'dataset', type: 'string', placeholder: 'NAME|DIR', help: "the reference data for --samples (default: mnist; with --checkpoint: the run's); for a translation run, the data whose classifier reads its outputs (e.g. mnist for edges2digits; default: a classifier trained on the run's own labelled training targets)" },
+    { name: 'n', type: 'int', min: 2, placeholder: 'N', default: 10000, help: 'images to generate (translation runs: at most N test images, spread over the split)' },
     { name: 'seed', type: 'int', min: 0, default: 0, placeholder: 'S', help: 'seed of the noise' },
     { name: 'class', key: 'classIndex', type: 'int', min: 0, placeholder: 'K', help: 'generate class K only (conditional and --per-class runs): the class shares then show how often K comes out' },
     { name: 'json', type: 'boolean', help: 'print one JSON object instead of a table' },
@@ -34,6 +42,7 @@ export const evalSpec = {
     'ganforge eval --checkpoint runs/mlp',
     'ganforge eval --checkpoint runs/mlp --n 2000 --json',
     'ganforge eval --samples other-tool-digits.idx --dataset mnist',
+    'ganforge eval --checkpoint runs/pix2pix-edges2digits --dataset mnist   # a translation run: its test split',
   ],
 } as const satisfies CommandSpec;
 
@@ -43,6 +52,7 @@ export async function runEval(flags: FlagsOf<typeof evalSpec>): Promise<number> 
   const samplesFile = flags.samples;
   if ((checkpoint === undefined) === (samplesFile === undefined)) throw new UsageError('give --checkpoint or --samples (one of them)');
   const json = flags.json === true;
+  if (checkpoint && isTranslationRun(checkpoint)) return evalTranslation(checkpoint, flags);
 
   // What to score, and against which data: samples generated from the run, or read from a samples file, come
   // first; a folder of images is read once the judge knows the reference's size and colour (it is resized to it).
@@ -88,6 +98,48 @@ export async function runEval(flags: FlagsOf<typeof evalSpec>): Promise<number> 
     }
   } finally {
     judge.dispose();
+  }
+  return 0;
+}
+
+/**
+ * A translation run: its test split translated and scored (src/metrics/translation-scores.ts); the scores go to
+ * metrics.jsonl as an eval record with task 'translation' and the examples to RUN/translation-test.png.
+ */
+async function evalTranslation(run: string, flags: FlagsOf<typeof evalSpec>): Promise<number> {
+  if (flags.class !== undefined) throw new UsageError('--class applies to runs that draw from noise; a translation run is scored on its whole test split');
+  const translator = loadTranslator(run);
+  let judge: TargetJudge | null = null;
+  try {
+    // A bar is made on its first report, when its total is known, and ends the bar before it.
+    const bars: Partial<Record<'load' | 'translate', ProgressBar>> = {};
+    const progress = (label: 'load' | 'translate', unit: string) => (done: number, total: number) => {
+      if (!bars[label]) {
+        Object.values(bars).forEach((bar) => bar.finish());
+        bars[label] = new ProgressBar({ total, label, unit });
+      }
+      bars[label].update(done);
+    };
+    const { testCase, targetDomain } = await translationEvalOf(translator, { limit: flags.n, onLoad: progress('load', 'img'), onTranslate: progress('translate', 'img') });
+    Object.values(bars).forEach((bar) => bar.finish());
+    const feedback = classifierFeedback();
+    judge = await targetDomainJudge(targetDomain, {
+      reference: flags.dataset, extractor: flags.extractor,
+      onnx: { size: flags['extractor-size'], channels: flags['extractor-channels'] }, classifier: feedback,
+    });
+    feedback.finish();
+    const scores = await scoreTranslation(testCase, judge.extractor, judge.reason);
+    const step = translator.step;
+    if (flags.json === true) console.log(JSON.stringify({ source: run, step, ...scores, psnr: translationRecord(scores).psnr }));
+    else console.log(`${run} (step ${step}, ${translator.direction})\n` + formatTranslationScores(scores).map((l) => `  ${l}`).join('\n'));
+    if (flags['no-append'] !== true && fs.statSync(run).isDirectory()) {
+      const dir = new RunDir(run);
+      writeFileAtomic(dir.translationGridPath, encodePng(translationGrid(testCase)));
+      dir.appendRecord({ kind: 'eval', step, ...translationRecord(scores) });
+    }
+  } finally {
+    translator.dispose();
+    judge?.extractor?.dispose();
   }
   return 0;
 }
