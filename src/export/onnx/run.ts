@@ -8,12 +8,15 @@ import type { TrainConfig } from '../../gan/config';
 import { classRunDir, isPerClassRun } from '../../gan/per-class';
 import { familyFor } from '../../gan/registry';
 import { checkpointFile } from '../../gan/run-samples';
+import { latentDirections, LatentDirection } from '../../gan/latent-directions';
 import { exportGenerator } from './generator';
 
 export interface RunExportOptions {
   opset?: number;
   /** 'ema': the moving average, and an error if the run has none; 'raw': G itself; default: E if kept, else G. */
   weights?: 'ema' | 'raw';
+  /** Also compute the generator's top principal directions in z (the playground's sliders). */
+  directions?: { count: number; samples: number; seed: number };
 }
 
 export interface RunExport {
@@ -25,6 +28,7 @@ export interface RunExport {
   network: string;
   step: number;
   conditional: boolean;
+  directions?: LatentDirection[];
 }
 
 export function exportRun(run: string, options: RunExportOptions = {}): RunExport {
@@ -56,7 +60,8 @@ export function exportRun(run: string, options: RunExportOptions = {}): RunExpor
         image_shape: JSON.stringify(config.imageShape),
       },
     });
-    return { bytes, config, file, network, step, conditional };
+    const directions = options.directions && latentDirections(generator, { ...options.directions, numClasses: conditional ? config.numClasses : undefined });
+    return { bytes, config, file, network, step, conditional, directions };
   } finally {
     generator?.dispose();
     checkpoint.dispose();
