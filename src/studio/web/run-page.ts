@@ -76,7 +76,7 @@ export function runView(name: string): EventSource {
 
   show(h('h1', {}, name),
     h('p', {}, 'step ', stepText, ' · ', state, ' · live updates: ', updates),
-    h('p', {}, stop, ' ', resume), message,
+    h('p', {}, stop, ' ', resume, ' ', h('a', { id: 'play-link', href: `#/play/${encodeURIComponent(name)}` }, 'Playground (its generator in this page)')), message,
     h('div', { class: 'charts' }, ...charts.map((c) => c.el), h('div', { class: 'samples' }, h('h2', {}, 'Latest samples'), grid, gridLabel)),
     h('h2', {}, 'Alarms'), alarms, h('h2', {}, 'Config'), config, h('h2', {}, 'Output'), log);
 
