@@ -9,19 +9,21 @@ import type { LatentDirection } from '../gan/latent-directions';
 export const PLAYGROUND_DIRECTIONS = { count: 5, samples: 256, seed: 0 };
 
 export interface PlaygroundModel {
-  /** 'noise': z (and class) → image. (Image-to-image families do not export yet.) */
-  kind: 'noise';
+  /** 'noise': z (and class) → image; 'translation': image → translated (inputs ['image'], no z). */
+  kind: 'noise' | 'translation';
   model: string;
   dataset: string;
   step: number;
   /** 'E' (the moving average of G) or 'G'. */
   weights: string;
+  /** A translation's direction (AtoB: the data's left image to its right one); null for noise models. */
+  direction: string | null;
   /** The ONNX graph's inputs, in order. */
   inputs: string[];
   latentDim: number;
   /** Classes of a conditional model (its `class` input takes 0…classes-1), else null. */
   classes: number | null;
-  /** C, H, W of the output `image`, in [-1, 1]. */
+  /** C, H, W of the output (`image`, or `translated`) and of a translation's input, in [-1, 1]. */
   imageShape: [number, number, number];
   directions: LatentDirection[];
 }
@@ -32,14 +34,15 @@ export function exportPlayground(run: string, options: Pick<RunExportOptions, 'w
   return {
     bytes: result.bytes,
     model: {
-      kind: 'noise',
+      kind: result.kind,
+      direction: result.kind === 'translation' ? config.direction : null,
       model: config.model,
       // A folder's name, not the path on this machine (the description goes into static exports).
       dataset: path.basename(config.dataset),
       step: result.step,
       weights: result.network,
-      inputs: result.conditional ? ['z', 'class'] : ['z'],
-      latentDim: config.latentDim,
+      inputs: result.kind === 'translation' ? ['image'] : result.conditional ? ['z', 'class'] : ['z'],
+      latentDim: result.kind === 'translation' ? 0 : config.latentDim,
       classes: result.conditional ? config.numClasses : null,
       imageShape: [...config.imageShape] as [number, number, number],
       directions: result.directions ?? [],

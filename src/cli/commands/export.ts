@@ -68,6 +68,10 @@ export async function runExport(flags: FlagsOf<typeof exportSpec>): Promise<numb
     writeFileAtomic(out, result.bytes);
     const [c, h, w] = result.config.imageShape;
     const weights = result.network === 'E' ? 'E, the moving average' : 'G';
+    if (result.kind === 'translation') {
+      console.log(`wrote ${out} (${size(result.bytes.length)}): ${result.config.model} generator (${result.config.direction}; step ${result.step}), opset ${flags.opset}: image [batch, ${c}, ${h}, ${w}] → translated [batch, ${c}, ${h}, ${w}], both in [-1, 1]`);
+      return 0;
+    }
     const inputs = `z [batch, ${result.config.latentDim}]${result.conditional ? `, class [batch] (0…${result.config.numClasses - 1})` : ''}`;
     console.log(`wrote ${out} (${size(result.bytes.length)}): ${result.config.model} generator (${weights}; step ${result.step}), opset ${flags.opset}: ${inputs} → image [batch, ${c}, ${h}, ${w}] in [-1, 1]`);
     return 0;

@@ -12,13 +12,15 @@ interface Ort {
   InferenceSession: { create(model: Uint8Array, options: Record<string, unknown>): Promise<OrtSession> };
 }
 
-export interface Generator {
-  /** z [n, latentDim] (and classes [n]) → images [n, C, H, W] in [-1, 1]. */
-  run(z: Float32Array, n: number, classes?: number[]): Promise<Float32Array>;
+export interface Feed { data: Float32Array | BigInt64Array; dims: number[] }
+
+export interface OnnxModel {
+  /** Runs the graph once; its float outputs by name. */
+  run(feeds: Record<string, Feed>): Promise<Record<string, Float32Array>>;
 }
 
 /** Loads the runtime from `runtimeBase` (an absolute URL ending in /) and the model from `modelUrl`. */
-export async function loadGenerator(runtimeBase: string, modelUrl: string, latentDim: number): Promise<Generator> {
+export async function loadModel(runtimeBase: string, modelUrl: string): Promise<OnnxModel> {
   const entry = `${runtimeBase}ort.wasm.min.mjs`;
   const ort = (await import(entry)) as Ort;
   ort.env.wasm.numThreads = 1;
@@ -31,11 +33,11 @@ export async function loadGenerator(runtimeBase: string, modelUrl: string, laten
   }
   const session = await ort.InferenceSession.create(new Uint8Array(await answer.arrayBuffer()), { executionProviders: ['wasm'] });
   return {
-    async run(z, n, classes) {
-      const feeds: Record<string, OrtTensor> = { z: new ort.Tensor('float32', z, [n, latentDim]) };
-      if (classes) feeds.class = new ort.Tensor('int64', BigInt64Array.from(classes, (c) => BigInt(c)), [n]);
-      const { image } = await session.run(feeds);
-      return image.data as Float32Array;
+    async run(feeds) {
+      const tensors: Record<string, OrtTensor> = {};
+      for (const [name, feed] of Object.entries(feeds)) tensors[name] = new ort.Tensor(feed.data instanceof BigInt64Array ? 'int64' : 'float32', feed.data, feed.dims);
+      const outputs = await session.run(tensors);
+      return Object.fromEntries(Object.entries(outputs).map(([name, t]) => [name, t.data as Float32Array]));
     },
   };
 }

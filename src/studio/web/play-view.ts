@@ -4,11 +4,12 @@
 // static export (`ganforge export --web`). For tests and scripts, window.ganforgePlayground holds the z and
 // class of the picture on the main canvas once it is drawn (see README "Playground").
 import { h } from './dom';
-import { Generator, loadGenerator } from './play-engine';
+import { loadModel, OnnxModel } from './play-engine';
+import { translationView } from './play-translate';
 import { composeZ, seededNormal, slerp, toRgba } from './play-latent';
 
 export interface PlaygroundModel {
-  kind: 'noise'; model: string; dataset: string; step: number; weights: string; inputs: string[];
+  kind: 'noise' | 'translation'; direction: string | null; model: string; dataset: string; step: number; weights: string; inputs: string[];
   latentDim: number; classes: number | null; imageShape: [number, number, number];
   directions: { z: number[]; variance: number }[];
   /** Studio only: whether the server has onnxruntime-web to serve. */
@@ -24,13 +25,26 @@ export interface PlaygroundSource {
   runtimeBase: string;
 }
 
-/** What the page exposes for tests: the inputs of the picture now on the main canvas. */
-export interface PlaygroundHook { state: 'loading' | 'ready' | 'error'; renders: number; z: number[]; classIndex: number | null; seed: number }
+/**
+ * What the page exposes for tests: the inputs of the picture now on the main canvas (z, class and seed for a
+ * noise model; the input image as the model was given it, for a translation).
+ */
+export interface PlaygroundHook { state: 'loading' | 'ready' | 'error'; renders: number; z: number[]; classIndex: number | null; seed: number; input: number[] }
 
 const FRAMES = 8;
 const SCALE = 8;
 
-function canvasFor(w: number, h: number, id: string, cssWidth: number): HTMLCanvasElement {
+/** Saves a canvas as a PNG file of its own pixels (its native size). */
+export function downloadPng(canvas: HTMLCanvasElement, name: string): void {
+  canvas.toBlob((blob) => {
+    if (!blob) return;
+    const link = h('a', { href: URL.createObjectURL(blob), download: name });
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+  }, 'image/png');
+}
+
+export function canvasFor(w: number, h: number, id: string, cssWidth: number): HTMLCanvasElement {
   const c = document.createElement('canvas');
   c.width = w;
   c.height = h;
@@ -47,16 +61,27 @@ function numberInput(id: string, value: number, attrs: Record<string, string> = 
 export function playgroundView(container: HTMLElement, source: PlaygroundSource): void {
   const { model } = source;
   const [c, height, width] = model.imageShape;
-  const hook: PlaygroundHook = { state: 'loading', renders: 0, z: [], classIndex: null, seed: 0 };
+  const hook: PlaygroundHook = { state: 'loading', renders: 0, z: [], classIndex: null, seed: 0, input: [] };
   (window as unknown as { ganforgePlayground: PlaygroundHook }).ganforgePlayground = hook;
   const status = h('p', { id: 'play-status', class: 'muted' }, 'loading the model and onnxruntime-web…');
+  const signature = model.kind === 'translation' ? `image ${c}×${height}×${width} → translated (${model.direction})`
+    : `z [${model.latentDim}]${model.classes ? `, class 0…${model.classes - 1}` : ''} → image ${c}×${height}×${width}`;
   container.append(h('p', { class: 'muted' },
     `${model.model} generator (${model.weights === 'E' ? 'moving average' : 'G'}; step ${model.step}; ${model.dataset}): `,
-    `z [${model.latentDim}]${model.classes ? `, class 0…${model.classes - 1}` : ''} → image ${c}×${height}×${width}, run in this page by onnxruntime-web (wasm)`), status);
-  if (model.runtime === false) {
-    status.textContent = 'The playground needs onnxruntime-web, an optional dependency that is not installed here (npm install onnxruntime-web).';
+    `${signature}, run in this page by onnxruntime-web (wasm)`), status);
+  const fail = (message: string) => {
+    status.textContent = message;
     status.className = 'message';
     hook.state = 'error';
+  };
+  if (model.runtime === false) {
+    fail('The playground needs onnxruntime-web, an optional dependency that is not installed here (npm install onnxruntime-web).');
+    return;
+  }
+  const loading = loadModel(source.runtimeBase, source.modelUrl);
+  loading.catch((err) => fail(`the playground could not start: ${(err as Error).message}`));
+  if (model.kind === 'translation') {
+    translationView(container, source, loading, hook, status);
     return;
   }
 
@@ -92,7 +117,11 @@ export function playgroundView(container: HTMLElement, source: PlaygroundSource)
   const classOf = () => (model.classes ? Number(classPick.value) : null);
   const zFor = (s: number) => composeZ(seededNormal(s, model.latentDim), Number(truncation.value), model.directions.map((d) => d.z), sliders.map((x) => Number(x.value)));
 
-  let generator: Generator | null = null;
+  let generator: OnnxModel | null = null;
+  const draw1 = async (z: Float32Array, n: number, klass: number | null) => {
+    const feeds = { z: { data: z, dims: [n, model.latentDim] }, ...(klass === null ? {} : { class: { data: BigInt64Array.from(new Array(n).fill(BigInt(klass))), dims: [n] } }) };
+    return toRgba((await generator!.run(feeds)).image, n, model.imageShape);
+  };
   let busy = false, dirty = false;
   let frames: Uint8ClampedArray<ArrayBuffer>[] = [];
 
@@ -109,19 +138,18 @@ export function playgroundView(container: HTMLElement, source: PlaygroundSource)
         dirty = false;
         const s = Number(seed.value) >>> 0, klass = classOf();
         const z = zFor(s);
-        const [picture] = toRgba(await generator.run(z, 1, klass === null ? undefined : [klass]), 1, model.imageShape);
+        const [picture] = await draw1(z, 1, klass);
         draw(main, picture);
         Object.assign(hook, { z: Array.from(z), classIndex: klass, seed: s, renders: hook.renders + 1 });
         const a = z, b = zFor(Number(seedB.value) >>> 0);
         const batch = new Float32Array(FRAMES * model.latentDim);
         for (let f = 0; f < FRAMES; f++) batch.set(slerp(a, b, f / (FRAMES - 1)), f * model.latentDim);
-        frames = toRgba(await generator.run(batch, FRAMES, klass === null ? undefined : new Array(FRAMES).fill(klass)), FRAMES, model.imageShape);
+        frames = await draw1(batch, FRAMES, klass);
         frames.forEach((f, i) => draw(strip, f, i * width));
       } while (dirty);
       status.textContent = '';
     } catch (err) {
-      status.textContent = `the generator failed: ${(err as Error).message}`;
-      status.className = 'message';
+      fail(`the generator failed: ${(err as Error).message}`);
     } finally {
       busy = false;
     }
@@ -160,20 +188,11 @@ export function playgroundView(container: HTMLElement, source: PlaygroundSource)
     });
     render();
   });
-  download.addEventListener('click', () => main.toBlob((blob) => {
-    if (!blob) return;
-    const link = h('a', { href: URL.createObjectURL(blob), download: `${source.name}-seed${seed.value}${model.classes ? `-class${classPick.value}` : ''}.png` });
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(link.href), 1000);
-  }, 'image/png'));
+  download.addEventListener('click', () => downloadPng(main, `${source.name}-seed${seed.value}${model.classes ? `-class${classPick.value}` : ''}.png`));
 
-  loadGenerator(source.runtimeBase, source.modelUrl, model.latentDim).then((g) => {
+  loading.then((g) => {
     generator = g;
     hook.state = 'ready';
     return render();
-  }).catch((err) => {
-    status.textContent = `the playground could not start: ${(err as Error).message}`;
-    status.className = 'message';
-    hook.state = 'error';
-  });
+  }, () => undefined);
 }
