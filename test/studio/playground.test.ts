@@ -16,7 +16,10 @@ import { readCheckpoint, restoreNetwork } from '../../src/gan/checkpoint';
 import { familyFor } from '../../src/gan/registry';
 import { RunDir } from '../../src/gan/run-dir';
 import { generate } from '../../src/gan/sampling';
-import { decodePng } from '../../src/io/png';
+import { sobelEdges } from '../../src/data/edges';
+import { loadBundledMnist } from '../../src/data/mnist';
+import { loadTranslator } from '../../src/gan/run-translate';
+import { decodePng, encodePng } from '../../src/io/png';
 import { buildAssets } from '../../src/studio/assets';
 import { startStudio, Studio } from '../../src/studio/server';
 import { tensor } from '../../src/torch';
@@ -99,6 +102,26 @@ function staticServer(dir: string): Promise<{ url: string; close(): Promise<void
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
     close: () => new Promise((done) => server.close(() => done())),
   })));
+}
+
+/** A pix2pix folder of bundled digits: train/ and test/ hold edge map | digit, 56×28 gray; and one edge map alone, `single`. */
+function pairedDigits(dir: string, single: string): void {
+  const digits = loadBundledMnist();
+  for (const [split, from, count] of [['train', 0, 16], ['test', 16, 4]] as const) {
+    fs.mkdirSync(path.join(dir, split), { recursive: true });
+    for (let i = from; i < from + count; i++) {
+      const at = (i * 97) % digits.count;
+      const digit = digits.images.subarray(at * 784, (at + 1) * 784);
+      const edges = sobelEdges(digit, 28, 28);
+      const pair = new Uint8Array(56 * 28);
+      for (let y = 0; y < 28; y++) {
+        pair.set(edges.subarray(y * 28, (y + 1) * 28), y * 56);
+        pair.set(digit.subarray(y * 28, (y + 1) * 28), y * 56 + 28);
+      }
+      fs.writeFileSync(path.join(dir, split, `${i}.png`), encodePng({ width: 56, height: 28, channels: 1, pixels: pair }));
+      if (i === from + count - 1 && split === 'test') fs.writeFileSync(single, encodePng({ width: 28, height: 28, channels: 1, pixels: edges }));
+    }
+  }
 }
 
 const skipBrowser = !fs.existsSync(CHROMIUM) ? 'Debian chromium is not installed (apt-get install chromium)' : runtimeDir() === null ? 'onnxruntime-web is not installed' : false;
@@ -285,5 +308,45 @@ describe('the playground', { timeout: 300_000 }, () => {
     ];
     for (const [what, args, pattern] of cases) assertCleanRefusal(ganforgeMeasured(['export', ...args]), what, { pattern, maxRssMiB: 400 });
     assert.deepEqual(snapshot(top), before, 'refused web exports changed nothing');
+  });
+
+  it('a pix2pix run: the page translates a chosen image as libtorch does (within 2/255)', { skip: skipBrowser }, async () => {
+    const data = path.join(top, 'pairs');
+    const edges = path.join(top, 'edges.png');
+    pairedDigits(data, edges);
+    const p2p = path.join(root, 'p2p');
+    const made = ganforge(['train', '--model', 'pix2pix', '--width', '4', '--dataset', data, '--batch-size', '4', '--steps', '3', '--grid-size', '4', '--image-size', '28', '--grayscale', '--out', p2p]);
+    assert.equal(made.status, 0, made.stderr);
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+    try {
+      const tab = await browser.newPage({ viewport: { width: 1000, height: 700 } });
+      const errors: string[] = [];
+      tab.on('pageerror', (e) => errors.push(e.message));
+      await tab.goto(studio.url);
+      await tab.goto(`${base}/#/play/p2p`);
+      await tab.waitForFunction(() => (globalThis as any).ganforgePlayground?.state === 'ready', undefined, { timeout: 30_000 });
+      await tab.setInputFiles('#play-file', edges);
+      await tab.waitForFunction(() => (globalThis as any).ganforgePlayground.renders > 0, undefined, { timeout: 30_000 });
+      const { input, pixels } = await tab.evaluate(() => {
+        const g = globalThis as any;
+        const canvas = g.document.getElementById('play-image');
+        return { input: g.ganforgePlayground.input as number[], pixels: Array.from(canvas.getContext('2d').getImageData(0, 0, 28, 28).data) as number[] };
+      });
+      await tab.screenshot({ path: path.join(RESULTS, 'playground-pix2pix.png'), fullPage: true });
+      // The file is already the model's size and gray: the page's input is its pixels in [-1, 1].
+      const file = decodePng(fs.readFileSync(edges));
+      input.forEach((v, p) => assert.ok(Math.abs(v - (file.pixels[p * file.channels] / 127.5 - 1)) < 1e-5, `input pixel ${p}: ${(v + 1) * 127.5} vs ${file.pixels[p * file.channels]}`));
+      const translator = loadTranslator(p2p);
+      const torch = Uint8Array.from(translator.translate(Float32Array.from(input), 1), (v) => Math.min(255, Math.max(0, Math.round((v + 1) * 127.5))));
+      translator.dispose();
+      const worst = worstDifference(pixels, torch);
+      assert.ok(worst <= 2, `the browser's translation differs from libtorch's by ${worst}/255`);
+      assert.ok(new Set(torch).size > 4, 'a picture, not a flat field');
+      await tab.screenshot({ path: path.join(RESULTS, 'playground-pix2pix.png'), fullPage: true });
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+    }
   });
 });
