@@ -59,7 +59,7 @@ export async function runExport(flags: FlagsOf<typeof exportSpec>): Promise<numb
   if (flags.web !== undefined) {
     const web = await exportWeb(flags.web, flags.checkpoint!, { weights: flags.raw ? 'raw' : flags.ema ? 'ema' : undefined });
     const m = web.model;
-    console.log(`wrote ${flags.web}/ (${size(web.bytes)}: model.onnx ${size(web.modelBytes)}, onnxruntime-web wasm ${size(web.runtimeBytes)}): the playground of ${m.name}, a ${m.model} generator (step ${m.step}); serve the folder with any static web server`);
+    console.log(`wrote ${flags.web}/ (${size(web.bytes)}: model.onnx ${size(web.modelBytes)}, onnxruntime-web wasm ${size(web.runtimeBytes)}): the playground of ${m.name} (${m.model} generator, step ${m.step}); serve the folder with any static web server`);
     return 0;
   }
   const out = flags.onnx!;
