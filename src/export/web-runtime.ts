@@ -30,9 +30,8 @@ export function runtimeDir(): string | null {
   return dir;
 }
 
-/** The path of runtime file `name` if it is one of RUNTIME_FILES, else null. */
-export function runtimeFile(name: unknown): string | null {
-  const dir = runtimeDir();
+/** The path of runtime file `name` in `dir` (default: the installed package's) if it is one of RUNTIME_FILES, else null. */
+export function runtimeFile(name: unknown, dir: string | null = runtimeDir()): string | null {
   // The request's text is compared with the list; only the list's own string is joined into a path.
   const listed = [...RUNTIME_FILES.keys()].find((f) => f === name);
   return dir !== null && listed !== undefined ? path.join(dir, listed) : null;

@@ -349,4 +349,31 @@ describe('the playground', { timeout: 300_000 }, () => {
       await browser.close();
     }
   });
+
+  it('without onnxruntime-web the playground says so in one line, and the rest of the studio works', { skip: skipBrowser }, async () => {
+    const bare = await startStudio({ runs: root, port: 0, assets: await buildAssets(tempDir('studio-web')), onnxRuntime: null });
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+    try {
+      const origin = new URL(bare.url).origin;
+      const cookie = { cookie: `ganforge_studio_${new URL(bare.url).port}=${bare.token}` };
+      const missing = await request(origin, '/ort/ort.wasm.min.mjs', { headers: cookie });
+      assert.equal(missing.status, 404);
+      assert.equal(JSON.parse(missing.text).error, 'onnxruntime-web is not installed');
+      const tab = await browser.newPage();
+      const errors: string[] = [];
+      tab.on('pageerror', (e) => errors.push(e.message));
+      await tab.goto(bare.url);
+      await tab.goto(`${origin}/#/play/tiny`);
+      await tab.waitForFunction(() => (globalThis as any).ganforgePlayground?.state === 'error', undefined, { timeout: 30_000 });
+      assert.match(await tab.locator('#play-status').textContent() ?? '', /^The playground needs onnxruntime-web, an optional dependency that is not installed here \(npm install onnxruntime-web\)\.$/);
+      assert.equal(await tab.locator('#play-image').count(), 0, 'no controls without a runtime');
+      await tab.goto(`${origin}/#/run/tiny`);
+      await tab.locator('table.config th', { hasText: 'model' }).waitFor({ timeout: 10_000 });
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+      await bare.close();
+    }
+  });
 });
