@@ -13,7 +13,7 @@ import { classifierFeedback } from './classifier';
 
 export const exportSpec = {
   name: 'export',
-  summary: "Export a run's generator (inputs z and, for conditional models, class; output image) or the judge's classifier (input images; outputs features and logits) to ONNX, batch size free.",
+  summary: "Export a run's generator (inputs z and, for conditional models, class; output image; pix2pix: input image, output translated) or the judge's classifier (input images; outputs features and logits) to ONNX, batch size free; or a run's playground as a static web folder (--web).",
   usage: 'ganforge export --checkpoint RUN --onnx FILE.onnx [--opset 17] [--raw|--ema] | ganforge export --checkpoint RUN --web DIR [--raw|--ema] | ganforge export --classifier [--dataset mnist] --onnx FILE.onnx',
   flags: [
     { name: 'checkpoint', type: 'path', placeholder: 'RUN|FILE', help: "a run folder (its last checkpoint) or a checkpoint .safetensors file: exports its generator" },
