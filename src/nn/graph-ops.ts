@@ -16,6 +16,8 @@ export interface GraphOps<V> {
   mul(a: V, b: V): V;
   /** x·scale + shift, elementwise. */
   affine(x: V, scale: number, shift: number): V;
+  /** The height × width window of images [N, C, H, W] whose top-left pixel is (top, left). */
+  crop(x: V, top: number, left: number, height: number, width: number): V;
 }
 
 export const tensorOps: GraphOps<Tensor> = {
@@ -25,4 +27,5 @@ export const tensorOps: GraphOps<Tensor> = {
   mul: (a, b) => a.mul(b),
   // x·scale − s and x·scale + (−s) are the same IEEE operation, so this matches a forward written with sub.
   affine: (x, scale, shift) => x.mul(scale).add(shift),
+  crop: (x, top, left, height, width) => x.narrow(2, top, height).narrow(3, left, width).contiguous(),
 };

@@ -7,12 +7,15 @@ import * as path from 'path';
 
 const REPO = path.join(__dirname, '..', '..', '..');
 export const WEB_SOURCE = path.join(REPO, 'src', 'studio', 'web', 'main.ts');
+/** The static playground's entry (`export --web`): bundled beside the studio's as playground.js / .css. */
+const PLAYGROUND_SOURCE = path.join(REPO, 'src', 'studio', 'web', 'play-static.ts');
+export const PLAYGROUND_BUNDLE = ['playground.js', 'playground.css'];
 export const BUNDLE_DIR = path.join(REPO, 'dist', 'studio-web');
 
-/** Bundles the page's script and styles; returns the folder to serve them from. */
+/** Bundles the page's script and styles (and the static playground's); returns the folder to serve them from. */
 export async function buildAssets(outDir = BUNDLE_DIR): Promise<string> {
   if (!fs.existsSync(WEB_SOURCE)) {
-    if (fs.existsSync(path.join(outDir, 'main.js'))) return outDir;
+    if (['main.js', ...PLAYGROUND_BUNDLE].every((f) => fs.existsSync(path.join(outDir, f)))) return outDir;
     throw new Error(`the studio's browser code is missing (neither ${WEB_SOURCE} nor a bundle in ${outDir})`);
   }
   let esbuild: typeof import('esbuild');
@@ -22,7 +25,7 @@ export async function buildAssets(outDir = BUNDLE_DIR): Promise<string> {
     throw new Error('bundling the studio page needs esbuild (npm install --include=dev)');
   }
   await esbuild.build({
-    entryPoints: [WEB_SOURCE],
+    entryPoints: { main: WEB_SOURCE, playground: PLAYGROUND_SOURCE },
     outdir: outDir,
     bundle: true,
     format: 'iife',

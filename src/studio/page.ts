@@ -4,9 +4,10 @@ import { html } from '../report/html';
 
 /**
  * Nothing but this server's own files: no inline script or style attribute in markup, no frames, no forms
- * posted anywhere, no plugins. uPlot sets element.style from script, which CSP allows.
+ * posted anywhere, no plugins. uPlot sets element.style from script, which CSP allows. 'wasm-unsafe-eval'
+ * lets the playground compile onnxruntime's WebAssembly (served here); it allows no JavaScript eval.
  */
-export const STUDIO_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
+export const STUDIO_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
   "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 export function studioPage(token: string): string {
@@ -18,7 +19,7 @@ export function studioPage(token: string): string {
 <link rel="stylesheet" href="/assets/main.css">
 <script defer src="/assets/main.js"></script>
 </head><body>
-<header><a href="#/" class="brand">ganforge studio</a><nav><a href="#/">runs</a> <a href="#/new">new run</a> <a href="#/compare">compare</a></nav></header>
+<header><a href="#/" class="brand">ganforge studio</a><nav><a href="#/">runs</a> <a href="#/new">new run</a> <a href="#/compare">compare</a> <a href="#/play">playground</a></nav></header>
 <main id="view"><p class="muted">loading…</p></main>
 </body></html>
 `.toString();

@@ -15,6 +15,8 @@ import { HttpError, RunsRoot } from './paths';
 import { TrainerProcesses } from './processes';
 import { parseResume, parseStart } from './requests';
 import { gridFile } from './grids';
+import { PlaygroundModels } from './playground';
+import { RUNTIME_FILES, runtimeDir, runtimeFile } from '../export/web-runtime';
 import { RunReader } from './runs';
 import { openEventStream } from './sse';
 
@@ -29,6 +31,8 @@ export interface StudioOptions {
   /** Where the bundled page assets are (buildAssets()); without it only the API is served. */
   assets?: string;
   token?: string;
+  /** onnxruntime-web's dist folder for the playground (default: the installed package's; null: none, as when it is not installed). */
+  onnxRuntime?: string | null;
 }
 
 export interface Studio {
@@ -55,6 +59,8 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
   const token = options.token ?? newToken();
   const root = new RunsRoot(options.runs);
   const reader = new RunReader(root);
+  const playground = new PlaygroundModels(root);
+  const ortDir = options.onnxRuntime === undefined ? runtimeDir() : options.onnxRuntime;
   const procs = new TrainerProcesses();
   let port = options.port ?? 7860;
   const hosts = () => new Set(['127.0.0.1', 'localhost', '[::1]', host.includes(':') ? `[${host}]` : host].map((h) => `${h}:${port}`.toLowerCase()));
@@ -108,6 +114,18 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
   app.get<{ Params: { name: string; grid: string } }>('/api/runs/:name/grids/:grid', async (req, reply) => {
     const file = gridFile(root, root.runFolder(req.params.name), req.params.grid);
     return reply.type('image/png').header('cache-control', 'no-cache').send(await fs.promises.readFile(file));
+  });
+
+  // The playground: a run's generator as ONNX with its description, and onnxruntime-web's wasm runtime to run it.
+  app.get<NameParams>('/api/runs/:name/playground', async (req) => ({ ...playground.get(root.runFolder(req.params.name)).model, runtime: ortDir !== null }));
+  app.get<NameParams>('/api/runs/:name/playground/model.onnx', async (req, reply) => {
+    const { file } = playground.get(root.runFolder(req.params.name));
+    return reply.type('application/octet-stream').header('cache-control', 'no-cache').send(await fs.promises.readFile(file));
+  });
+  app.get<{ Params: { file: string } }>('/ort/:file', async (req, reply) => {
+    const file = runtimeFile(req.params.file, ortDir);
+    if (file === null) throw new HttpError(404, ortDir === null ? 'onnxruntime-web is not installed' : 'not a file of the runtime');
+    return reply.type(RUNTIME_FILES.get(path.basename(file))!).header('cache-control', 'max-age=3600').send(fs.createReadStream(file));
   });
 
   app.get('/api/events', async (req, reply) => {

@@ -20,6 +20,8 @@ import { ganforge, tempDir } from '../helpers/fixtures';
 import { assertCleanRefusal, assertFolderUnchanged, folderFingerprint, ganforgeMeasured } from '../helpers/hostile';
 import { checkStructure, maxAbsDiff, ortMissing, runOnnx } from '../helpers/onnx';
 import { rewriteCheckpoint, tinyDigitsFolder } from '../helpers/tiny-run';
+import { encodePng } from '../../src/io/png';
+import { loadTranslator } from '../../src/gan/run-translate';
 
 const RSS_CAP_MIB = 400;
 
@@ -173,5 +175,37 @@ describe('ganforge export', { skip: ortMissing(), timeout: 600_000 }, () => {
     builtIn.dispose();
     exported.dispose();
     assert.equal(metadataOf(file).dataset, 'mnist-bundled');
+  });
+
+  it('a pix2pix run exports its translator (image → translated), as libtorch translates; --ema is refused', async () => {
+    // Pairs A|B of 12×12 gray: enough to train two steps (the weights, not the pictures, are what is compared).
+    const pairs = path.join(root, 'pairs');
+    fs.mkdirSync(path.join(pairs, 'train'), { recursive: true });
+    for (let i = 0; i < 8; i++) {
+      const pixels = Uint8Array.from({ length: 24 * 12 }, (_, k) => (k * 7 + i * 13) % 256);
+      fs.writeFileSync(path.join(pairs, 'train', `${i}.png`), encodePng({ width: 24, height: 12, channels: 1, pixels }));
+    }
+    const run = path.join(root, 'p2p');
+    const made = ganforge(['train', '--model', 'pix2pix', '--width', '4', '--dataset', pairs, '--image-size', '12', '--grayscale', '--steps', '2', '--batch-size', '4', '--out', run]);
+    assert.equal(made.status, 0, made.stderr);
+    const file = path.join(out, 'p2p.onnx');
+    const result = ganforge(['export', '--checkpoint', run, '--onnx', file]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /pix2pix generator \(AtoB; step 2\), opset 17: image \[batch, 1, 12, 12\] → translated \[batch, 1, 12, 12\]/);
+    checkStructure(fs.readFileSync(file), { opset: 17, inputs: { image: ['batch', 1, 12, 12] }, outputs: { translated: ['batch', 1, 12, 12] } });
+    manualSeed(4);
+    const x = randn([3, 1, 12, 12]);
+    const images = x.toFloat32Array();
+    x.dispose();
+    const translator = loadTranslator(run);
+    const torch = translator.translate(images, 3);
+    translator.dispose();
+    const { translated } = await runOnnx(fs.readFileSync(file), { image: { data: images, dims: [3, 1, 12, 12] } });
+    assert.ok(maxAbsDiff(translated.data, torch) <= 1e-4, `max abs difference ${maxAbsDiff(translated.data, torch)}`);
+    assert.equal(metadataOf(file).direction, 'AtoB');
+    const before = folderFingerprint(out);
+    assertCleanRefusal(ganforgeMeasured(['export', '--checkpoint', run, '--ema', '--onnx', path.join(out, 'p2p-ema.onnx')]), 'pix2pix --ema',
+      { pattern: /a pix2pix run keeps no moving average of G; export it without --ema/, maxRssMiB: RSS_CAP_MIB });
+    assertFolderUnchanged(out, before, 'pix2pix --ema');
   });
 });

@@ -1,15 +1,32 @@
 // Every registered family's generator exports to ONNX and onnxruntime gives libtorch's images for the same
-// noise (and classes), at several batch sizes and opsets; the file passes the structural check. The families
+// noise (and classes), or for the same input images (image-to-image families), at several batch sizes and
+// opsets; the file passes the structural check. The families
 // come from the registry, so a family added later is tested here without a line of its own.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { exportGenerator } from '../../src/export/onnx';
+import { exportGenerator, exportTranslator } from '../../src/export/onnx';
+import type { DescribedTranslator } from '../../src/export/onnx/translator';
+import type { TrainConfig } from '../../src/gan/config';
+import { resolveConfig } from '../../src/gan/resolve';
 import { allFamilies } from '../../src/gan/registry';
 import { generate } from '../../src/gan/sampling';
 import type { ModelSpec } from '../../src/gan/types';
 import { BatchNorm } from '../../src/nn';
 import { manualSeed, noGrad, randint, randn } from '../../src/torch';
+import { applyGenerator } from '../../src/gan/translation';
 import { checkStructure, maxAbsDiff, ortMissing, runOnnx } from '../helpers/onnx';
+
+/** Running statistics away from (0, 1), so an export that ignored them would show. */
+function perturbNorms(network: { modules(): unknown[] }): void {
+  noGrad(() => {
+    for (const m of network.modules()) {
+      if (m instanceof BatchNorm) {
+        m.runningMean!.normal_(0, 0.3);
+        m.runningVar!.uniform_(0.5, 2);
+      }
+    }
+  });
+}
 
 // Tiny but complete: colour images, a few classes, DCGAN's smallest layout (4 → 8).
 const SPEC: ModelSpec = { imageShape: [3, 8, 8], latentDim: 8, numClasses: 3, width: 4 };
@@ -27,15 +44,7 @@ describe('ONNX export of every family\'s generator', { skip: ortMissing(), timeo
         const conditional = sampler.conditioning !== 'none';
         manualSeed(opset);
         const generator = sampler.generator(SPEC);
-        // Running statistics away from (0, 1), so an export that ignored them would show.
-        noGrad(() => {
-          for (const m of generator.modules()) {
-            if (m instanceof BatchNorm) {
-              m.runningMean!.normal_(0, 0.3);
-              m.runningVar!.uniform_(0.5, 2);
-            }
-          }
-        });
+        perturbNorms(generator);
         const bytes = exportGenerator(generator, { conditional, opset });
         const [c, h, w] = SPEC.imageShape;
         checkStructure(bytes, {
@@ -82,4 +91,33 @@ describe('ONNX export of every family\'s generator', { skip: ortMissing(), timeo
     assert.throws(() => exportGenerator(opaque, { conditional: false }), /^Error: OpaqueGenerator cannot be exported to ONNX: it does not describe its forward/);
     generator.dispose();
   });
+});
+
+describe('ONNX export of every image-to-image family\'s generator', { skip: ortMissing(), timeout: 300_000 }, () => {
+  const families = allFamilies().filter((f) => f.translator);
+  it('the registry lists pix2pix among them', () => assert.ok(families.some((f) => f.name === 'pix2pix')));
+
+  for (const family of families) {
+    // 12×12 gray is padded to 16 and cropped back (the Slice); 16×16 colour is not.
+    for (const [shape, norm, opset] of [[[1, 12, 12], 'batch', 13], [[3, 16, 16], 'instance', 17], [[1, 12, 12], 'none', 21]] as const) {
+      it(`${family.name} ${shape.join('×')}, ${norm} norm, opset ${opset}: onnxruntime translates as libtorch does (≤ 1e-4), batch 1 and 3`, async () => {
+        manualSeed(opset);
+        const config: TrainConfig = { ...resolveConfig({ flags: { model: family.name, width: 4, norm } }), imageShape: [...shape] };
+        const generator = family.translator!.generator(config, config.direction) as DescribedTranslator;
+        perturbNorms(generator);
+        const bytes = exportTranslator(generator, { inputShape: config.imageShape, outputChannels: shape[0], opset });
+        checkStructure(bytes, { opset, inputs: { image: ['batch', ...shape] }, outputs: { translated: ['batch', ...shape] } });
+        for (const n of [1, 3]) {
+          const x = randn([n, ...shape]);
+          const expected = applyGenerator(generator, x);
+          const { translated } = await runOnnx(bytes, { image: { data: x.toFloat32Array(), dims: [n, ...shape] } });
+          assert.deepEqual(translated.dims, [n, ...shape]);
+          const diff = maxAbsDiff(translated.data, expected);
+          assert.ok(diff <= 1e-4, `max abs difference ${diff}`);
+          x.dispose();
+        }
+        generator.dispose();
+      });
+    }
+  }
 });

@@ -1,6 +1,6 @@
 // The studio end to end in headless Debian chromium: the runs list, a run started from the page, at least
 // three live updates arriving on its run page (curves and grid drawn), stopped from the page with a
-// checkpoint written; no script error, no CSP violation, nothing fetched from anywhere but the studio.
+// checkpoint written, its epoch grids played as a timelapse; no script error, no CSP violation, nothing fetched from anywhere but the studio.
 // Screenshots go to test-results/ (git-ignored).
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -75,6 +75,26 @@ describe('studio in a browser', () => {
       await tab.click('#stop');
       await tab.waitForFunction(() => /^exited/.test((globalThis as any).document.getElementById('state').textContent), undefined, { timeout: 60_000 });
       assert.ok(fs.existsSync(path.join(fx.root, 'from-page', 'checkpoints', 'last.safetensors')), 'stopping wrote a checkpoint');
+
+      // The timelapse: every epoch grid the run wrote, in order, played from the first to the last.
+      const epochs = fs.readdirSync(path.join(fx.root, 'from-page', 'samples')).filter((f) => /^epoch-\d+\.png$/.test(f)).sort();
+      assert.ok(epochs.length >= 3, `${epochs.length} epoch grids`);
+      await tab.reload();
+      await tab.waitForFunction((n) => (globalThis as any).document.getElementById('timelapse-frame')?.max === String(n - 1), epochs.length, { timeout: 10_000 });
+      assert.equal(await tab.locator('#timelapse-label').textContent(), `epoch ${epochs.length} (${epochs.length} of ${epochs.length})`);
+      await tab.locator('#timelapse-frame').evaluate((el) => {
+        (el as any).value = '0';
+        el.dispatchEvent(new (globalThis as any).Event('input', { bubbles: true }));
+      });
+      assert.equal(await tab.locator('#timelapse-label').textContent(), `epoch 1 (1 of ${epochs.length})`);
+      assert.match(await tab.locator('#timelapse-image').getAttribute('src') ?? '', /\/grids\/epoch-0001\.png\?v=/);
+      await tab.click('#timelapse-play');
+      await tab.locator('#timelapse-label').filter({ hasText: `(${epochs.length} of ${epochs.length})` }).waitFor({ timeout: 5_000 + 300 * epochs.length });
+      await tab.waitForFunction(() => {
+        const img = (globalThis as any).document.getElementById('timelapse-image');
+        return img.complete && img.naturalWidth > 0 && /epoch-\d+\.png/.test(img.src);
+      }, undefined, { timeout: 10_000 });
+      assert.equal(await tab.locator('#timelapse-play').textContent(), 'Play', 'it stops at the last frame');
 
       await tab.click('a[href="#/"]');
       await tab.locator('tr[data-run="from-page"] .status').filter({ hasText: 'checkpoint' }).waitFor({ timeout: 10_000 });

@@ -45,7 +45,7 @@ describe('studio security', () => {
     const answer = await request(base, `/?token=${studio.token}`);
     assert.equal(answer.status, 303);
     assert.match(String(answer.headers['set-cookie']), /HttpOnly; SameSite=Strict/);
-    assert.match(String(answer.headers['content-security-policy']), /^default-src 'self'; script-src 'self';/);
+    assert.match(String(answer.headers['content-security-policy']), /^default-src 'self'; script-src 'self' 'wasm-unsafe-eval';/);
     assert.equal(answer.headers['referrer-policy'], 'no-referrer');
     const page = await request(base, '/', { headers: auth });
     assert.equal(page.status, 200);

@@ -11,3 +11,4 @@ export { OnnxOps } from './ops';
 export { hasLayerExport, registerLayerExport, ruleFor } from './table';
 export type { LayerContext, LayerRule } from './table';
 export { onnxType } from './schema';
+export { exportTranslator } from './translator';

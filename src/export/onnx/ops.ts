@@ -60,6 +60,12 @@ export class OnnxOps implements GraphOps<Value> {
     return this.graph.node('Mul', [a, b], {}, 'mul', Math.max(a.rank, b.rank));
   }
 
+  crop(x: Value, top: number, left: number, height: number, width: number): Value {
+    const { graph } = this;
+    const starts = graph.int64s('crop.starts', [top, left]), ends = graph.int64s('crop.ends', [top + height, left + width]);
+    return graph.node('Slice', [x, starts, ends, graph.int64s('crop.axes', [2, 3])], {}, 'crop', x.rank);
+  }
+
   affine(x: Value, scale: number, shift: number): Value {
     const scaled = scale === 1 ? x : this.graph.node('Mul', [x, this.graph.scalar('scale', scale)], {}, 'scale', x.rank);
     return shift === 0 ? scaled : this.graph.node('Add', [scaled, this.graph.scalar('shift', shift)], {}, 'shift', x.rank);

@@ -2,18 +2,22 @@
 // tensor layout and sizes, all before any model is built), the family's generator is rebuilt from the config,
 // and the chosen weights are restored into it: the moving average E when the run kept one, unless `raw`.
 import { modelSpec } from '../../gan/adversarial';
-import { restoreNetwork } from '../../gan/checkpoint';
+import { LoadedCheckpoint, restoreNetwork } from '../../gan/checkpoint';
 import { readDrawable } from '../../gan/generator-file';
 import type { TrainConfig } from '../../gan/config';
 import { classRunDir, isPerClassRun } from '../../gan/per-class';
 import { familyFor } from '../../gan/registry';
 import { checkpointFile } from '../../gan/run-samples';
+import { latentDirections, LatentDirection } from '../../gan/latent-directions';
 import { exportGenerator } from './generator';
+import { DescribedTranslator, exportTranslator } from './translator';
 
 export interface RunExportOptions {
   opset?: number;
   /** 'ema': the moving average, and an error if the run has none; 'raw': G itself; default: E if kept, else G. */
   weights?: 'ema' | 'raw';
+  /** Also compute the generator's top principal directions in z (the playground's sliders). */
+  directions?: { count: number; samples: number; seed: number };
 }
 
 export interface RunExport {
@@ -25,6 +29,9 @@ export interface RunExport {
   network: string;
   step: number;
   conditional: boolean;
+  /** 'noise': z (and class) → image; 'translation': image → translated (pix2pix, in the direction it learned). */
+  kind: 'noise' | 'translation';
+  directions?: LatentDirection[];
 }
 
 export function exportRun(run: string, options: RunExportOptions = {}): RunExport {
@@ -34,8 +41,10 @@ export function exportRun(run: string, options: RunExportOptions = {}): RunExpor
   const { config, file } = checkpoint;
   let generator;
   try {
-    const sampler = familyFor(config).noiseSampler;
-    if (!sampler) throw new Error(`${file}: model '${config.model}' does not draw images from noise; ganforge exports noise-to-image generators`);
+    const family = familyFor(config);
+    const sampler = family.noiseSampler;
+    if (!sampler && family.translator) return exportTranslatorRun(checkpoint, prefix, options);
+    if (!sampler) throw new Error(`${file}: model '${config.model}' neither draws images from noise nor translates them; ganforge cannot export it`);
     if (prefix !== null && options.weights) throw new Error(`${file} is a generator file: it holds one set of weights (the run's moving average where it kept one); drop --${options.weights}`);
     if (options.weights === 'ema' && config.emaDecay <= 0) throw new Error(`${file}: the run kept no moving average of G (trained without --ema); export G itself with --raw`);
     const network = prefix ?? sampler.weightsPrefix(config, options.weights === 'raw');
@@ -56,9 +65,33 @@ export function exportRun(run: string, options: RunExportOptions = {}): RunExpor
         image_shape: JSON.stringify(config.imageShape),
       },
     });
-    return { bytes, config, file, network, step, conditional };
+    const directions = options.directions && latentDirections(generator, { ...options.directions, numClasses: conditional ? config.numClasses : undefined });
+    return { bytes, config, file, network, step, conditional, kind: 'noise', directions };
   } finally {
     generator?.dispose();
     checkpoint.dispose();
+  }
+}
+
+/** An image-to-image run: its generator for the direction it was trained in (the only one it has). */
+function exportTranslatorRun(checkpoint: LoadedCheckpoint, prefix: string | null, options: RunExportOptions): RunExport {
+  const { config, file } = checkpoint;
+  const translator = familyFor(config).translator!;
+  if (options.weights === 'ema') throw new Error(`${file}: a ${config.model} run keeps no moving average of G; export it without --ema`);
+  const network = prefix ?? translator.weightsPrefix(config, config.direction);
+  if (network === null) throw new Error(`${file}: this ${config.model} run has no generator for ${config.direction}`);
+  const generator = translator.generator(config, config.direction) as DescribedTranslator;
+  try {
+    restoreNetwork(checkpoint, network, generator);
+    const step = checkpoint.progress.step;
+    const bytes = exportTranslator(generator, {
+      inputShape: config.imageShape,
+      outputChannels: config.imageShape[0],
+      opset: options.opset,
+      metadata: { model: config.model, weights: network, step: String(step), dataset: config.dataset, direction: config.direction, image_shape: JSON.stringify(config.imageShape) },
+    });
+    return { bytes, config, file, network, step, conditional: false, kind: 'translation' };
+  } finally {
+    generator.dispose();
   }
 }

@@ -7,8 +7,9 @@
 // digits) are reflection-padded up to the next power of two (28 → 32: 2 pixels each side) before the encoder and
 // cropped back after the decoder, so every size from 8 to 512 works with one design and the skips line up exactly.
 import { Conv2d, ConvTranspose2d, Dropout, LeakyReLU, Module, NormKind, normLayer, normTakesBias, ReflectionPad2d, ReLU, Sequential, Tanh } from '../../nn';
-import type { Layer } from '../../nn';
-import { cat, Tensor, tidy } from '../../torch';
+import { tensorOps } from '../../nn';
+import type { GraphOps, Layer } from '../../nn';
+import { Tensor, tidy } from '../../torch';
 import type { ImageShape } from '../types';
 import { conv } from './sizes';
 
@@ -97,23 +98,26 @@ export class UNetGenerator extends Module implements Layer {
   }
 
   forward(x: Tensor): Tensor {
-    return tidy(() => {
-      let h = this.pad ? this.pad.forward(x) : x;
-      const skips: Tensor[] = [];
-      for (const stage of this.encoder.layers) {
-        h = stage.forward(h);
-        skips.push(h);
-      }
-      const stages = this.decoder.layers;
-      for (let k = 0; k < stages.length; k++) {
-        // The innermost stage reads the bottleneck alone; the others also their encoder stage's output.
-        const input = k === 0 || !this.skips ? h : cat([h, skips[skips.length - 1 - k]], 1);
-        h = stages[k].forward(input);
-      }
-      if (!this.pad) return h;
-      const { top, left, size } = this.#crop;
-      return h.narrow(2, top, size).narrow(3, left, size).contiguous();
-    });
+    return tidy(() => this.describe(tensorOps, x));
+  }
+
+  /** The forward over `ops`: run on tensors above, exported to ONNX by the per-layer table (src/export/onnx). */
+  describe<V>(ops: GraphOps<V>, x: V): V {
+    let h = this.pad ? ops.layer(this.pad, x) : x;
+    const skips: V[] = [];
+    for (const stage of this.encoder.layers) {
+      h = ops.layer(stage, h);
+      skips.push(h);
+    }
+    const stages = this.decoder.layers;
+    for (let k = 0; k < stages.length; k++) {
+      // The innermost stage reads the bottleneck alone; the others also their encoder stage's output.
+      const input = k === 0 || !this.skips ? h : ops.concat([h, skips[skips.length - 1 - k]], 1);
+      h = ops.layer(stages[k], input);
+    }
+    if (!this.pad) return h;
+    const { top, left, size } = this.#crop;
+    return ops.crop(h, top, left, size, size);
   }
 }
 

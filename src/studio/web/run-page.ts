@@ -2,10 +2,12 @@
 import { getJson, gridUrl, listen, postJson, ProcessState, RunDetail, runUrl } from './api';
 import { D_LINES, FID_LINES, LiveChart, LOSS_LINES } from './charts';
 import { fmt, h, show } from './dom';
+import { Timelapse } from './timelapse';
 
 export function runView(name: string): EventSource {
   const charts = [new LiveChart('Losses', LOSS_LINES), new LiveChart('Discriminator outputs', D_LINES), new LiveChart('FID (lower is better)', FID_LINES)];
   const grid = h('img', { class: 'grid', alt: 'latest samples' });
+  const timelapse = new Timelapse(name);
   const gridLabel = h('p', { class: 'muted' }, 'no grid yet');
   const alarms = h('ul', { class: 'alarms' });
   const stepText = h('span', { id: 'step' }, '0');
@@ -76,13 +78,14 @@ export function runView(name: string): EventSource {
 
   show(h('h1', {}, name),
     h('p', {}, 'step ', stepText, ' · ', state, ' · live updates: ', updates),
-    h('p', {}, stop, ' ', resume), message,
-    h('div', { class: 'charts' }, ...charts.map((c) => c.el), h('div', { class: 'samples' }, h('h2', {}, 'Latest samples'), grid, gridLabel)),
+    h('p', {}, stop, ' ', resume, ' ', h('a', { id: 'play-link', href: `#/play/${encodeURIComponent(name)}` }, 'Playground (its generator in this page)')), message,
+    h('div', { class: 'charts' }, ...charts.map((c) => c.el), h('div', { class: 'samples' }, h('h2', {}, 'Latest samples'), grid, gridLabel), timelapse.el),
     h('h2', {}, 'Alarms'), alarms, h('h2', {}, 'Config'), config, h('h2', {}, 'Output'), log);
 
   return listen(`${runUrl(name)}/events`, {
     snapshot: (s: { records: Record<string, unknown>[]; grids: { name: string; version: number }[]; process: ProcessState | null }) => {
       s.records.forEach(addRecord);
+      s.grids.forEach((g) => timelapse.add(g));
       const latest = s.grids.find((g) => g.name === 'samples.png') ?? s.grids.at(-1);
       if (latest) showGrid(latest);
       showProcess(s.process);
@@ -91,7 +94,10 @@ export function runView(name: string): EventSource {
     record: counted((e: { record: Record<string, unknown> }) => addRecord(e.record)),
     eval: counted((e: { record: Record<string, unknown> }) => addRecord(e.record)),
     alarm: counted((e: { record: Record<string, unknown> }) => addRecord(e.record)),
-    grid: counted((e: { name: string; version: number }) => { if (e.name === 'samples.png') showGrid(e); }),
+    grid: counted((e: { name: string; version: number }) => {
+      if (e.name === 'samples.png') showGrid(e);
+      timelapse.add(e);
+    }),
     reset: () => {
       charts.forEach((c) => c.clear());
       charts[2].el.hidden = true;
