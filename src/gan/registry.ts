@@ -10,6 +10,7 @@ import { mlpFamily } from './models/mlp';
 import { pix2pixFamily } from './models/pix2pix';
 import { DataParallel, FamilyRun, ModelFamily, ModelSpec, SINGLE_PROCESS } from './types';
 import { shownName } from '../util/suggest';
+import { checkStabilisers } from './stabilisers';
 
 const FAMILIES: ModelFamily[] = [mlpFamily, convFamily, dcganFamily, cganFamily, acganFamily, pix2pixFamily];
 
@@ -65,6 +66,7 @@ export function checkDataFits(family: ModelFamily, dataset: ImageDataset): void 
 export function buildRun(config: TrainConfig, dataset: ImageDataset, parallel: DataParallel = SINGLE_PROCESS): FamilyRun {
   const family = familyFor(config);
   checkDataFits(family, dataset);
+  checkStabilisers(family, config);
   setNumThreads(family.threads ?? 1);
   manualSeed(config.seed);
   return family.createRun(config, dataset, parallel);

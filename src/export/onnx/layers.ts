@@ -43,10 +43,11 @@ const conv2d: LayerRule<Conv2d> = (m, x, c) => {
 };
 
 const convTranspose2d: LayerRule<ConvTranspose2d> = (m, x, c) => {
-  const inputs: (Value | '')[] = [x, c.weight('weight', m.weight)];
+  const weight = effectiveWeight(m, m.weight, m.weightU, 1);
+  const inputs: (Value | '')[] = [x, c.weight('weight', weight)];
   if (m.bias) inputs.push(c.weight('bias', m.bias));
   return c.node('ConvTranspose', inputs, {
-    kernel_shape: attr.ints(m.weight.shape.slice(2)),
+    kernel_shape: attr.ints(weight.shape.slice(2)),
     strides: attr.ints(pairOf(m.options.stride, 1)),
     pads: attr.ints(padsOf(m.options.padding)),
     output_padding: attr.ints(pairOf(m.options.outputPadding, 0)),
