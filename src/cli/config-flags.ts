@@ -55,7 +55,7 @@ export const CONFIG_FLAGS = [
   { name: 'spectral-norm', key: 'spectralNorm', type: 'string', choices: SPECTRAL_NORM_TARGETS, help: 'spectral norm on every weight layer of D (d, as SNGAN) or of G and D (gd, as SAGAN/BigGAN) (default: none)' },
   { name: 'diffaugment', key: 'diffAugment', type: 'string', placeholder: 'LIST', help: `DiffAugment (Zhao et al. 2020): ${DIFFAUGMENT_HELP}, applied to real and fake images alike before D (e.g. color,translation,cutout)` },
   { name: 'r1', key: 'r1Gamma', type: 'number', min: 0, placeholder: 'γ', help: 'R1 gradient penalty γ/2·E‖∇D(x)‖² on real images (e.g. 10; default: off)' },
-  { name: 'r1-every', key: 'r1Every', type: 'int', min: 1, placeholder: 'N', help: 'lazy R1: apply it every N D steps with weight γ·N (StyleGAN2 uses 16; default: 1)' },
+  { name: 'r1-every', key: 'r1Every', type: 'int', min: 1, placeholder: 'N', help: 'lazy R1: apply it every N D steps, its weight multiplied by N (StyleGAN2 uses 16; default: 1)' },
   { name: 'ortho', key: 'orthoBeta', type: 'number', min: 0, placeholder: 'β', help: "orthogonal regularisation β‖WᵀW ⊙ (1 − I)‖² on G's weights (BigGAN: 1e-4; default: off)" },
   { name: 'tensorboard', key: 'tensorboard', type: 'boolean', help: 'also write TensorBoard event files (scalars, grids, the config) to OUT/tb, for `tensorboard --logdir runs`' },
 ] as const satisfies readonly (FlagSpec & { key: keyof TrainConfig | 'lr' })[];
