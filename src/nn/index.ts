@@ -11,3 +11,4 @@ export { tensorOps } from './graph-ops';
 export type { GraphOps } from './graph-ops';
 export * from './padding';
 export * from './residual';
+export * from './attention';
