@@ -54,7 +54,7 @@ describe('stabilisers in training', () => {
   const data = digits(64);
   // The conv family's fixed 256-channel layers are slow at 28×28 on two cores: it trains on 8×8 digits.
   const small = digits(64, 8);
-  for (const model of ['mlp', 'conv', 'dcgan', 'cgan', 'acgan']) {
+  for (const model of ['mlp', 'conv', 'dcgan', 'cgan', 'acgan', 'sagan']) {
     it(`${model}: each stabiliser trains with finite losses and a flat live-tensor count`, () => {
       for (const [what, overrides] of EACH) {
         const side = model === 'conv' ? 8 : 28;
