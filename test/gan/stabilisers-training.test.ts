@@ -94,7 +94,7 @@ describe('stabilisers in training', () => {
   });
 
   it('resume with every stabiliser on continues exactly as an uninterrupted run', async () => {
-    for (const model of ['dcgan', 'acgan']) {
+    for (const model of ['dcgan', 'acgan', 'sagan']) {
       const c = config({ ...modelFamily(model).defaults, model, steps: 9, ...ALL });
       const straight = tempDir('stab-straight');
       await train(c, data, straight, null, quiet);
