@@ -8,6 +8,8 @@ import { NORM_KINDS } from '../nn/norm';
 import type { TrainConfig } from '../gan/config';
 import { GAN_LOSSES } from '../gan/losses';
 import { MODEL_NAMES } from '../gan/registry';
+import { DIFFAUGMENT_HELP } from '../gan/diffaugment';
+import { SPECTRAL_NORM_TARGETS } from '../gan/stabilisers';
 import type { FlagSpec } from './args';
 
 /** Flags that set config keys. They carry no parser default: absent means "not given", which --resume and the
@@ -49,5 +51,11 @@ export const CONFIG_FLAGS = [
   { name: 'direction', key: 'direction', type: 'string', choices: DIRECTIONS, help: 'paired data (pix2pix): AtoB translates the left image of each pair into the right one, BtoA the other way (default: AtoB)' },
   { name: 'norm', key: 'norm', type: 'string', choices: NORM_KINDS, help: 'pix2pix: normalisation in G and D (default: batch, as in the paper)' },
   { name: 'l1-weight', key: 'l1Weight', type: 'number', min: 0, placeholder: 'λ', help: "pix2pix: weight of the L1 distance to the target beside the GAN loss (default: 100)" },
+  // Stabilisers and aids (src/gan/stabilisers.ts), one block.
+  { name: 'spectral-norm', key: 'spectralNorm', type: 'string', choices: SPECTRAL_NORM_TARGETS, help: 'spectral norm on every weight layer of D (d, as SNGAN) or of G and D (gd, as SAGAN/BigGAN) (default: none)' },
+  { name: 'diffaugment', key: 'diffAugment', type: 'string', placeholder: 'LIST', help: `DiffAugment (Zhao et al. 2020): ${DIFFAUGMENT_HELP}, applied to real and fake images alike before D (e.g. color,translation,cutout)` },
+  { name: 'r1', key: 'r1Gamma', type: 'number', min: 0, placeholder: 'γ', help: 'R1 gradient penalty γ/2·E‖∇D(x)‖² on real images (e.g. 10; default: off)' },
+  { name: 'r1-every', key: 'r1Every', type: 'int', min: 1, placeholder: 'N', help: 'lazy R1: apply it every N D steps, its weight multiplied by N (StyleGAN2 uses 16; default: 1)' },
+  { name: 'ortho', key: 'orthoBeta', type: 'number', min: 0, placeholder: 'β', help: "orthogonal regularisation β‖WᵀW ⊙ (1 − I)‖² on G's weights (BigGAN: 1e-4; default: off)" },
   { name: 'tensorboard', key: 'tensorboard', type: 'boolean', help: 'also write TensorBoard event files (scalars, grids, the config) to OUT/tb, for `tensorboard --logdir runs`' },
 ] as const satisfies readonly (FlagSpec & { key: keyof TrainConfig | 'lr' })[];

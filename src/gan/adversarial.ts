@@ -1,15 +1,20 @@
 // The classic adversarial pair: one generator G, one discriminator D, one loss. Every family of models/ so far
 // (mlp, conv, dcgan, cgan, acgan) is this shape and is declared with `adversarialFamily`, giving only its two
 // networks; this file owns their training step. Each step: update D on a real batch (label 1) and a fake batch
-// (label 0), then, every dSteps steps, update G through D.
+// (label 0), then, every dSteps steps, update G through D. The stabilisers (stabilisers.ts) live here too, once
+// for every such family: spectral norm on the networks as they are built, DiffAugment before every call of D,
+// the lazy R1 penalty in D's step and orthogonal regularisation in G's.
 import type { ImageDataset } from '../data/dataset';
 import { BatchLoader } from '../data/loader';
 import type { Image } from '../io/png';
-import type { Module } from '../nn';
+import { Module, spectralNorm_ } from '../nn';
 import { Adam, Optimizer } from '../optim';
 import { emaUpdate, F, keep, noGrad, rand, randint, randn, randomState, setRandomState, stack, Tensor, tidy } from '../torch';
 import type { TrainConfig } from './config';
 import { ganLoss, GanLoss, gradientPenalty } from './losses';
+import { diffAugment, DiffAugmentOp, drawsFor, parseDiffAugment } from './diffaugment';
+import { networkOrthogonalPenalty, r1Due, r1Penalty, r1Weight } from './regularisers';
+import { ALL_STABILISERS } from './stabilisers';
 import { labelsInTurn } from './labels';
 import { sampleGrid, sampleInBatches } from './sampling';
 import { DataParallel, Discriminator, FamilyRun, Generator, LogField, ModelFamily, ModelSpec, NoiseSampler, Scalars, SINGLE_PROCESS, StepPosition } from './types';
@@ -31,7 +36,27 @@ export interface AdversarialParts {
 
 /** The spec a family builds from, taken from a resolved config. */
 export function modelSpec(config: TrainConfig): ModelSpec {
-  return { imageShape: config.imageShape, latentDim: config.latentDim, numClasses: config.numClasses, width: config.width };
+  return {
+    imageShape: config.imageShape, latentDim: config.latentDim, numClasses: config.numClasses, width: config.width,
+    spectralNorm: config.spectralNorm,
+  };
+}
+
+/**
+ * The family's G for `spec`, with spectral norm on its weight layers when the spec asks for it in G ('gd'):
+ * added after the family builds it, so no family file knows about spectral norm.
+ */
+export function buildGenerator(parts: AdversarialParts, spec: ModelSpec): Generator {
+  const g = parts.generator(spec);
+  if (spec.spectralNorm === 'gd') spectralNorm_(g);
+  return g;
+}
+
+/** The family's D for `spec`, with spectral norm on its weight layers when the spec asks for it ('d' or 'gd'). */
+export function buildDiscriminator(parts: AdversarialParts, spec: ModelSpec): Discriminator {
+  const d = parts.discriminator(spec);
+  if (spec.spectralNorm === 'd' || spec.spectralNorm === 'gd') spectralNorm_(d);
+  return d;
 }
 
 /** A family made by adversarialFamily: its parts stay reachable, e.g. for tests that build one network. */
@@ -47,6 +72,7 @@ export function adversarialFamily(parts: AdversarialParts): AdversarialFamily {
     threads: parts.threads,
     defaults: parts.defaults,
     unsupported: parts.unsupported,
+    stabilisers: ALL_STABILISERS,
     checkpointLayout: (config) => {
       const size = parts.stateSize(modelSpec(config));
       return {
@@ -63,7 +89,7 @@ export function adversarialFamily(parts: AdversarialParts): AdversarialFamily {
     createRun: (config, dataset, parallel) => new AdversarialRun(parts, config, dataset, parallel),
     noiseSampler: {
       conditioning: parts.conditioning,
-      generator: parts.generator,
+      generator: (spec) => buildGenerator(parts, spec),
       // E holds the moving average of G's weights (config.emaDecay > 0).
       weightsPrefix: (config, raw) => (!raw && config.emaDecay > 0 ? 'E' : 'G'),
     },
@@ -95,21 +121,23 @@ export class AdversarialRun implements FamilyRun {
   readonly networks: ReadonlyMap<string, Module>;
   readonly optimizers: ReadonlyMap<string, Optimizer>;
   readonly tensors: ReadonlyMap<string, Tensor>;
+  /** DiffAugment's transforms (config.diffAugment), applied before every call of D; none when empty. */
+  readonly augmentations: readonly DiffAugmentOp[];
 
   constructor(
     readonly parts: AdversarialParts, readonly config: TrainConfig, dataset: ImageDataset, readonly parallel: DataParallel = SINGLE_PROCESS,
   ) {
     const spec = modelSpec(config);
     // Built in this order after the trainer seeds: the same seed gives the same run.
-    this.generator = parts.generator(spec);
-    this.discriminator = parts.discriminator(spec);
+    this.generator = buildGenerator(parts, spec);
+    this.discriminator = buildDiscriminator(parts, spec);
     this.fixedNoise = keep(randn([config.gridSize, config.latentDim]));
     this.fixedLabels = parts.conditioning === 'none' ? undefined : keep(labelsInTurn(0, config.gridSize, config.numClasses));
     const adam = (lr: number) => ({ lr, betas: [config.beta1, config.beta2] as [number, number], amsgrad: config.amsgrad });
     // The moving average starts as a copy of G; building it must not shift the random stream.
     if (config.emaDecay > 0) {
       const before = randomState();
-      this.averageGenerator = parts.generator(spec);
+      this.averageGenerator = buildGenerator(parts, spec);
       setRandomState(before);
       this.averageGenerator.loadStateDict(this.generator.stateDict());
       this.averageGenerator.requiresGrad_(false);
@@ -118,6 +146,7 @@ export class AdversarialRun implements FamilyRun {
     this.optimizerD = new Adam(this.discriminator.parameters(), adam(config.lrD));
     this.loader = new BatchLoader(dataset, config.batchSize, config.seed, parallel);
     this.loss = ganLoss(config.loss, config);
+    this.augmentations = parseDiffAugment(config.diffAugment);
     this.networks = new Map<string, Module>([
       ['G', this.generator], ['D', this.discriminator], ...(this.averageGenerator ? [['E', this.averageGenerator] as [string, Module]] : []),
     ]);
@@ -143,7 +172,7 @@ export class AdversarialRun implements FamilyRun {
     const batch = this.loader.batch(at.epoch, at.batchInEpoch);
     const updateG = (at.step + 1) % this.config.dSteps === 0;
     try {
-      return this.#update(batch.images, batch.labels ?? undefined, updateG);
+      return this.#update(batch.images, batch.labels ?? undefined, updateG, r1Due(at.step, this.config.r1Every) && this.config.r1Gamma > 0);
     } finally {
       batch.images.dispose();
       batch.labels?.dispose();
@@ -167,7 +196,19 @@ export class AdversarialRun implements FamilyRun {
     return { images, shape: [n, c, h, w] };
   }
 
-  #update(realImages: Tensor, realLabels: Tensor | undefined, updateG: boolean): Scalars {
+  /**
+   * D on images as every step shows them: DiffAugment'ed first when the run asks for it, with draws for the
+   * whole global batch of which this rank keeps its rows (fresh draws at each call, as the paper's code does).
+   */
+  #judge(images: Tensor, labels: Tensor | undefined): { adversarial: Tensor; classes: Tensor | null } {
+    return tidy(() => {
+      const shown = this.augmentations.length === 0 ? images
+        : diffAugment(images, this.augmentations, drawsFor(this.config.batchSize, images.device, (t) => this.parallel.localRows(t)));
+      return this.#split(this.discriminator.forward(shown, labels));
+    });
+  }
+
+  #update(realImages: Tensor, realLabels: Tensor | undefined, updateG: boolean, applyR1: boolean): Scalars {
     return tidy(() => {
       const { generator: G, discriminator: D, optimizerG, optimizerD } = this;
       const { conditioning } = this.parts;
@@ -182,8 +223,10 @@ export class AdversarialRun implements FamilyRun {
 
       // D step: fakes are detached so this backward stops at D.
       optimizerD.zeroGrad();
-      const realOut = this.#split(D.forward(realImages, dLabels(realLabels)));
-      const fakeOut = this.#split(D.forward(fake.detach(), dLabels(fakeLabels)));
+      // On an R1 step the reals require grad, so the penalty's gradient comes from this same forward.
+      const reals = applyR1 ? realImages.detach().requiresGrad_() : realImages;
+      const realOut = this.#judge(reals, dLabels(realLabels));
+      const fakeOut = this.#judge(fake.detach(), dLabels(fakeLabels));
       let lossD = this.loss.discriminator(realOut.adversarial, fakeOut.adversarial);
       if (realOut.classes && fakeOut.classes) {
         lossD = lossD.add(F.crossEntropy(realOut.classes, realLabels!)).add(F.crossEntropy(fakeOut.classes, fakeLabels!));
@@ -193,6 +236,11 @@ export class AdversarialRun implements FamilyRun {
         const coefficients = ([, ...rest]: number[]) => local(rand([N, ...rest], { dtype: realImages.dtype }));
         lossD = lossD.add(gradientPenalty(critic, realImages, fake, coefficients).mul(this.config.gpWeight));
       }
+      let r1: Tensor | null = null;
+      if (applyR1) {
+        r1 = r1Penalty(realOut.adversarial, reals);
+        lossD = lossD.add(r1.mul(r1Weight(this.config.r1Gamma, this.config.r1Every)));
+      }
       lossD.backward();
       this.parallel.syncGradients(D.parameters());
       optimizerD.step();
@@ -201,6 +249,7 @@ export class AdversarialRun implements FamilyRun {
       const measured: [string, Tensor][] = [
         ['loss_d', lossD], ['d_x', this.#meanOutput(realOut.adversarial)], ['d_g_z', this.#meanOutput(fakeOut.adversarial)],
       ];
+      if (r1) measured.push(['r1', r1]);
 
       if (updateG) {
         // G step through the freshly updated D, reusing the same fakes (as the PyTorch DCGAN tutorial does).
@@ -211,9 +260,10 @@ export class AdversarialRun implements FamilyRun {
         let after: { adversarial: Tensor; classes: Tensor | null };
         let lossG: Tensor;
         try {
-          after = this.#split(D.forward(fake, dLabels(fakeLabels)));
+          after = this.#judge(fake, dLabels(fakeLabels));
           lossG = this.loss.generator(after.adversarial);
           if (after.classes) lossG = lossG.add(F.crossEntropy(after.classes, fakeLabels!));
+          if (this.config.orthoBeta > 0) lossG = lossG.add(networkOrthogonalPenalty(G, this.config.orthoBeta));
           lossG.backward();
         } finally {
           D.requiresGrad_(true);

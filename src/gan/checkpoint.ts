@@ -131,10 +131,13 @@ function checkTensors(file: string, config: TrainConfig, tensors: Map<string, Te
     if (!known) throw new Error(`${file}: unexpected tensor '${name}' (a ${config.model} checkpoint for this config holds ${[...sections, ...layout.tensors.keys()].join(', ')})`);
   }
   for (const [network, { size, label }] of layout.networks) {
-    const held = [...tensors].filter(([name]) => owner(name) === network && name.includes('.')).map(([, t]) => t);
-    const wrongType = held.find((t) => t.dtype !== 'float32');
-    if (wrongType) throw new Error(`${file}: the ${label}'s tensors must be float32, found ${wrongType.dtype}`);
-    const found = sum(held, elements);
+    const entries = [...tensors].filter(([name]) => owner(name) === network && name.includes('.'));
+    const wrongType = entries.find(([, t]) => t.dtype !== 'float32');
+    if (wrongType) throw new Error(`${file}: the ${label}'s tensors must be float32, found ${wrongType[1].dtype}`);
+    // Spectral norm's power-iteration vectors (weight_u) are left out of the count, so a family states one size
+    // with spectral norm on or off: each is smaller than the weight it belongs to, whose size is counted, and
+    // loading checks every name and shape against the built network.
+    const found = sum(entries.filter(([name]) => !name.endsWith('.weight_u')).map(([, t]) => t), elements);
     if (found !== size) {
       throw new Error(`${file}: the ${label}'s tensors hold ${found} values; the config's ${config.model} (latentDim ${config.latentDim}, image ${config.imageShape.join('×')}) needs ${size}`);
     }

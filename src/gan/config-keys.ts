@@ -8,6 +8,8 @@ import { DIRECTIONS } from '../data/paired';
 import { NORM_KINDS } from '../nn/norm';
 import { GAN_LOSSES } from './losses';
 import { RECIPE_NAMES } from './recipes';
+import { DIFFAUGMENT_HELP } from './diffaugment';
+import { SPECTRAL_NORM_TARGETS } from './stabilisers';
 import { familyNames } from './registry';
 
 /**
@@ -111,6 +113,12 @@ export const CONFIG_KEY_SPECS: { readonly [K in keyof TrainConfig]: ConfigKeySpe
   direction: { type: 'string', choices: () => DIRECTIONS, help: 'paired data: AtoB translates the left image of each pair into the right one, BtoA the right into the left' },
   norm: { type: 'string', choices: () => NORM_KINDS, help: "image-to-image networks (pix2pix): the normalisation in G and D ('batch' as in the paper, 'instance', or 'none')" },
   l1Weight: { type: 'number', range: { integer: false, min: 0 }, help: "pix2pix: weight λ of the L1 distance between G's output and the target, added to the GAN loss" },
+  // Stabilisers and aids (stabilisers.ts), one block.
+  spectralNorm: { type: 'string', choices: () => SPECTRAL_NORM_TARGETS, help: "spectral norm on every weight layer of D ('d', SNGAN), of G and D ('gd', SAGAN/BigGAN), or none" },
+  diffAugment: { type: 'string', help: `DiffAugment: ${DIFFAUGMENT_HELP}, applied alike to real and fake images before D in both steps ('' off)` },
+  r1Gamma: { type: 'number', range: { integer: false, min: 0 }, help: "weight γ of the R1 penalty γ/2·E‖∇D(x)‖² on real images (0: off)" },
+  r1Every: { type: 'integer', range: positiveInt(), help: 'apply the R1 penalty every this many D steps, scaled by this number (lazy regularisation, StyleGAN2)' },
+  orthoBeta: { type: 'number', range: { integer: false, min: 0 }, help: "weight β of BigGAN's orthogonal regularisation β‖WᵀW ⊙ (1 − I)‖² on G's weights (0: off)" },
   imageShape: { type: 'shape', derived: true, help: 'the images\' [channels, height, width]' },
   numClasses: { type: 'integer', range: nonNegativeInt(CONFIG_BOUNDS.numClasses), derived: true, help: 'the number of classes in the data (0: unlabelled)' },
 };

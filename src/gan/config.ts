@@ -7,6 +7,8 @@ import { CONFIG_KEY_SPECS, IMAGE_SHAPE_DIMS, inDomain, rangePhrase } from './con
 import { GAN_LOSSES, GanLossName } from './losses';
 import { familyNames } from './registry';
 import type { ImageShape } from './types';
+import { parseDiffAugment } from './diffaugment';
+import type { SpectralNormTarget } from './stabilisers';
 import { Precision, PRECISIONS } from '../torch/device';
 import { closest, shownName } from '../util/suggest';
 
@@ -74,6 +76,16 @@ export interface TrainConfig {
   norm: NormKind;
   /** pix2pix: weight λ of the L1 distance between G's output and the target, beside the GAN loss. */
   l1Weight: number;
+  // Stabilisers and aids (stabilisers.ts).
+  /** Spectral norm on the weight layers of D ('d') or of G and D ('gd'). */
+  spectralNorm: SpectralNormTarget;
+  /** DiffAugment's transforms, comma-separated in the order applied (color, translation, cutout); '' off. */
+  diffAugment: string;
+  /** R1 penalty weight γ on real images (0: off), applied every r1Every D steps with weight γ·r1Every. */
+  r1Gamma: number;
+  r1Every: number;
+  /** Orthogonal regularisation weight β on G's weights (0: off). */
+  orthoBeta: number;
   /** Filled in from the data: C×H×W and the number of classes. */
   imageShape: ImageShape;
   numClasses: number;
@@ -117,6 +129,11 @@ export const DEFAULT_CONFIG: TrainConfig = {
   direction: 'AtoB',
   norm: 'batch',
   l1Weight: 100,
+  spectralNorm: 'none',
+  diffAugment: '',
+  r1Gamma: 0,
+  r1Every: 1,
+  orthoBeta: 0,
   imageShape: [1, 28, 28],
   numClasses: 0,
 };
@@ -193,7 +210,10 @@ export function mergeConfig(base: TrainConfig, overrides: Record<string, unknown
 }
 
 /** Config keys that an older run's stored config may lack, with the value such a run had in effect. */
-const ADDED_KEYS: Partial<TrainConfig> = { tensorboard: false, precision: 'fp32', syncBn: false, direction: 'AtoB', norm: 'batch', l1Weight: 100 };
+const ADDED_KEYS: Partial<TrainConfig> = {
+  tensorboard: false, precision: 'fp32', syncBn: false, direction: 'AtoB', norm: 'batch', l1Weight: 100,
+  spectralNorm: 'none', diffAugment: '', r1Gamma: 0, r1Every: 1, orthoBeta: 0,
+};
 
 /**
  * A config stored by an earlier run (a checkpoint's metadata, a run's config.json): untrusted input. It must be
@@ -246,7 +266,8 @@ export function validateConfig(config: TrainConfig): TrainConfig {
   }
   IMAGE_SHAPE_DIMS.forEach((dim, i) => atMost(`imageShape ${dim.name}`, config.imageShape[i], dim.cap));
   if (!familyNames().includes(config.model)) throw new RangeError(`unknown model '${shownName(String(config.model))}' (expected one of ${familyNames().join(', ')})`);
-  for (const key of ['direction', 'norm'] as const) {
+  parseDiffAugment(config.diffAugment); // throws one line naming the unknown transform
+  for (const key of ['direction', 'norm', 'spectralNorm'] as const) {
     const choices = CONFIG_KEY_SPECS[key].choices!();
     if (!choices.includes(config[key])) throw new RangeError(`unknown ${key} '${shownName(String(config[key]))}' (expected one of ${choices.join(', ')})`);
   }

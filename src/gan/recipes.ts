@@ -57,6 +57,15 @@ export const RECIPES: Record<string, Recipe> = {
     summary: 'hinge loss (Lim & Ye 2017, Miyato et al. 2018) on the DCGAN architecture',
     config: { model: 'dcgan', loss: 'hinge', epochs: 5, steps: null },
   },
+  'sngan-mnist': {
+    summary: "SNGAN's training (Miyato et al. 2018) on the default recipe's unconditional DCGAN-28: spectral norm on every weight of D, hinge loss, width 32, Adam 6e-4, 1,600 steps or 120 s",
+    // The paper's D has no BatchNorm; the wrapper adds spectral norm to DCGAN's D as it is (README "Stabilisers").
+    config: { ...DEFAULT_SETUP, model: 'dcgan', spectralNorm: 'd', loss: 'hinge' },
+  },
+  'sagan-mnist': {
+    summary: 'SAGAN (Zhang et al. 2019) at small scale: DCGAN-28 with self-attention at 14×14 in G and D, spectral norm in both, hinge loss, TTUR (Adam 1e-4 for G, 4e-4 for D, β (0, 0.9)), width 32, 1,600 steps or 120 s',
+    config: { ...DEFAULT_SETUP, model: 'sagan', spectralNorm: 'gd', loss: 'hinge', lrG: 1e-4, lrD: 4e-4, beta1: 0, beta2: 0.9 },
+  },
   'cgan-mnist': {
     summary: 'conditional MLP GAN: ask for a digit with `ganforge sample --class 7`',
     config: { model: 'cgan', epochs: 20, steps: null },

@@ -8,10 +8,12 @@ import { convFamily } from './models/conv';
 import { dcganFamily } from './models/dcgan';
 import { mlpFamily } from './models/mlp';
 import { pix2pixFamily } from './models/pix2pix';
+import { saganFamily } from './models/sagan';
 import { DataParallel, FamilyRun, ModelFamily, ModelSpec, SINGLE_PROCESS } from './types';
 import { shownName } from '../util/suggest';
+import { checkStabilisers } from './stabilisers';
 
-const FAMILIES: ModelFamily[] = [mlpFamily, convFamily, dcganFamily, cganFamily, acganFamily, pix2pixFamily];
+const FAMILIES: ModelFamily[] = [mlpFamily, convFamily, dcganFamily, cganFamily, acganFamily, pix2pixFamily, saganFamily];
 
 /** The names of the built-in families (for --model's choices); registered ones are added by registerFamily. */
 export const MODEL_NAMES: readonly string[] = FAMILIES.map((f) => f.name);
@@ -65,6 +67,7 @@ export function checkDataFits(family: ModelFamily, dataset: ImageDataset): void 
 export function buildRun(config: TrainConfig, dataset: ImageDataset, parallel: DataParallel = SINGLE_PROCESS): FamilyRun {
   const family = familyFor(config);
   checkDataFits(family, dataset);
+  checkStabilisers(family, config);
   setNumThreads(family.threads ?? 1);
   manualSeed(config.seed);
   return family.createRun(config, dataset, parallel);

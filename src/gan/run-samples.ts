@@ -33,6 +33,8 @@ export interface SampleOptions {
   classIndex?: number;
   /** Use G itself rather than its moving average. */
   raw?: boolean;
+  /** The truncation trick's threshold ψ (sampling.ts truncatedNoise); absent: plain N(0, I) noise. */
+  truncation?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -50,7 +52,12 @@ function fromCheckpoint(checkpoint: LoadedCheckpoint, o: SampleOptions, done: nu
   try {
     const family = familyFor(config);
     const sampler = family.noiseSampler;
-    if (!sampler) throw new Error(`${checkpoint.file}: model '${config.model}' does not draw images from noise${family.translator ? ' (it translates images: use ganforge translate)' : ''}`);
+    if (!sampler) {
+      const why = `${checkpoint.file}: model '${config.model}' does not draw images from noise${family.translator ? ' (it translates images: use ganforge translate)' : ''}`;
+      // The truncation trick needs a normal latent: said first when it was asked, as it is the flag that cannot apply.
+      if (o.truncation !== undefined) throw new OptionError('truncation', (name) => `${name('truncation')}: ${why}, so it has no latent to truncate`);
+      throw new Error(why);
+    }
     conditional = sampler.conditioning !== 'none';
     if (conditional && o.classIndex !== undefined && o.classIndex >= config.numClasses) {
       throw new OptionError('classIndex', (name) => `${name('classIndex')} ${o.classIndex}: the model knows classes 0…${config.numClasses - 1}`);
@@ -77,7 +84,7 @@ function fromCheckpoint(checkpoint: LoadedCheckpoint, o: SampleOptions, done: nu
       images.set(data, filled * per);
       filled += count;
       o.onProgress?.(done + filled, total);
-    }, labelsFor);
+    }, labelsFor, o.truncation);
   } finally {
     generator.dispose();
   }

@@ -11,6 +11,7 @@ import { LoadedCheckpoint, readCheckpoint } from './checkpoint';
 import { TrainConfig, validateConfig } from './config';
 import { classRunDir, isPerClassRun, readPerClassManifest, writePerClassManifest } from './per-class';
 import { checkDataFits, familyFor, modelFamily } from './registry';
+import { checkStabilisers } from './stabilisers';
 import { ConfigLayers, resolveConfig } from './resolve';
 import { RunDir } from './run-dir';
 import { train, TrainHooks, TrainingGroup, TrainResult } from './trainer';
@@ -111,6 +112,7 @@ export async function planRun(request: RunRequest, data: Pick<DatasetOptions, 'l
     }
     config = validateConfig({ ...config, imageShape, numClasses: perClass ? 0 : dataset.classes?.length ?? 0 });
     checkDataFits(familyFor(config), dataset); // fails now, with the reason, if the model cannot fit this data
+    checkStabilisers(modelFamily(config.model), config); // and if it would ignore a stabiliser asked for
     if (perClass && !dataset.labels) throw new Error(`a per-class run needs labels, and ${dataset.name} has none`);
     const runOut = out || path.join('runs', `${config.model}-${path.basename(config.dataset)}-${timestamp()}`);
     return { out: runOut, config, dataset, resume, perClass, checkpoint };

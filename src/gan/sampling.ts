@@ -1,7 +1,7 @@
 // Drawing images from a generator: for grids during training and for `ganforge sample`.
 import { imageGrid } from '../io/grid';
 import type { Image } from '../io/png';
-import { noGrad, randn, Tensor, tidy } from '../torch';
+import { noGrad, randn, Tensor, tidy, where } from '../torch';
 import type { Generator } from './types';
 
 /** G(z) in eval mode without autograd, as N×C×H×W floats in [-1, 1]; the generator's mode is restored. */
@@ -23,16 +23,36 @@ export function sampleGrid(generator: Generator, z: Tensor, labels?: Tensor, nro
 }
 
 /**
+ * The truncation trick as BigGAN defines it (Brock et al. 2019, §3.1): z ~ N(0, I) with every entry whose
+ * magnitude exceeds `threshold` drawn again until none does, i.e. a normal truncated to [−ψ, ψ] per entry.
+ * Smaller ψ trades variety for fidelity. Each round draws a whole fresh tensor from the global generator and
+ * keeps the entries still outside, so the same seed gives the same noise (and the same picture). (StyleGAN's
+ * truncation, which scales w towards its mean, needs a mapping network and lives with that family.)
+ */
+export function truncatedNoise(shape: number[], threshold: number): Tensor {
+  if (!(threshold > 0) || !Number.isFinite(threshold)) throw new RangeError(`truncation must be a positive number, got ${threshold}`);
+  return tidy(() => {
+    let z = randn(shape);
+    for (;;) {
+      const outside = z.abs().gt(threshold);
+      if (outside.sum().item() === 0) return z;
+      z = where(outside, randn(shape), z);
+    }
+  });
+}
+
+/**
  * n images from fresh noise, in batches, calling `onBatch` with each batch's data (N×C×H×W in [-1, 1]).
- * Noise comes from the global generator: seed it first for reproducible samples.
+ * Noise comes from the global generator: seed it first for reproducible samples. With `truncation` the noise
+ * is truncatedNoise's.
  */
 export function sampleInBatches(
   generator: Generator, n: number, batchSize: number, onBatch: (data: Float32Array, count: number) => void,
-  labelsFor?: (start: number, count: number) => Tensor,
+  labelsFor?: (start: number, count: number) => Tensor, truncation?: number,
 ): void {
   for (let done = 0; done < n; done += batchSize) {
     const count = Math.min(batchSize, n - done);
-    const z = randn([count, generator.latentDim]);
+    const z = truncation === undefined ? randn([count, generator.latentDim]) : truncatedNoise([count, generator.latentDim], truncation);
     const labels = labelsFor?.(done, count);
     try {
       onBatch(generate(generator, z, labels), count);

@@ -9,6 +9,7 @@ import type { GraphOps, Layer, Module } from '../nn';
 import type { Optimizer } from '../optim';
 import type { Tensor } from '../torch';
 import type { TrainConfig } from './config';
+import type { SpectralNormTarget, Stabiliser } from './stabilisers';
 
 /** C×H×W of the data a model is built for. */
 export type ImageShape = [number, number, number];
@@ -40,6 +41,8 @@ export interface ModelSpec {
   numClasses: number;
   /** Base channel width (null: the family's default). */
   width: number | null;
+  /** Which networks the family wrapper gives spectral norm (absent: none); families never read it themselves. */
+  spectralNorm?: SpectralNormTarget;
 }
 
 /** What one training step measured, by the key it gets in metrics.jsonl (e.g. loss_d, d_x). */
@@ -178,4 +181,6 @@ export interface ModelFamily {
   noiseSampler?: NoiseSampler;
   /** Present for families that translate one image into another (pix2pix). */
   translator?: Translator;
+  /** The training aids of stabilisers.ts this family applies; a run asking for another is refused. */
+  stabilisers?: readonly Stabiliser[];
 }

@@ -3,7 +3,7 @@ import { F, Tensor, tidy, zeros } from '../torch';
 import { biasUniform_, fans, kaimingUniform_ } from './init';
 import { WeightOptions } from './layers';
 import { Layer, Module } from './module';
-import { effectiveWeight, spectralVector } from './spectral-norm';
+import { effectiveWeight, SpectralNormLayer, spectralVector } from './spectral-norm';
 
 type Pair = F.Pair;
 
@@ -17,10 +17,10 @@ export interface Conv2dOptions extends WeightOptions {
 const pairOf = (v: Pair): [number, number] => (typeof v === 'number' ? [v, v] : v);
 
 /** 2-D convolution; weight [out, in/groups, kh, kw]. */
-export class Conv2d extends Module implements Layer {
+export class Conv2d extends Module implements Layer, SpectralNormLayer {
   readonly weight: Tensor;
   readonly bias: Tensor | null;
-  readonly weightU: Tensor | null;
+  weightU: Tensor | null = null;
 
   constructor(readonly inChannels: number, readonly outChannels: number, kernel: Pair, readonly options: Conv2dOptions = {}) {
     super();
@@ -30,7 +30,11 @@ export class Conv2d extends Module implements Layer {
     kaimingUniform_(this.weight, Math.sqrt(5));
     this.bias = options.bias === false ? null : this.addParameter('bias', zeros([outChannels]));
     if (this.bias) biasUniform_(this.bias, fans(this.weight.shape).fanIn);
-    this.weightU = options.spectralNorm ? this.addBuffer('weight_u', spectralVector(outChannels)) : null;
+    if (options.spectralNorm) this.enableSpectralNorm();
+  }
+
+  enableSpectralNorm(): void {
+    this.weightU ??= this.addBuffer('weight_u', spectralVector(this.outChannels));
   }
 
   forward(x: Tensor): Tensor {
@@ -39,10 +43,14 @@ export class Conv2d extends Module implements Layer {
   }
 }
 
-/** Transposed 2-D convolution (a learned upsampling); weight [in, out/groups, kh, kw]. */
-export class ConvTranspose2d extends Module implements Layer {
+/**
+ * Transposed 2-D convolution (a learned upsampling); weight [in, out/groups, kh, kw]. With spectral norm the
+ * weight is viewed as [out/groups, rest] (dim 1), as PyTorch's spectral_norm does for transposed convs.
+ */
+export class ConvTranspose2d extends Module implements Layer, SpectralNormLayer {
   readonly weight: Tensor;
   readonly bias: Tensor | null;
+  weightU: Tensor | null = null;
 
   constructor(
     readonly inChannels: number, readonly outChannels: number, kernel: Pair,
@@ -56,9 +64,15 @@ export class ConvTranspose2d extends Module implements Layer {
     kaimingUniform_(this.weight, Math.sqrt(5));
     this.bias = options.bias === false ? null : this.addParameter('bias', zeros([outChannels]));
     if (this.bias) biasUniform_(this.bias, fans(this.weight.shape).fanIn);
+    if (options.spectralNorm) this.enableSpectralNorm();
+  }
+
+  enableSpectralNorm(): void {
+    this.weightU ??= this.addBuffer('weight_u', spectralVector(this.weight.shape[1]));
   }
 
   forward(x: Tensor): Tensor {
-    return F.convTranspose2d(x, this.weight, this.bias ?? undefined, this.options);
+    if (!this.weightU) return F.convTranspose2d(x, this.weight, this.bias ?? undefined, this.options);
+    return tidy(() => F.convTranspose2d(x, effectiveWeight(this, this.weight, this.weightU, 1), this.bias ?? undefined, this.options));
   }
 }

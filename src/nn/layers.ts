@@ -2,7 +2,7 @@
 import { F, Tensor, tidy, zeros } from '../torch';
 import { biasUniform_, kaimingUniform_ } from './init';
 import { Layer, Module } from './module';
-import { effectiveWeight, spectralVector } from './spectral-norm';
+import { effectiveWeight, SpectralNormLayer, spectralVector } from './spectral-norm';
 
 /** Options shared by layers with a weight matrix: `spectralNorm` divides it by its largest singular value. */
 export interface WeightOptions {
@@ -11,10 +11,10 @@ export interface WeightOptions {
 }
 
 /** y = x·Wᵀ + b, with W of shape [out, in]. */
-export class Linear extends Module implements Layer {
+export class Linear extends Module implements Layer, SpectralNormLayer {
   readonly weight: Tensor;
   readonly bias: Tensor | null;
-  readonly weightU: Tensor | null;
+  weightU: Tensor | null = null;
 
   constructor(readonly inFeatures: number, readonly outFeatures: number, options: WeightOptions = {}) {
     super();
@@ -22,7 +22,11 @@ export class Linear extends Module implements Layer {
     kaimingUniform_(this.weight, Math.sqrt(5));
     this.bias = options.bias === false ? null : this.addParameter('bias', zeros([outFeatures]));
     if (this.bias) biasUniform_(this.bias, inFeatures);
-    this.weightU = options.spectralNorm ? this.addBuffer('weight_u', spectralVector(outFeatures)) : null;
+    if (options.spectralNorm) this.enableSpectralNorm();
+  }
+
+  enableSpectralNorm(): void {
+    this.weightU ??= this.addBuffer('weight_u', spectralVector(this.outFeatures));
   }
 
   forward(x: Tensor): Tensor {

@@ -4,17 +4,45 @@
 import { noGrad, randn, Tensor, tidy } from '../torch';
 import type { Module } from './module';
 
+/** A layer whose weight can be spectrally normalised after it is built (Linear, Conv2d, ConvTranspose2d). */
+export interface SpectralNormLayer {
+  readonly weightU: Tensor | null;
+  /** Adds the `weight_u` buffer (drawing it from the global generator); a no-op when the layer has one. */
+  enableSpectralNorm(): void;
+}
+
+function isSpectralNormLayer(m: Module): m is Module & SpectralNormLayer {
+  return typeof (m as Partial<SpectralNormLayer>).enableSpectralNorm === 'function';
+}
+
+/**
+ * Spectral norm on every weight layer of `network` (PyTorch's `spectral_norm` applied to each Linear and conv,
+ * as SNGAN does to all of D), in module order, so the same seed draws the same u vectors. Embeddings and
+ * normalisation layers are left as they are. Returns the number of layers it normalised.
+ */
+export function spectralNorm_(network: Module): number {
+  let count = 0;
+  for (const m of network.modules()) {
+    if (isSpectralNormLayer(m) && !m.weightU) {
+      m.enableSpectralNorm();
+      count++;
+    }
+  }
+  return count;
+}
+
 function normalize(x: Tensor): Tensor {
   return tidy(() => x.div(x.square().sum().sqrt().add(1e-12)));
 }
 
 /**
- * W / σ(W), with W viewed as a matrix [shape[0], rest]. When `update` is set, `u` (a [shape[0]] buffer) moves
- * `iterations` power steps towards the top left singular vector first.
+ * W / σ(W), with W viewed as a matrix [shape[dim], rest] (dim 0: Linear and Conv2d; dim 1: ConvTranspose2d,
+ * whose dim 1 holds the output channels, as PyTorch's spectral_norm chooses). When `update` is set, `u` (a
+ * [shape[dim]] buffer) moves `iterations` power steps towards the top left singular vector first.
  */
-export function spectralNormalize(weight: Tensor, u: Tensor, iterations: number, update: boolean): Tensor {
+export function spectralNormalize(weight: Tensor, u: Tensor, iterations: number, update: boolean, dim: 0 | 1 = 0): Tensor {
   return tidy(() => {
-    const matrix = weight.reshape([weight.shape[0], -1]);
+    const matrix = dim === 0 ? weight.reshape([weight.shape[0], -1]) : weight.transpose(0, 1).reshape([weight.shape[1], -1]);
     const { uNow, v } = noGrad(() => {
       const m = matrix.detach();
       let uk = u.clone();
@@ -32,8 +60,8 @@ export function spectralNormalize(weight: Tensor, u: Tensor, iterations: number,
 }
 
 /** The weight a layer computes with: its own, or spectrally normalised through the `weight_u` buffer. */
-export function effectiveWeight(module: Module & { training: boolean }, weight: Tensor, u: Tensor | null): Tensor {
-  return u ? spectralNormalize(weight, u, 1, module.training) : weight;
+export function effectiveWeight(module: Module & { training: boolean }, weight: Tensor, u: Tensor | null, dim: 0 | 1 = 0): Tensor {
+  return u ? spectralNormalize(weight, u, 1, module.training, dim) : weight;
 }
 
 /** A fresh power-iteration vector for spectral norm: random, unit length. */

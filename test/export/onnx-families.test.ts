@@ -69,6 +69,33 @@ describe('ONNX export of every family\'s generator', { skip: ortMissing(), timeo
     }
   }
 
+  it('with spectral norm in G (--spectral-norm gd) every family exports W/σ at the stored u: onnxruntime draws libtorch\'s images', async () => {
+    for (const family of families) {
+      const sampler = family.noiseSampler!;
+      const conditional = sampler.conditioning !== 'none';
+      manualSeed(5);
+      const generator = sampler.generator({ ...SPEC, spectralNorm: 'gd' });
+      const us = generator.namedBuffers().filter(([name]) => name.endsWith('weight_u'));
+      assert.ok(us.length > 0, `${family.name}: G has spectral norm`);
+      const n = 3;
+      const z = randn([n, SPEC.latentDim]);
+      const labels = conditional ? randint(0, SPEC.numClasses, [n]) : undefined;
+      // Training-mode forwards move u off its random start, as training does; export and eval must then keep it.
+      for (let k = 0; k < 3; k++) noGrad(() => generator.forward(z, labels).dispose());
+      const stored = us.map(([, u]) => u.toFloat32Array());
+      const expected = generate(generator, z, labels);
+      const bytes = exportGenerator(generator, { conditional, opset: 17 });
+      us.forEach(([name, u], i) => assert.deepEqual(u.toFloat32Array(), stored[i], `${family.name}: ${name} unchanged by sampling and export`));
+      const feeds = { z: { data: z.toFloat32Array(), dims: [n, SPEC.latentDim] }, ...(labels ? { class: { data: labels.toTypedArray() as BigInt64Array, dims: [n] } } : {}) };
+      const { image } = await runOnnx(bytes, feeds);
+      const diff = maxAbsDiff(image.data, expected);
+      assert.ok(diff <= 1e-4, `${family.name}: max abs difference ${diff}`);
+      z.dispose();
+      labels?.dispose();
+      generator.dispose();
+    }
+  });
+
   it('a conditional generator\'s class input is wired: one z with other classes gives other images', async () => {
     for (const family of families.filter((f) => f.noiseSampler!.conditioning !== 'none')) {
       manualSeed(1);

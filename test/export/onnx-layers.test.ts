@@ -7,7 +7,7 @@ import { exportNetwork, hasLayerExport, registerLayerExport } from '../../src/ex
 import * as nn from '../../src/nn';
 import {
   AvgPool2d, BatchNorm, Conv2d, ConvTranspose2d, Dropout, Embedding, Flatten, Identity, InstanceNorm, Layer, LeakyReLU, Linear,
-  MaxPool2d, Module, ReflectionPad2d, ReLU, ResidualBlock, Sequential, Sigmoid, Tanh, Unflatten, Upsample,
+  MaxPool2d, Module, ReflectionPad2d, ReLU, ResidualBlock, SelfAttention, Sequential, Sigmoid, Tanh, Unflatten, Upsample,
 } from '../../src/nn';
 import { manualSeed, noGrad, randint, randn, Tensor, tidy } from '../../src/torch';
 import { checkStructure, maxAbsDiff, ortMissing, runOnnx } from '../helpers/onnx';
@@ -80,6 +80,8 @@ const CASES: { name: string; layer: () => Module & Layer; input: () => Tensor; o
   { name: 'ReflectionPad2d [1, 2, 3, 0]', layer: () => new ReflectionPad2d([1, 2, 3, 0]), input: () => image(2, 5), out: ['batch', 2, 8, 8] },
   { name: 'ResidualBlock, instance norm', layer: () => new ResidualBlock(3), input: () => image(3, 6), out: ['batch', 3, 6, 6] },
   { name: 'ResidualBlock, batch norm', layer: () => new ResidualBlock(3, { norm: 'batch' }), input: () => image(3, 6), out: ['batch', 3, 6, 6] },
+  { name: 'SelfAttention (γ random, not its initial 0)', layer: () => new SelfAttention(16), input: () => image(16, 5), out: ['batch', 16, 5, 5] },
+  { name: 'SelfAttention on a non-square map, spectral norm', layer: () => new SelfAttention(8, { spectralNorm: true }), input: () => randn([3, 8, 3, 6]), out: ['batch', 8, 3, 6] },
   {
     name: 'nested Sequential',
     layer: () => new Sequential(new Linear(4, 8), new Sequential(new LeakyReLU(0.1), new Linear(8, 3)), new Sigmoid()),

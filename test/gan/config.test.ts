@@ -164,4 +164,19 @@ describe('a stored config (checkpoint metadata, config.json) is untrusted input'
     refuse({ ...good, steps: null }, /exactly one of epochs and steps/);
     refuse({ ...good, dataset: '' }, /dataset must be a non-empty string/);
   });
+
+  it('refuses bad stabiliser values in one line naming the key, and reads older configs without them as off', () => {
+    refuse({ ...good, spectralNorm: 'g' }, /unknown spectralNorm 'g' \(expected one of none, d, gd\)/);
+    refuse({ ...good, spectralNorm: true }, /'spectralNorm' must be a string, got true/);
+    refuse({ ...good, diffAugment: 'colour' }, /diffAugment: unknown transform 'colour'/);
+    refuse({ ...good, diffAugment: 'cutout,cutout' }, /diffAugment: 'cutout' is listed twice/);
+    refuse({ ...good, r1Gamma: -1 }, /r1Gamma must be >= 0, got -1/);
+    refuse({ ...good, r1Every: 0 }, /r1Every must be a positive integer, got 0/);
+    refuse({ ...good, r1Every: 1.5 }, /r1Every must be a positive integer/);
+    refuse({ ...good, orthoBeta: -1e-4 }, /orthoBeta must be >= 0/);
+    refuse({ ...good, orthoBeta: Infinity }, /orthoBeta must be a finite number/);
+    const { spectralNorm: _s, diffAugment: _d, r1Gamma: _r, r1Every: _e, orthoBeta: _o, ...older } = good;
+    const read = parseStoredConfig(older, 'old');
+    assert.deepEqual([read.spectralNorm, read.diffAugment, read.r1Gamma, read.r1Every, read.orthoBeta], ['none', '', 0, 1, 0]);
+  });
 });

@@ -31,6 +31,7 @@ export const evalSpec = {
     { name: 'n', type: 'int', min: 2, placeholder: 'N', default: 10000, help: 'images to generate (translation runs: at most N test images, spread over the split)' },
     { name: 'seed', type: 'int', min: 0, default: 0, placeholder: 'S', help: 'seed of the noise' },
     { name: 'class', key: 'classIndex', type: 'int', min: 0, placeholder: 'K', help: 'generate class K only (conditional and --per-class runs): the class shares then show how often K comes out' },
+    { name: 'truncation', type: 'number', min: 1e-3, max: 100, placeholder: 'ψ', help: 'with --checkpoint: draw with the truncation trick (BigGAN), every noise entry within ±ψ; the score is not appended to the run (default: off)' },
     { name: 'json', type: 'boolean', help: 'print one JSON object instead of a table' },
     { name: 'extractor', type: 'path', placeholder: 'FILE.onnx', help: "an ONNX feature extractor instead of the data set's classifier" },
     { name: 'extractor-size', type: 'int', min: 1, placeholder: 'PX', help: 'resize images to PX×PX for the ONNX extractor (e.g. 299)' },
@@ -52,7 +53,11 @@ export async function runEval(flags: FlagsOf<typeof evalSpec>): Promise<number> 
   const samplesFile = flags.samples;
   if ((checkpoint === undefined) === (samplesFile === undefined)) throw new UsageError('give --checkpoint or --samples (one of them)');
   const json = flags.json === true;
-  if (checkpoint && isTranslationRun(checkpoint)) return evalTranslation(checkpoint, flags);
+  if (flags.truncation !== undefined && samplesFile !== undefined) throw new UsageError('--truncation applies to --checkpoint (it changes how the run draws its noise), not to --samples');
+  if (checkpoint && isTranslationRun(checkpoint)) {
+    if (flags.truncation !== undefined) throw new UsageError('--truncation applies to runs that draw from noise; a translation run translates its test split');
+    return evalTranslation(checkpoint, flags);
+  }
 
   // What to score, and against which data: samples generated from the run, or read from a samples file, come
   // first; a folder of images is read once the judge knows the reference's size and colour (it is resized to it).
@@ -63,7 +68,7 @@ export async function runEval(flags: FlagsOf<typeof evalSpec>): Promise<number> 
   if (checkpoint) {
     const n = flags.n;
     const bar = new ProgressBar({ total: n, label: 'generate', unit: 'img' });
-    const samples = sampleRun(checkpoint, { n, seed: flags.seed, classIndex: flags.class, onProgress: (done) => bar.update(done) });
+    const samples = sampleRun(checkpoint, { n, seed: flags.seed, classIndex: flags.class, truncation: flags.truncation, onProgress: (done) => bar.update(done) });
     scored = { images: samples.images, shape: samples.shape };
     step = samples.step;
     dataset = flags.dataset ?? samples.config.dataset;
@@ -93,7 +98,8 @@ export async function runEval(flags: FlagsOf<typeof evalSpec>): Promise<number> 
     bar.finish();
     if (json) console.log(JSON.stringify({ source: checkpoint ?? samplesFile, step, ...result }));
     else console.log(`${checkpoint ?? samplesFile}${step !== null ? ` (step ${step})` : ''}\n` + formatResult(result).map((l) => `  ${l}`).join('\n'));
-    if (checkpoint && flags['no-append'] !== true && flags.class === undefined && fs.existsSync(checkpoint) && fs.statSync(checkpoint).isDirectory() && !isPerClassRun(checkpoint)) {
+    // A truncated draw is not the run's own distribution: its score stays out of the run's record.
+    if (checkpoint && flags['no-append'] !== true && flags.class === undefined && flags.truncation === undefined && fs.existsSync(checkpoint) && fs.statSync(checkpoint).isDirectory() && !isPerClassRun(checkpoint)) {
       new RunDir(checkpoint).appendRecord({ kind: 'eval', step: step ?? 0, ...evalRecord(result) });
     }
   } finally {

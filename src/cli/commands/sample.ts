@@ -24,9 +24,13 @@ export const sampleSpec = {
     { name: 'batch-size', type: 'int', min: 1, default: 500, placeholder: 'N', help: 'images generated per batch' },
     { name: 'class', key: 'classIndex', type: 'int', min: 0, placeholder: 'K', help: 'only class K (conditional models and --per-class runs; default: every class in turn)' },
     { name: 'raw', type: 'boolean', help: "sample from G itself rather than its moving average (runs trained with --ema)" },
+    { name: 'truncation', type: 'number', min: 1e-3, max: 100, placeholder: 'ψ', help: "truncation trick (BigGAN): redraw every noise entry with |z| > ψ, trading variety for fidelity (e.g. 0.7; default: off)" },
     DEVICE_FLAG,
   ],
-  examples: ['ganforge sample --checkpoint runs/mlp --out samples.idx', 'ganforge sample --checkpoint runs/cgan --class 7 --out sevens.png --n 100'],
+  examples: [
+    'ganforge sample --checkpoint runs/mlp --out samples.idx', 'ganforge sample --checkpoint runs/cgan --class 7 --out sevens.png --n 100',
+    'ganforge sample --checkpoint runs/dcgan --truncation 0.7 --out truncated.png',
+  ],
 } as const satisfies CommandSpec;
 
 const FORMATS = ['.idx', '.npy', '.png'];
@@ -43,7 +47,7 @@ export async function runSample(flags: FlagsOf<typeof sampleSpec>): Promise<numb
   const bar = new ProgressBar({ total: n, label: 'sample', unit: 'img' }); // draws only on a terminal
   const samples = sampleRun(checkpoint, {
     n, seed: flags.seed, batchSize: flags['batch-size'], classIndex: flags.class,
-    raw: flags.raw === true, onProgress: (done) => bar.update(done),
+    raw: flags.raw === true, truncation: flags.truncation, onProgress: (done) => bar.update(done),
   });
   bar.finish();
   const { images, shape, nrow } = samples;

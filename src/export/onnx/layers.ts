@@ -3,7 +3,7 @@
 // spectral norm's normalised weight, BatchNorm's running statistics.
 import {
   AvgPool2d, BatchNorm, Conv2d, ConvTranspose2d, Dropout, effectiveWeight, Embedding, Flatten, Identity, InstanceNorm, LeakyReLU,
-  Linear, MaxPool2d, Module, ReflectionPad2d, ReLU, ResidualBlock, Sequential, Sigmoid, Tanh, Unflatten, Upsample,
+  Linear, MaxPool2d, Module, ReflectionPad2d, ReLU, ResidualBlock, SelfAttention, Sequential, Sigmoid, Tanh, Unflatten, Upsample,
 } from '../../nn';
 import type { F, Tensor } from '../../torch';
 import { attr, Attribute, Value } from './graph';
@@ -43,10 +43,11 @@ const conv2d: LayerRule<Conv2d> = (m, x, c) => {
 };
 
 const convTranspose2d: LayerRule<ConvTranspose2d> = (m, x, c) => {
-  const inputs: (Value | '')[] = [x, c.weight('weight', m.weight)];
+  const weight = effectiveWeight(m, m.weight, m.weightU, 1);
+  const inputs: (Value | '')[] = [x, c.weight('weight', weight)];
   if (m.bias) inputs.push(c.weight('bias', m.bias));
   return c.node('ConvTranspose', inputs, {
-    kernel_shape: attr.ints(m.weight.shape.slice(2)),
+    kernel_shape: attr.ints(weight.shape.slice(2)),
     strides: attr.ints(pairOf(m.options.stride, 1)),
     pads: attr.ints(padsOf(m.options.padding)),
     output_padding: attr.ints(pairOf(m.options.outputPadding, 0)),
@@ -108,6 +109,21 @@ const reflectionPad: LayerRule<ReflectionPad2d> = (m, x, c) => {
   return c.node('Pad', [x, pads], { mode: attr.string('reflect') }, x.rank);
 };
 
+// SAGAN's block: the 1×1 convs through the table, positions flattened with the batch kept ([0, C, -1]), β as a
+// Softmax over the last axis (the same at every opset: before 13 it coerces to 2-D at that axis), and the
+// output put back in x's own shape, read at run time, so the exported block takes any height and width.
+const selfAttention: LayerRule<SelfAttention> = (m, x, c) => {
+  const flat = (v: Value, channels: number, name: string) => c.node('Reshape', [v, c.graph.int64s(`${c.path}.${name}_shape`, [0, channels, -1])], {}, 3);
+  const keys = flat(c.layer(m.f, x), m.inner, 'f');
+  const queries = flat(c.layer(m.g, x), m.inner, 'g');
+  const values = flat(c.layer(m.h, x), m.channels, 'h');
+  const transpose = (v: Value) => c.node('Transpose', [v], { perm: attr.ints([0, 2, 1]) }, 3);
+  const beta = c.node('Softmax', [c.node('MatMul', [transpose(queries), keys], {}, 3)], { axis: attr.int(-1) }, 3);
+  const o = c.node('MatMul', [values, transpose(beta)], {}, 3);
+  const shaped = c.node('Reshape', [o, c.node('Shape', [x], {}, 1)], {}, 4);
+  return c.node('Add', [c.node('Mul', [shaped, c.weight('gamma', m.gamma)], {}, 4), x], {}, 4);
+};
+
 const activation = (op: string): LayerRule => (_m, x, c) => c.node(op, [x], {}, x.rank);
 
 /** A layer class paired with its rule; the rule's parameter type is checked against the class. */
@@ -139,4 +155,5 @@ export const BUILT_IN_RULES: [Function, LayerRule][] = [
   entry(ReflectionPad2d, reflectionPad),
   // x + block(x): the block's layers go through the table like a Sequential's.
   entry(ResidualBlock, (m, x, c) => c.node('Add', [x, c.layer(m.block, x)], {}, x.rank)),
+  entry(SelfAttention, selfAttention),
 ];
