@@ -7,10 +7,11 @@ import { ImageDataset, pickRows } from './dataset';
 import { ensureDownloaded, FASHION_MNIST_REMOTE, MNIST_REMOTE } from './download';
 import { isImageFolder, loadImageFolder } from './image-folder';
 import { Direction, isAlignedLayout, loadAlignedPairs } from './paired';
+import { isUnpairedLayout, loadUnpaired } from './unpaired';
 import { loadBundledMnist, loadFashionMnist, loadIdxFolder } from './mnist';
 import { shownName } from '../util/suggest';
 
-export const DATASET_HELP = "'mnist' (bundled 10,000 digits), 'fashion-mnist', a folder of IDX files (train-images-idx3-ubyte[.gz] …), a folder of PNG/JPEG images, or pix2pix's aligned layout of pairs (DIR/train/*.png, DIR/test/*.png, each A|B side by side)";
+export const DATASET_HELP = "'mnist' (bundled 10,000 digits), 'fashion-mnist', a folder of IDX files (train-images-idx3-ubyte[.gz] …), a folder of PNG/JPEG images, pix2pix's aligned layout of pairs (DIR/train/*.png, DIR/test/*.png, each A|B side by side), or CycleGAN's unpaired layout (DIR/trainA, DIR/trainB, DIR/testA, DIR/testB)";
 
 export interface DatasetOptions {
   download?: boolean;
@@ -18,7 +19,7 @@ export interface DatasetOptions {
   /** Image folders only: output side and colour. */
   imageSize?: number;
   grayscale?: boolean;
-  /** Paired data: which half of each pair is the input (AtoB: the left one). */
+  /** Paired data: which half of each pair is the input (AtoB: the left one); unpaired data: which domain is first. */
   direction?: Direction;
   onProgress?: (done: number, total: number) => void;
 }
@@ -40,6 +41,8 @@ export async function loadDataset(name: string, options: DatasetOptions = {}): P
       if (!fs.existsSync(name)) throw new Error(`unknown dataset '${shownName(name, 200)}': expected ${DATASET_HELP}`);
       if (!fs.statSync(name).isDirectory()) throw new Error(`dataset ${shownName(name, 200)} is not a folder: expected ${DATASET_HELP}`);
       const imageOptions = { size: options.imageSize ?? 64, grayscale: options.grayscale ?? false, onProgress: options.onProgress };
+      // Before the image-folder check, which would take trainA/ and trainB/ for two classes.
+      if (isUnpairedLayout(name)) return loadUnpaired(name, { ...imageOptions, direction: options.direction ?? 'AtoB' });
       if (isAlignedLayout(name)) return loadAlignedPairs(name, { ...imageOptions, direction: options.direction ?? 'AtoB' });
       if (hasIdx(name) || !isImageFolder(name)) return loadIdxFolder(name, path.normalize(name));
       return loadImageFolder(name, imageOptions);
