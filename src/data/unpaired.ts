@@ -5,7 +5,10 @@
 // class, and DIR/classes.txt the class names, read as the aligned layout reads them (paired.ts' classesOf).
 import * as fs from 'fs';
 import * as path from 'path';
+import { writeFileAtomic } from '../io/atomic';
+import { encodePng } from '../io/png';
 import { formatBytes, ImageDataset, MAX_DATA_BYTES } from './dataset';
+import { classIndexNames, writeClassNames } from './edges';
 import { imagesIn, loadImageFolder } from './image-folder';
 import { classesOf, Direction } from './paired';
 
@@ -17,8 +20,9 @@ export interface UnpairedOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-const TRAIN = { a: 'trainA', b: 'trainB' };
-const TEST = { a: 'testA', b: 'testB' };
+const TRAIN = { a: 'trainA', b: 'trainB' } as const;
+const TEST = { a: 'testA', b: 'testB' } as const;
+export type DomainFolder = (typeof TRAIN | typeof TEST)[keyof typeof TRAIN];
 
 const isFolder = (p: string) => fs.existsSync(p) && fs.statSync(p).isDirectory();
 
@@ -78,4 +82,68 @@ export async function loadUnpaired(dir: string, o: UnpairedOptions): Promise<Ima
   if (test) data.heldOut = await pair(TEST.a, TEST.b, 2);
   data.name = path.normalize(dir);
   return data;
+}
+
+/** One domain's images as a writer of the layout holds them. */
+export interface DomainImages {
+  /** N images of height×width×channels, in PNG's row order (pixels interleaved). */
+  images: Uint8Array;
+  channels: 1 | 3;
+  height: number;
+  width: number;
+  labels: Uint8Array;
+  /** The index of each image in the data set it came from, kept in its file name. */
+  sourceIndex: number[];
+}
+
+/** Writes one domain folder of the layout (DIR/trainA …) as CLASS-INDEX.png files. Returns the number written. */
+export function writeDomain(dir: string, folder: DomainFolder, domain: DomainImages, onFile?: () => void): number {
+  const out = path.join(dir, folder);
+  fs.mkdirSync(out, { recursive: true });
+  const { channels, height, width } = domain;
+  const per = channels * height * width;
+  const names = classIndexNames(domain.labels, domain.sourceIndex);
+  names.forEach((name, i) => {
+    writeFileAtomic(path.join(out, name), encodePng({ width, height, channels, pixels: domain.images.subarray(i * per, (i + 1) * per) }));
+    onFile?.();
+  });
+  return names.length;
+}
+
+/** Rows `indices` of a gray data set (MNIST, Fashion-MNIST) as one domain to write, labels and indices kept. */
+export function grayDomain(data: ImageDataset, indices: number[]): DomainImages {
+  if (data.channels !== 1 || !data.labels) throw new Error(`grayDomain: ${data.name} is not a labelled gray data set`);
+  const per = data.height * data.width;
+  const images = new Uint8Array(indices.length * per);
+  indices.forEach((from, to) => images.set(data.images.subarray(from * per, (from + 1) * per), to * per));
+  return { images, channels: 1, height: data.height, width: data.width, labels: Uint8Array.from(indices, (i) => data.labels![i]), sourceIndex: indices };
+}
+
+/** A whole unpaired set to write: its four domain folders and the names of its classes. */
+export interface UnpairedSet {
+  domains: Record<DomainFolder, DomainImages>;
+  classes: readonly string[];
+}
+
+/** What the writers of unpaired sets are given (`ganforge data mnist2mnistm|shoes2bags`). */
+export interface UnpairedSetOptions {
+  /** At most this many training images per domain (default: all). */
+  n?: number;
+  /** At most this many test images per domain (default: all). */
+  testN?: number;
+  /** Seeds whatever the set draws at random (mnist2mnistm's textures). */
+  seed: number;
+}
+
+/** Images in a set, over its four folders (for a progress bar). */
+export function unpairedSetSize(set: UnpairedSet): number {
+  return Object.values(set.domains).reduce((n, d) => n + d.sourceIndex.length, 0);
+}
+
+/** Writes `set` into `dir` (trainA, trainB, testA, testB of CLASS-INDEX.png, and classes.txt); returns the counts. */
+export function writeUnpairedSet(dir: string, set: UnpairedSet, onFile?: () => void): Record<DomainFolder, number> {
+  const counts = {} as Record<DomainFolder, number>;
+  for (const [folder, domain] of Object.entries(set.domains) as [DomainFolder, DomainImages][]) counts[folder] = writeDomain(dir, folder, domain, onFile);
+  writeClassNames(dir, set.classes);
+  return counts;
 }
