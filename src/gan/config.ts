@@ -74,6 +74,16 @@ export interface TrainConfig {
   norm: NormKind;
   /** pix2pix: weight λ of the L1 distance between G's output and the target, beside the GAN loss. */
   l1Weight: number;
+  /** CycleGAN, DiscoGAN: weight λ of the reconstruction (cycle-consistency) loss of both directions. */
+  cycleWeight: number;
+  /** CycleGAN: weight of the identity loss as a share of cycleWeight (0.5: the paper's 0.5·λ; 0: off). */
+  identityWeight: number;
+  /** CycleGAN: fakes kept in each discriminator's history pool (0: D sees only the newest fakes). */
+  poolSize: number;
+  /** CycleGAN: residual blocks in each ResNet generator. */
+  residualBlocks: number;
+  /** CycleGAN, DiscoGAN: the share of the run's steps after which the learning rates fall linearly to 0 (1: constant). */
+  lrDecayStart: number;
   /** Filled in from the data: C×H×W and the number of classes. */
   imageShape: ImageShape;
   numClasses: number;
@@ -117,6 +127,11 @@ export const DEFAULT_CONFIG: TrainConfig = {
   direction: 'AtoB',
   norm: 'batch',
   l1Weight: 100,
+  cycleWeight: 10,
+  identityWeight: 0.5,
+  poolSize: 50,
+  residualBlocks: 6,
+  lrDecayStart: 1,
   imageShape: [1, 28, 28],
   numClasses: 0,
 };
@@ -193,7 +208,9 @@ export function mergeConfig(base: TrainConfig, overrides: Record<string, unknown
 }
 
 /** Config keys that an older run's stored config may lack, with the value such a run had in effect. */
-const ADDED_KEYS: Partial<TrainConfig> = { tensorboard: false, precision: 'fp32', syncBn: false, direction: 'AtoB', norm: 'batch', l1Weight: 100 };
+const ADDED_KEYS: Partial<TrainConfig> = { tensorboard: false, precision: 'fp32', syncBn: false, direction: 'AtoB', norm: 'batch', l1Weight: 100,
+  cycleWeight: 10, identityWeight: 0.5, poolSize: 50, residualBlocks: 6, lrDecayStart: 1,
+};
 
 /**
  * A config stored by an earlier run (a checkpoint's metadata, a run's config.json): untrusted input. It must be

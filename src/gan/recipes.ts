@@ -69,6 +69,10 @@ export const RECIPES: Record<string, Recipe> = {
     summary: "pix2pix (Isola et al. 2017) on an aligned A|B folder: U-Net G, conditional PatchGAN D, batch norm, GAN + 100·L1, Adam 2e-4 β1 0.5, at width 32, batch 16, 20 epochs (chosen by itself for paired data)",
     config: { model: 'pix2pix', width: 32, batchSize: 16, epochs: 20, steps: null },
   },
+  cyclegan: {
+    summary: "CycleGAN (Zhu et al. 2017) on an unpaired trainA/trainB folder: ResNet Gs (6 blocks), PatchGAN Ds, instance norm, least-squares GAN + 10·cycle + 5·identity, pool 50, Adam 2e-4 β1 0.5 decaying over the second half, at width 32, batch 1, 20 epochs (chosen by itself for unpaired data)",
+    config: { model: 'cyclegan', width: 32, batchSize: 1, epochs: 20, steps: null },
+  },
   'pix2pix-edges2digits': {
     summary: 'pix2pix on `ganforge data edges2digits --out data/edges2digits`: 28×28 gray (padded to 32 inside the U-Net), width 16, batch 16, Adam 4e-4, 5,000 steps or 600 s on 2 cores',
     // Width 16 and batch 16 train at 0.1–0.4 s/step on the shared 2-core machine. In 300 s the paper's 2e-4 gave

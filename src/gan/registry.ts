@@ -5,13 +5,15 @@ import type { TrainConfig } from './config';
 import { acganFamily } from './models/acgan';
 import { cganFamily } from './models/cgan';
 import { convFamily } from './models/conv';
+import { cycleganFamily } from './models/cyclegan';
 import { dcganFamily } from './models/dcgan';
+import { discoganFamily } from './models/discogan';
 import { mlpFamily } from './models/mlp';
 import { pix2pixFamily } from './models/pix2pix';
 import { DataParallel, FamilyRun, ModelFamily, ModelSpec, SINGLE_PROCESS } from './types';
 import { shownName } from '../util/suggest';
 
-const FAMILIES: ModelFamily[] = [mlpFamily, convFamily, dcganFamily, cganFamily, acganFamily, pix2pixFamily];
+const FAMILIES: ModelFamily[] = [mlpFamily, convFamily, dcganFamily, cganFamily, acganFamily, pix2pixFamily, cycleganFamily, discoganFamily];
 
 /** The names of the built-in families (for --model's choices); registered ones are added by registerFamily. */
 export const MODEL_NAMES: readonly string[] = FAMILIES.map((f) => f.name);
