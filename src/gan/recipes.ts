@@ -80,6 +80,13 @@ export const RECIPES: Record<string, Recipe> = {
     // too; the budget is the issue's 10 minutes (README "Image-to-image translation").
     config: { ...PIX2PIX_SMALL, dataset: 'data/edges2digits' },
   },
+  'cyclegan-mnist2mnistm': {
+    summary: 'CycleGAN on `ganforge data mnist2mnistm --out data/mnist2mnistm`: 28×28 colour, width 16, 3 residual blocks, batch 4, 2,500 steps (rate decaying over the second half) or 600 s on 2 cores',
+    config: {
+      model: 'cyclegan', dataset: 'data/mnist2mnistm', imageSize: 28, grayscale: false, width: 16, residualBlocks: 3, batchSize: 4,
+      epochs: null, steps: 2500, timeBudget: 600,
+    },
+  },
   'pix2pix-edges2fashion': {
     summary: 'pix2pix on `ganforge data edges2fashion --out data/edges2fashion`: as pix2pix-edges2digits, on Fashion-MNIST',
     config: { ...PIX2PIX_SMALL, dataset: 'data/edges2fashion' },
