@@ -87,6 +87,12 @@ export const RECIPES: Record<string, Recipe> = {
       epochs: null, steps: 2500, timeBudget: 600,
     },
   },
+  'discogan-shoes2bags': {
+    summary: 'DiscoGAN on `ganforge data shoes2bags --out data/shoes2bags`: 28×28 gray (padded to 32 inside the encoder-decoders), width 16, batch 16, 3,000 steps or 600 s on 2 cores',
+    config: {
+      model: 'discogan', dataset: 'data/shoes2bags', imageSize: 28, grayscale: true, width: 16, batchSize: 16, epochs: null, steps: 3000, timeBudget: 600,
+    },
+  },
   'pix2pix-edges2fashion': {
     summary: 'pix2pix on `ganforge data edges2fashion --out data/edges2fashion`: as pix2pix-edges2digits, on Fashion-MNIST',
     config: { ...PIX2PIX_SMALL, dataset: 'data/edges2fashion' },
