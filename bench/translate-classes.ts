@@ -5,6 +5,7 @@
 // targets (the ceiling), the mean L1 distance to the targets, and writes input | output | target for 16 test
 // pairs spread over the split to --grid (scaled ×3). The README's pix2pix figures are this command's output.
 import * as fs from 'fs';
+import { takeOption } from './common';
 import type { ImageDataset } from '../src/data/dataset';
 import { signedToBytes, bytesToSigned } from '../src/data/pixels';
 import { loadDataset } from '../src/data/select';
@@ -17,12 +18,8 @@ import { referenceData } from '../src/metrics/reference';
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  const option = (name: string) => {
-    const at = argv.indexOf(name);
-    return at >= 0 ? argv.splice(at, 2)[1] : undefined;
-  };
-  const reference = option('--reference') ?? 'mnist';
-  const gridFile = option('--grid');
+  const reference = takeOption(argv, 'reference') ?? 'mnist';
+  const gridFile = takeOption(argv, 'grid');
   const [run] = argv;
   if (!run) throw new Error('usage: translate-classes RUN [--reference mnist|fashion-mnist] [--grid FILE]');
   const translator = loadTranslator(run);

@@ -13,6 +13,7 @@
 // images of each domain spread over the split (scaled ×3). The README's CycleGAN and DiscoGAN figures are this
 // command's output.
 import * as fs from 'fs';
+import { takeOption } from './common';
 import type { ImageDataset } from '../src/data/dataset';
 import { bytesToSigned, signedToBytes } from '../src/data/pixels';
 import { loadDataset } from '../src/data/select';
@@ -59,12 +60,8 @@ const percent = (v: number) => `${(v * 100).toFixed(2)}%`;
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  const option = (name: string) => {
-    const at = argv.indexOf(name);
-    return at >= 0 ? argv.splice(at, 2)[1] : undefined;
-  };
-  const reference = option('--reference') ?? 'mnist';
-  const gridFile = option('--grid');
+  const reference = takeOption(argv, 'reference') ?? 'mnist';
+  const gridFile = takeOption(argv, 'grid');
   const [run] = argv;
   if (!run) throw new Error('usage: translate-unpaired RUN [--reference mnist|fashion-mnist] [--grid FILE]');
   const forward = loadTranslator(run, 'AtoB');

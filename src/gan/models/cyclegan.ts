@@ -10,8 +10,8 @@
 // against λ as in the reference code.
 import type { TrainConfig } from '../config';
 import { initDcgan } from './dcgan-parts';
-import { PatchDiscriminator, patchDiscriminatorSize, ResnetGenerator, resnetGeneratorSize, unsupportedResnetShape } from './translation-parts';
-import { twoWayFamily } from './two-way';
+import { ResnetGenerator, resnetGeneratorSize, unsupportedResnetShape } from './translation-parts';
+import { patchDiscriminatorDesign, twoWayFamily } from './two-way';
 import type { ModelFamily } from '../types';
 
 /** The paper's base width (ngf = ndf = 64); recipes for the 2-core machine choose less. */
@@ -21,13 +21,6 @@ export function cycleganGenerator(config: TrainConfig): ResnetGenerator {
   const g = new ResnetGenerator(config.imageShape, config.width ?? DEFAULT_WIDTH, config.residualBlocks, config.norm);
   initDcgan(g);
   return g;
-}
-
-function cycleganDiscriminator(config: TrainConfig): PatchDiscriminator {
-  const [c, side] = config.imageShape;
-  const d = new PatchDiscriminator(c, side, config.width ?? DEFAULT_WIDTH, config.norm);
-  initDcgan(d);
-  return d;
 }
 
 export const cycleganFamily: ModelFamily = {
@@ -42,13 +35,10 @@ export const cycleganFamily: ModelFamily = {
   ...twoWayFamily({
     name: 'cyclegan',
     generator: cycleganGenerator,
-    discriminator: cycleganDiscriminator,
     reconstruction: 'l1',
     generatorSize: (config) => ({
       size: resnetGeneratorSize(config.imageShape, config.width ?? DEFAULT_WIDTH, config.residualBlocks, config.norm), label: 'ResNet generator',
     }),
-    discriminatorSize: (config) => ({
-      size: patchDiscriminatorSize(config.imageShape[0], config.imageShape[1], config.width ?? DEFAULT_WIDTH, config.norm), label: 'PatchGAN discriminator',
-    }),
+    ...patchDiscriminatorDesign(DEFAULT_WIDTH, 'PatchGAN discriminator'),
   }),
 };

@@ -7,8 +7,8 @@
 // Adam 2e-4, β1 0.5, constant; no identity loss, no history pool. The step is CycleGAN's (two-way.ts).
 import type { TrainConfig } from '../config';
 import { initDcgan } from './dcgan-parts';
-import { PatchDiscriminator, patchDiscriminatorSize, UNetGenerator, unetSize, unsupportedTranslationShape } from './translation-parts';
-import { twoWayFamily } from './two-way';
+import { UNetGenerator, unetSize, unsupportedTranslationShape } from './translation-parts';
+import { patchDiscriminatorDesign, twoWayFamily } from './two-way';
 import type { ModelFamily } from '../types';
 
 /** The paper's base width (64 channels in the first conv); recipes for the 2-core machine choose less. */
@@ -23,13 +23,6 @@ export function discoganGenerator(config: TrainConfig): UNetGenerator {
   return g;
 }
 
-function discoganDiscriminator(config: TrainConfig): PatchDiscriminator {
-  const [c, side] = config.imageShape;
-  const d = new PatchDiscriminator(c, side, config.width ?? DEFAULT_WIDTH, config.norm);
-  initDcgan(d);
-  return d;
-}
-
 export const discoganFamily: ModelFamily = {
   name: 'discogan',
   summary: 'DiscoGAN: unpaired image-to-image translation A ↔ B; two encoder-decoder Gs (no skips), two conv Ds, BCE GAN + L2 reconstruction both ways',
@@ -42,11 +35,8 @@ export const discoganFamily: ModelFamily = {
   ...twoWayFamily({
     name: 'discogan',
     generator: discoganGenerator,
-    discriminator: discoganDiscriminator,
     reconstruction: 'l2',
     generatorSize: (config) => ({ size: unetSize(config.imageShape, config.width ?? DEFAULT_WIDTH, encoderDecoder(config)), label: 'encoder-decoder generator' }),
-    discriminatorSize: (config) => ({
-      size: patchDiscriminatorSize(config.imageShape[0], config.imageShape[1], config.width ?? DEFAULT_WIDTH, config.norm), label: 'convolutional discriminator',
-    }),
+    ...patchDiscriminatorDesign(DEFAULT_WIDTH, 'convolutional discriminator'),
   }),
 };

@@ -15,6 +15,8 @@ import { totalSteps, TrainConfig } from '../config';
 import { ganLoss, GanLoss } from '../losses';
 import { applyGenerator, exampleGrid, fixedExamples, previewCount } from '../translation';
 import type { CheckpointLayout, FamilyRun, LogField, ModelFamily, Scalars, StepPosition } from '../types';
+import { initDcgan } from './dcgan-parts';
+import { PatchDiscriminator, patchDiscriminatorSize } from './translation-parts';
 
 type Network = Module & Layer;
 
@@ -30,6 +32,24 @@ export interface TwoWayDesign {
   reconstruction: 'l1' | 'l2';
   generatorSize(config: TrainConfig): { size: number; label: string };
   discriminatorSize(config: TrainConfig): { size: number; label: string };
+}
+
+/**
+ * The discriminator both families use: a PatchGAN of one image (CycleGAN's own; for DiscoGAN, whose D is a
+ * strided conv net with batch norm and LeakyReLU ending in one logit, the same layers ending in a small map of
+ * logits that the loss averages), N(0, 0.02) weights, at the run's width or the family's default.
+ */
+export function patchDiscriminatorDesign(defaultWidth: number, label: string): Pick<TwoWayDesign, 'discriminator' | 'discriminatorSize'> {
+  const width = (config: TrainConfig) => config.width ?? defaultWidth;
+  return {
+    discriminator: (config) => {
+      const [c, side] = config.imageShape;
+      const d = new PatchDiscriminator(c, side, width(config), config.norm);
+      initDcgan(d);
+      return d;
+    },
+    discriminatorSize: (config) => ({ size: patchDiscriminatorSize(config.imageShape[0], config.imageShape[1], width(config), config.norm), label }),
+  };
 }
 
 /**
