@@ -46,7 +46,7 @@ export const CONFIG_FLAGS = [
   { name: 'grid-size', key: 'gridSize', type: 'int', min: 1, placeholder: 'N', help: 'images in each sample grid (default: 64)' },
   { name: 'precision', key: 'precision', type: 'string', choices: PRECISIONS, help: 'fp32 (default), or mixed precision on a GPU: bf16, or fp16 (with dynamic loss scaling)' },
   { name: 'sync-bn', key: 'syncBn', type: 'boolean', help: 'with --nproc/--world-size: batch norm over the whole global batch (all ranks) instead of each rank\'s slice' },
-  { name: 'direction', key: 'direction', type: 'string', choices: DIRECTIONS, help: 'paired data (pix2pix): AtoB translates the left image of each pair into the right one, BtoA the other way (default: AtoB)' },
+  { name: 'direction', key: 'direction', type: 'string', choices: DIRECTIONS, help: 'paired data (pix2pix): AtoB translates the left image of each pair into the right one, BtoA the other way; unpaired data (cyclegan, discogan): BtoA swaps trainA and trainB (default: AtoB)' },
   { name: 'norm', key: 'norm', type: 'string', choices: NORM_KINDS, help: 'pix2pix: normalisation in G and D (default: batch, as in the paper)' },
   { name: 'l1-weight', key: 'l1Weight', type: 'number', min: 0, placeholder: 'λ', help: "pix2pix: weight of the L1 distance to the target beside the GAN loss (default: 100)" },
   { name: 'cycle-weight', key: 'cycleWeight', type: 'number', min: 0, placeholder: 'λ', help: 'cyclegan, discogan: weight of the reconstruction loss A→B→A and B→A→B (default: 10 for cyclegan, 1 for discogan)' },

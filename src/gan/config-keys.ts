@@ -108,7 +108,7 @@ export const CONFIG_KEY_SPECS: { readonly [K in keyof TrainConfig]: ConfigKeySpe
   syncBn: { type: 'boolean', help: "data-parallel runs: batch norm uses the whole global batch's statistics (all ranks), not each rank's slice" },
   tensorboard: { type: 'boolean', help: "also write TensorBoard event files (scalars, grids, the config) to the run's tb/ folder" },
   precision: { type: 'string', choices: () => PRECISIONS, help: 'fp32, or mixed precision on a GPU: bf16, or fp16 with dynamic loss scaling' },
-  direction: { type: 'string', choices: () => DIRECTIONS, help: 'paired data: AtoB translates the left image of each pair into the right one, BtoA the right into the left' },
+  direction: { type: 'string', choices: () => DIRECTIONS, help: 'paired data: AtoB translates the left image of each pair into the right one, BtoA the right into the left; unpaired data: BtoA swaps the domains (trainB becomes the first)' },
   norm: { type: 'string', choices: () => NORM_KINDS, help: "image-to-image networks (pix2pix): the normalisation in G and D ('batch' as in the paper, 'instance', or 'none')" },
   l1Weight: { type: 'number', range: { integer: false, min: 0 }, help: "pix2pix: weight λ of the L1 distance between G's output and the target, added to the GAN loss" },
   cycleWeight: { type: 'number', range: { integer: false, min: 0 }, help: 'cyclegan, discogan: weight λ of the reconstruction loss A → B → A and B → A → B (CycleGAN: L1, λ = 10; DiscoGAN: L2, 1)' },
