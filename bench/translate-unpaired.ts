@@ -10,7 +10,7 @@
 //   - the cycle L1, mean |F(G(a)) − a| (or |G(F(b)) − b|) in pixels of [-1, 1].
 // Colour runs are judged on the mean of their three channels when the judge reads gray images (MNIST-M → MNIST
 // outputs are gray in three equal channels). --grid writes A | G(A) | F(G(A)) | B | F(B) | G(F(B)) for 16 test
-// images of each domain spread over the split (scaled ×3). The README's CycleGAN and DiscoGAN figures are this
+// images of each domain spread over the split (scaled ×2). The README's CycleGAN and DiscoGAN figures are this
 // command's output.
 import * as fs from 'fs';
 import { takeOption } from './common';
@@ -105,7 +105,7 @@ async function main(): Promise<void> {
   console.log(`  judge                         ${judge.description} (held-out accuracy ${percent(judge.accuracy)})`);
   if (gridFile) {
     const shape: [number, number, number, number] = [picks, testA.channels, testA.height, testA.width];
-    fs.writeFileSync(gridFile, encodePng(scaleImage(exampleGrid(columns, shape), 3)));
+    fs.writeFileSync(gridFile, encodePng(scaleImage(exampleGrid(columns, shape), 2)));
     console.log(`  grid                          ${gridFile} (A | G(A) | F(G(A)) | B | F(B) | G(F(B)))`);
   }
   forward.dispose();
