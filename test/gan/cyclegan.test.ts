@@ -103,7 +103,7 @@ describe('the history pool and the rate schedule', () => {
       return state;
     };
     const a = run(3);
-    // The first two batches fill the pool's three rows (the fourth fake passes through, the pool being full).
+    // The first batch and the first fake of the second fill the pool's three rows; the fourth fake meets a full pool.
     assert.deepEqual(a.shown[0], [10, 11]);
     assert.equal(a.filled, 3);
     // Every image shown is the new fake or one the pool held; whatever is shown of a swapped slot is gone from it.
