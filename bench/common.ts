@@ -16,6 +16,12 @@ export function option(name: string, fallback: string): string {
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
 }
 
+/** Removes `--name VALUE` from `argv` and returns VALUE (undefined when absent), so what remains is positional. */
+export function takeOption(argv: string[], name: string): string | undefined {
+  const at = argv.indexOf(`--${name}`);
+  return at >= 0 ? argv.splice(at, 2)[1] : undefined;
+}
+
 /** Writes the bundled 10,000 MNIST digits as an IDX file in `dir` for the PyTorch reference; returns its path. */
 export function writeBundledMnistIdx(dir: string): string {
   const mnist = loadBundledMnist();

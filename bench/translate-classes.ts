@@ -6,6 +6,7 @@
 // PSNR, SSIM, FID); this adds the translation speed and writes input | output | target for 16 test pairs spread
 // over the split to --grid (scaled ×3). The README's pix2pix figures are this command's output.
 import * as fs from 'fs';
+import { takeOption } from './common';
 import { loadTranslator } from '../src/gan/run-translate';
 import { translationEvalOf, translationGrid } from '../src/gan/translation-eval';
 import { scaleImage } from '../src/io/grid';
@@ -15,12 +16,8 @@ import { formatTranslationScores, scoreTranslation } from '../src/metrics/transl
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  const option = (name: string) => {
-    const at = argv.indexOf(name);
-    return at >= 0 ? argv.splice(at, 2)[1] : undefined;
-  };
-  const reference = option('--reference') ?? 'mnist';
-  const gridFile = option('--grid');
+  const reference = takeOption(argv, 'reference') ?? 'mnist';
+  const gridFile = takeOption(argv, 'grid');
   const [run] = argv;
   if (!run) throw new Error('usage: translate-classes RUN [--reference mnist|fashion-mnist] [--grid FILE]');
   const translator = loadTranslator(run);

@@ -17,6 +17,11 @@ export interface ImageDataset {
    * the same order and shape as `images`. Absent for data of one domain.
    */
   targets?: Uint8Array;
+  /**
+   * Unpaired data (CycleGAN's trainA/trainB layout): the second domain, with its own count and labels, in the
+   * same channels and size as `images` (the first domain). Its held-out split is `heldOut.otherDomain`.
+   */
+  otherDomain?: ImageDataset;
   /** A held-out split of the same source (a layout's test/ folder), for previews and scores; never trained on. */
   heldOut?: ImageDataset;
   /**
@@ -29,11 +34,15 @@ export interface ImageDataset {
   identities?: Int32Array;
 }
 
-/** What kind of data a model family trains on: one set of images, or pairs of images (input → target). */
-export type DataKind = 'images' | 'paired';
+/**
+ * What kind of data a model family trains on: one set of images, pairs of images (input → target), or two
+ * domains of images without pairs (A and B, e.g. CycleGAN's horses and zebras).
+ */
+export type DataKind = 'images' | 'paired' | 'unpaired';
 
 export function dataKindOf(data: ImageDataset): DataKind {
-  return data.targets ? 'paired' : 'images';
+  if (data.targets) return 'paired';
+  return data.otherDomain ? 'unpaired' : 'images';
 }
 
 /** Rows `indices` of a data set, in that order, under a new name; labels and targets follow their images. */

@@ -49,6 +49,15 @@ export interface PairSource {
 }
 
 /**
+ * The file names the written sets give their images: CLASS-INDEX.png, the index of the source image padded to
+ * six digits (or more, for larger sources) so the names sort by class, then by source index.
+ */
+export function classIndexNames(labels: Uint8Array, sourceIndex: readonly number[]): string[] {
+  const digits = Math.max(6, String(Math.max(...sourceIndex, 0)).length);
+  return sourceIndex.map((index, i) => `${labels[i]}-${String(index).padStart(digits, '0')}.png`);
+}
+
+/**
  * Writes split `split` of an edges→image set into DIR/split/: for each image, CLASS-INDEX.png holding its edge
  * map (A) beside the image itself (B). Returns the number of files written.
  */
@@ -57,12 +66,11 @@ export function writeEdgePairs(dir: string, split: 'train' | 'test', source: Pai
   fs.mkdirSync(folder, { recursive: true });
   const { height, width } = source;
   const per = height * width;
-  const digits = Math.max(6, String(Math.max(...source.sourceIndex, 0)).length);
-  source.sourceIndex.forEach((index, i) => {
+  const names = classIndexNames(source.labels, source.sourceIndex);
+  source.sourceIndex.forEach((_, i) => {
     const image = source.images.subarray(i * per, (i + 1) * per);
     const pair = sideBySide(sobelEdges(image, height, width), image, height, width);
-    const name = `${source.labels[i]}-${String(index).padStart(digits, '0')}.png`;
-    writeFileAtomic(path.join(folder, name), encodePng({ width: 2 * width, height, channels: 1, pixels: pair }));
+    writeFileAtomic(path.join(folder, names[i]), encodePng({ width: 2 * width, height, channels: 1, pixels: pair }));
     onFile?.();
   });
   return source.sourceIndex.length;

@@ -34,8 +34,11 @@ export function isAlignedLayout(dir: string): boolean {
   return others.length === 0 && imagesIn(dir).length === 0;
 }
 
-/** Classes from CLASS-INDEX names, when every file has one; names from classes.txt when it is there. */
-function classesOf(dir: string, files: string[]): { labels: Uint8Array; classes: string[] } | null {
+/**
+ * Classes from CLASS-INDEX names, when every file has one; names from classes.txt in `dir` when it is there.
+ * Shared with the unpaired layout (unpaired.ts), whose domain folders are named the same way.
+ */
+export function classesOf(dir: string, files: string[]): { labels: Uint8Array; classes: string[] } | null {
   const ids = files.map((f) => CLASS_INDEX_NAME.exec(path.basename(f)));
   if (ids.some((m) => m === null)) return null;
   const labels = Uint8Array.from(ids, (m) => Number(m![1]));

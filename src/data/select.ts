@@ -8,11 +8,12 @@ import { ImageDataset, pickRows } from './dataset';
 import { ensureDownloaded, FASHION_MNIST_REMOTE, MNIST_REMOTE } from './download';
 import { imagesIn, isImageFolder, loadImageFolder } from './image-folder';
 import { Direction, isAlignedLayout, loadAlignedPairs } from './paired';
+import { isUnpairedLayout, loadUnpaired } from './unpaired';
 import { isUtkFaceNaming, loadUtkFaceFolder } from './utkface';
 import { loadBundledMnist, loadFashionMnist, loadIdxFolder } from './mnist';
 import { shownName } from '../util/suggest';
 
-export const DATASET_HELP = "'mnist' (bundled 10,000 digits), 'fashion-mnist', a folder of IDX files (train-images-idx3-ubyte[.gz] …), a folder of PNG/JPEG images, pix2pix's aligned layout of pairs (DIR/train/*.png, DIR/test/*.png, each A|B side by side), or attribute-labelled images (DIR/train/ and DIR/test/, each with CelebA's list_attr.txt)";
+export const DATASET_HELP = "'mnist' (bundled 10,000 digits), 'fashion-mnist', a folder of IDX files (train-images-idx3-ubyte[.gz] …), a folder of PNG/JPEG images, pix2pix's aligned layout of pairs (DIR/train/*.png, DIR/test/*.png, each A|B side by side), CycleGAN's unpaired layout (DIR/trainA, DIR/trainB, DIR/testA, DIR/testB), or attribute-labelled images (DIR/train/ and DIR/test/, each with CelebA's list_attr.txt)";
 
 export interface DatasetOptions {
   download?: boolean;
@@ -20,7 +21,7 @@ export interface DatasetOptions {
   /** Image folders only: output side and colour. */
   imageSize?: number;
   grayscale?: boolean;
-  /** Paired data: which half of each pair is the input (AtoB: the left one). */
+  /** Paired data: which half of each pair is the input (AtoB: the left one); unpaired data: which domain is first. */
   direction?: Direction;
   onProgress?: (done: number, total: number) => void;
 }
@@ -44,6 +45,8 @@ export async function loadDataset(name: string, options: DatasetOptions = {}): P
       const imageOptions = { size: options.imageSize ?? 64, grayscale: options.grayscale ?? false, onProgress: options.onProgress };
       // Before the aligned layout: both have train/ and test/, but only this one has an attribute file in train/.
       if (isAttributedLayout(name)) return loadAttributedLayout(name, imageOptions);
+      // Before the image-folder check, which would take trainA/ and trainB/ for two classes.
+      if (isUnpairedLayout(name)) return loadUnpaired(name, { ...imageOptions, direction: options.direction ?? 'AtoB' });
       if (isAlignedLayout(name)) return loadAlignedPairs(name, { ...imageOptions, direction: options.direction ?? 'AtoB' });
       if (hasIdx(name) || !isImageFolder(name)) return loadIdxFolder(name, path.normalize(name));
       if (isUtkFaceNaming(imagesIn(name))) return loadUtkFaceFolder(name, imageOptions);

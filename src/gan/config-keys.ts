@@ -110,7 +110,7 @@ export const CONFIG_KEY_SPECS: { readonly [K in keyof TrainConfig]: ConfigKeySpe
   syncBn: { type: 'boolean', help: "data-parallel runs: batch norm uses the whole global batch's statistics (all ranks), not each rank's slice" },
   tensorboard: { type: 'boolean', help: "also write TensorBoard event files (scalars, grids, the config) to the run's tb/ folder" },
   precision: { type: 'string', choices: () => PRECISIONS, help: 'fp32, or mixed precision on a GPU: bf16, or fp16 with dynamic loss scaling' },
-  direction: { type: 'string', choices: () => DIRECTIONS, help: 'paired data: AtoB translates the left image of each pair into the right one, BtoA the right into the left' },
+  direction: { type: 'string', choices: () => DIRECTIONS, help: 'paired data: AtoB translates the left image of each pair into the right one, BtoA the right into the left; unpaired data: BtoA swaps the domains (trainB becomes the first)' },
   norm: { type: 'string', choices: () => NORM_KINDS, help: "image-to-image networks (pix2pix): the normalisation in G and D ('batch' as in the paper, 'instance', or 'none')" },
   l1Weight: { type: 'number', range: { integer: false, min: 0 }, help: "pix2pix: weight λ of the L1 distance between G's output and the target, added to the GAN loss" },
   // Stabilisers and aids (stabilisers.ts), one block.
@@ -119,6 +119,11 @@ export const CONFIG_KEY_SPECS: { readonly [K in keyof TrainConfig]: ConfigKeySpe
   r1Gamma: { type: 'number', range: { integer: false, min: 0 }, help: "weight γ of the R1 penalty γ/2·E‖∇D(x)‖² on real images (0: off)" },
   r1Every: { type: 'integer', range: positiveInt(), help: 'apply the R1 penalty every this many D steps, scaled by this number (lazy regularisation, StyleGAN2)' },
   orthoBeta: { type: 'number', range: { integer: false, min: 0 }, help: "weight β of BigGAN's orthogonal regularisation β‖WᵀW ⊙ (1 − I)‖² on G's weights (0: off)" },
+  cycleWeight: { type: 'number', range: { integer: false, min: 0 }, help: 'cyclegan, discogan: weight λ of the reconstruction loss A → B → A and B → A → B (CycleGAN: L1, λ = 10; DiscoGAN: L2, 1)' },
+  identityWeight: { type: 'number', range: { integer: false, min: 0 }, help: "cyclegan: weight of the identity loss |G(b) − b| + |F(a) − a| as a share of cycleWeight (the paper's 0.5; 0: off)" },
+  poolSize: { type: 'integer', range: nonNegativeInt(10_000), help: "cyclegan: translated images kept in each discriminator's history pool, which D sees half the time instead of the newest (0: off)" },
+  residualBlocks: { type: 'integer', range: positiveInt(64), help: 'cyclegan: residual blocks in each ResNet generator (the paper: 6 at 128 pixels, 9 at 256)' },
+  lrDecayStart: { type: 'number', range: { integer: false, min: 0, max: 1 }, help: "cyclegan, discogan: share of the run's steps after which the learning rates fall linearly towards 0 (1: constant)" },
   imageShape: { type: 'shape', derived: true, help: 'the images\' [channels, height, width]' },
   numClasses: { type: 'integer', range: nonNegativeInt(CONFIG_BOUNDS.numClasses), derived: true, help: 'the number of classes in the data (0: unlabelled)' },
 };

@@ -86,6 +86,16 @@ export interface TrainConfig {
   r1Every: number;
   /** Orthogonal regularisation weight β on G's weights (0: off). */
   orthoBeta: number;
+  /** CycleGAN, DiscoGAN: weight λ of the reconstruction (cycle-consistency) loss of both directions. */
+  cycleWeight: number;
+  /** CycleGAN: weight of the identity loss as a share of cycleWeight (0.5: the paper's 0.5·λ; 0: off). */
+  identityWeight: number;
+  /** CycleGAN: fakes kept in each discriminator's history pool (0: D sees only the newest fakes). */
+  poolSize: number;
+  /** CycleGAN: residual blocks in each ResNet generator. */
+  residualBlocks: number;
+  /** CycleGAN, DiscoGAN: the share of the run's steps after which the learning rates fall linearly to 0 (1: constant). */
+  lrDecayStart: number;
   /** Filled in from the data: C×H×W and the number of classes. */
   imageShape: ImageShape;
   numClasses: number;
@@ -134,6 +144,11 @@ export const DEFAULT_CONFIG: TrainConfig = {
   r1Gamma: 0,
   r1Every: 1,
   orthoBeta: 0,
+  cycleWeight: 10,
+  identityWeight: 0.5,
+  poolSize: 50,
+  residualBlocks: 6,
+  lrDecayStart: 1,
   imageShape: [1, 28, 28],
   numClasses: 0,
 };
@@ -213,6 +228,7 @@ export function mergeConfig(base: TrainConfig, overrides: Record<string, unknown
 const ADDED_KEYS: Partial<TrainConfig> = {
   tensorboard: false, precision: 'fp32', syncBn: false, direction: 'AtoB', norm: 'batch', l1Weight: 100,
   spectralNorm: 'none', diffAugment: '', r1Gamma: 0, r1Every: 1, orthoBeta: 0,
+  cycleWeight: 10, identityWeight: 0.5, poolSize: 50, residualBlocks: 6, lrDecayStart: 1,
 };
 
 /**

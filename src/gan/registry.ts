@@ -1,11 +1,13 @@
 // Named model families. A new GAN variant is one file in models/ plus one line here.
-import { dataKindOf, ImageDataset } from '../data/dataset';
+import { DataKind, dataKindOf, ImageDataset } from '../data/dataset';
 import { manualSeed, setNumThreads } from '../torch';
 import type { TrainConfig } from './config';
 import { acganFamily } from './models/acgan';
 import { cganFamily } from './models/cgan';
 import { convFamily } from './models/conv';
+import { cycleganFamily } from './models/cyclegan';
 import { dcganFamily } from './models/dcgan';
+import { discoganFamily } from './models/discogan';
 import { mlpFamily } from './models/mlp';
 import { pix2pixFamily } from './models/pix2pix';
 import { saganFamily } from './models/sagan';
@@ -13,7 +15,7 @@ import { DataParallel, FamilyRun, ModelFamily, ModelSpec, SINGLE_PROCESS } from 
 import { shownName } from '../util/suggest';
 import { checkStabilisers } from './stabilisers';
 
-const FAMILIES: ModelFamily[] = [mlpFamily, convFamily, dcganFamily, cganFamily, acganFamily, pix2pixFamily, saganFamily];
+const FAMILIES: ModelFamily[] = [mlpFamily, convFamily, dcganFamily, cganFamily, acganFamily, pix2pixFamily, cycleganFamily, discoganFamily, saganFamily];
 
 /** The names of the built-in families (for --model's choices); registered ones are added by registerFamily. */
 export const MODEL_NAMES: readonly string[] = FAMILIES.map((f) => f.name);
@@ -47,17 +49,24 @@ export function allFamilies(): readonly ModelFamily[] {
   return FAMILIES;
 }
 
+/** How each kind of data is named in the refusals below. */
+const DATA_KIND_WORDS: Record<DataKind, { is: string; needs: string }> = {
+  images: { is: 'is one set of images', needs: 'one set of images' },
+  paired: { is: 'holds pairs of images (A|B)', needs: "paired data (pix2pix's aligned layout: DIR/train/*.png, each A|B side by side)" },
+  unpaired: { is: 'holds two unpaired domains (trainA, trainB)', needs: "unpaired data (CycleGAN's layout: DIR/trainA, DIR/trainB, one folder of images per domain)" },
+};
+
 /** Refuses data the family cannot train on (no labels for a conditional family, pairs for a noise GAN, …). */
 export function checkDataFits(family: ModelFamily, dataset: ImageDataset): void {
   if (family.needsLabels && !dataset.labels) throw new Error(`model '${family.name}' needs labels, and ${dataset.name} has none`);
   const wanted = family.dataKind ?? 'images';
   const given = dataKindOf(dataset);
   if (wanted === given) return;
-  if (wanted === 'paired') {
-    throw new Error(`model '${family.name}' translates images and needs paired data (pix2pix's aligned layout: DIR/train/*.png, each A|B side by side); ${dataset.name} is one set of images`);
+  if (wanted !== 'images') {
+    throw new Error(`model '${family.name}' translates images and needs ${DATA_KIND_WORDS[wanted].needs}; ${dataset.name} ${DATA_KIND_WORDS[given].is}`);
   }
   const translators = FAMILIES.filter((f) => (f.dataKind ?? 'images') === given).map((f) => f.name);
-  throw new Error(`${dataset.name} holds pairs of images (A|B), which model '${family.name}' does not train on${translators.length ? `: use --model ${translators.join(' or ')}` : ''}`);
+  throw new Error(`${dataset.name} ${DATA_KIND_WORDS[given].is}, which model '${family.name}' does not train on${translators.length ? `: use --model ${translators.join(' or ')}` : ''}`);
 }
 
 /**

@@ -1,9 +1,10 @@
 // Resolving a run's configuration from its layers, lowest first:
 // DEFAULT_CONFIG ← the model family's defaults ← a named recipe ← a --config file ← command-line flags.
 // With no recipe and no model named anywhere, the 'default' recipe applies, or its unconditional twin
-// 'default-unlabelled' for data without labels, or 'pix2pix' for paired data.
+// 'default-unlabelled' for data without labels, 'pix2pix' for paired data or 'cyclegan' for unpaired data.
 import * as fs from 'fs';
 import * as YAML from 'yaml';
+import type { DataKind } from '../data/dataset';
 import { DEFAULT_CONFIG, mergeConfig, TrainConfig } from './config';
 import { recipe } from './recipes';
 import { modelFamily } from './registry';
@@ -57,8 +58,8 @@ export interface ConfigLayers {
   flags: Partial<TrainConfig>;
   /** False for data without labels (and --per-class runs): the implicit recipe is then 'default-unlabelled'. */
   labelled?: boolean;
-  /** True for paired data (pix2pix's aligned layout): the implicit recipe is then 'pix2pix'. */
-  paired?: boolean;
+  /** Paired data (pix2pix's aligned layout): the implicit recipe is 'pix2pix'; unpaired data (CycleGAN's): 'cyclegan'. */
+  dataKind?: DataKind;
 }
 
 export function resolveConfig(layers: ConfigLayers): TrainConfig {
@@ -66,7 +67,8 @@ export function resolveConfig(layers: ConfigLayers): TrainConfig {
   if (fileRecipe !== undefined && typeof fileRecipe !== 'string') throw new Error(`${layers.file!.path}: 'recipe' must be a string`);
   if (fileValues.model !== undefined && typeof fileValues.model !== 'string') throw new Error(`${layers.file!.path}: 'model' must be a string`);
   const modelNamed = layers.flags.model ?? (fileValues.model as string | undefined);
-  const implicitRecipe = layers.paired ? 'pix2pix' : layers.labelled === false ? 'default-unlabelled' : 'default';
+  const implicitRecipe = layers.dataKind === 'paired' ? 'pix2pix' : layers.dataKind === 'unpaired' ? 'cyclegan'
+    : layers.labelled === false ? 'default-unlabelled' : 'default';
   const recipeName = layers.recipe ?? (fileRecipe as string | undefined) ?? (modelNamed ? null : implicitRecipe);
   const recipeConfig = recipeName !== null ? recipe(recipeName).config : {};
   const model = modelNamed ?? recipeConfig.model ?? DEFAULT_CONFIG.model;

@@ -54,7 +54,7 @@ export function loadTranslator(run: string, direction?: Direction): LoadedTransl
   try {
     const { config } = checkpoint;
     const translator = familyFor(config).translator;
-    if (!translator) throw new Error(`${file}: model '${config.model}' draws images from noise; translate needs an image-to-image run (--model pix2pix)`);
+    if (!translator) throw new Error(`${file}: model '${config.model}' draws images from noise; translate needs an image-to-image run (--model pix2pix, cyclegan or discogan)`);
     const chosen = direction ?? config.direction;
     const prefix = translator.weightsPrefix(config, chosen);
     if (prefix === null) throw new Error(`${file}: this ${config.model} run learned ${config.direction} only, not ${chosen}`);

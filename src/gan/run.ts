@@ -89,12 +89,12 @@ export async function planRun(request: RunRequest, data: Pick<DatasetOptions, 'l
       download: config.download, imageSize: config.imageSize, grayscale: config.grayscale, direction: config.direction,
       log: data.log, onProgress: data.onProgress,
     });
-    const paired = dataKindOf(dataset) === 'paired';
-    if (!resume && (perClass || !dataset.labels || paired)) {
+    const kind = dataKindOf(dataset);
+    if (!resume && (perClass || !dataset.labels || kind !== 'images')) {
       // Resolved again now that the data is known: with no recipe named, unlabelled data and per-class runs get
-      // the default recipe's unconditional twin, paired data the pix2pix recipe (neither sets data options, so
-      // the loaded data still applies).
-      config = resolveConfig({ ...request.layers, labelled: false, paired: paired && !perClass });
+      // the default recipe's unconditional twin, paired data the pix2pix recipe, unpaired data the cyclegan
+      // recipe (none sets data options, so the loaded data still applies).
+      config = resolveConfig({ ...request.layers, labelled: false, dataKind: perClass ? 'images' : kind });
     }
     const imageShape: [number, number, number] = [dataset.channels, dataset.height, dataset.width];
     if (resume && imageShape.join('x') !== config.imageShape.join('x')) {

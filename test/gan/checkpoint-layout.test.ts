@@ -4,7 +4,7 @@
 // before allocating that model; a family whose layout drifts from its run fails here.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ImageDataset } from '../../src/data/dataset';
+import type { DataKind, ImageDataset } from '../../src/data/dataset';
 import { DEFAULT_CONFIG, TrainConfig } from '../../src/gan/config';
 import { allFamilies, buildRun, registerFamily } from '../../src/gan/registry';
 import type { ImageShape, ModelFamily } from '../../src/gan/types';
@@ -17,18 +17,22 @@ registerFamily(toyCycleFamily);
 // Spectral norm's u vectors are not part of a family's stated size (checkpoint.ts leaves them out of the count).
 const elements = (m: Module) => [...m.stateDict()].filter(([name]) => !name.endsWith('weight_u')).reduce((n, [, t]) => n + t.numel, 0);
 
-/** A labelled data set of `count` blank images of `shape` (paired for the families that translate), enough to build a run on. */
-function blankData([c, h, w]: ImageShape, classes: number, paired: boolean, count = 16): ImageDataset {
-  return {
+/**
+ * A labelled data set of `count` blank images of `shape` (paired or unpaired for the families that translate),
+ * enough to build a run on.
+ */
+function blankData([c, h, w]: ImageShape, classes: number, kind: DataKind, count = 16): ImageDataset {
+  const data: ImageDataset = {
     name: 'blank', images: new Uint8Array(count * c * h * w), labels: Uint8Array.from({ length: count }, (_, i) => i % classes), count,
     channels: c, height: h, width: w, classes: Array.from({ length: classes }, (_, i) => String(i)),
-    ...(paired ? { targets: new Uint8Array(count * c * h * w) } : {}),
+    ...(kind === 'paired' ? { targets: new Uint8Array(count * c * h * w) } : {}),
   };
+  return kind === 'unpaired' ? { ...data, otherDomain: blankData([c, h, w], classes, 'images', count + 3) } : data;
 }
 
 function assertLayoutMatchesRun(family: ModelFamily, config: TrainConfig): void {
   const layout = family.checkpointLayout(config);
-  const run = buildRun(config, blankData(config.imageShape, Math.max(2, config.numClasses), family.dataKind === 'paired'));
+  const run = buildRun(config, blankData(config.imageShape, Math.max(2, config.numClasses), family.dataKind ?? 'images'));
   try {
     const what = `${family.name} ${JSON.stringify({ imageShape: config.imageShape, latentDim: config.latentDim, width: config.width, emaDecay: config.emaDecay, norm: config.norm })}`;
     assert.deepEqual([...layout.networks].map(([name, { size }]) => [name, size]), [...run.networks].map(([name, network]) => [name, elements(network)]), `${what}: networks`);
@@ -47,6 +51,9 @@ describe('model families: the checkpoint layout matches the built run', () => {
     // Image-to-image networks: each norm (batch norm has state, instance norm none), a padded side (28 → 32).
     { imageShape: [3, 16, 16], numClasses: 0, width: 4, norm: 'instance' },
     { imageShape: [1, 28, 28], numClasses: 0, width: 4, norm: 'none', gridSize: 3 },
+    // The two-way families: no history pool, and a pool of 7 with one residual block.
+    { imageShape: [3, 16, 16], numClasses: 0, width: 4, poolSize: 0, residualBlocks: 2 },
+    { imageShape: [1, 28, 28], numClasses: 0, width: 4, poolSize: 7, residualBlocks: 1, norm: 'batch' },
   ];
   for (const family of allFamilies()) {
     it(family.name, () => {

@@ -6,6 +6,7 @@ import type { ImageDataset } from '../../src/data/dataset';
 import { readCheckpoint } from '../../src/gan/checkpoint';
 import type { TrainConfig } from '../../src/gan/config';
 import { train } from '../../src/gan/trainer';
+import { readMetrics } from './fixtures';
 
 /** Every tensor of the two checkpoints is byte-identical (the metadata differs: elapsed time). */
 export function assertSameTensors(a: string, b: string): void {
@@ -29,4 +30,11 @@ export async function trainInTwoSessions(config: TrainConfig, data: ImageDataset
   const checkpoint = readCheckpoint(path.join(out, 'checkpoints', 'last.safetensors'));
   assert.equal(checkpoint.progress.step, stopAfter);
   await train(config, data, out, checkpoint, { log: () => undefined });
+}
+
+/** Two run folders hold the same run: the same `keys` in every metrics record, and byte-identical checkpoints. */
+export function assertSameRun(a: string, b: string, keys: readonly string[]): void {
+  const pick = (r: Record<string, number>) => keys.map((k) => r[k]);
+  assert.deepEqual(readMetrics(a).map(pick), readMetrics(b).map(pick));
+  assertSameTensors(path.join(a, 'checkpoints', 'last.safetensors'), path.join(b, 'checkpoints', 'last.safetensors'));
 }

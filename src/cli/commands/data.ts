@@ -1,7 +1,8 @@
 // `ganforge data KIND`: writes offline data sets. `faces`: procedural cartoon faces, the stand-in for anime faces.
 // `edges2digits` / `edges2fashion`: paired sets in pix2pix's aligned layout, each MNIST / Fashion-MNIST image's
 // edge map beside the image, train and test split as the source data set splits them. `sketch2faces`: paired,
-// a line drawing of each procedural face beside the face (src/data/sketches.ts).
+// a line drawing of each procedural face beside the face (src/data/sketches.ts). `mnist2mnistm` / `shoes2bags`:
+// unpaired sets in CycleGAN's layout (src/data/mnistm.ts, src/data/shoes2bags.ts).
 import * as fs from 'fs';
 import * as path from 'path';
 import type { ImageDataset } from '../../data/dataset';
@@ -13,26 +14,32 @@ import { loadBundledMnist, loadFashionMnist } from '../../data/mnist';
 import { SKETCH_OPERATOR, writeSketchPairs } from '../../data/sketches';
 import { writeFileAtomic } from '../../io/atomic';
 import { encodePng } from '../../io/png';
+import { mnist2mnistm } from '../../data/mnistm';
+import { shoes2bags } from '../../data/shoes2bags';
+import { unpairedSetSize, writeUnpairedSet } from '../../data/unpaired';
 import { eightyTwentyIndices } from '../../metrics/reference';
 import { CommandSpec, FlagsOf, UsageError } from '../args';
 import { ProgressBar } from '../progress';
 
-const KINDS = ['faces', 'edges2digits', 'edges2fashion', 'sketch2faces'];
+const KINDS = ['faces', 'edges2digits', 'edges2fashion', 'sketch2faces', 'mnist2mnistm', 'shoes2bags'];
 
 export const dataSpec = {
   name: 'data',
   summary: 'Make data sets: `faces` (procedural 64×64 RGB cartoon faces as PNGs); `edges2digits` and `edges2fashion` '
     + `(pix2pix's aligned layout: the edge map of each MNIST / Fashion-MNIST image beside the image; edges: ${EDGE_OPERATOR}); `
-    + `\`sketch2faces\` (the same layout: a line drawing of each procedural face beside the coloured face; lines: ${SKETCH_OPERATOR})`,
-  usage: 'ganforge data faces --n N --out DIR [--size 64] [--seed S]\n       ganforge data edges2digits|edges2fashion --out DIR [--n N] [--test-n N]'
-    + '\n       ganforge data sketch2faces --out DIR [--n 4000] [--test-n 400] [--size 64] [--seed S]',
+    + `\`sketch2faces\` (the same layout: a line drawing of each procedural face beside the coloured face; lines: ${SKETCH_OPERATOR}); `
+    + '`mnist2mnistm` (CycleGAN\'s unpaired layout: gray MNIST digits ↔ the other half of the digits blended MNIST-M-style with '
+    + 'seeded procedural colour textures, |texture − digit|) and `shoes2bags` (Fashion-MNIST sandals, sneakers, ankle boots ↔ bags)',
+  usage: 'ganforge data faces --n N --out DIR [--size 64] [--seed S] [--attributes [--test-n N]]\n       ganforge data edges2digits|edges2fashion --out DIR [--n N] [--test-n N]'
+    + '\n       ganforge data sketch2faces --out DIR [--n 4000] [--test-n 400] [--size 64] [--seed S]'
+    + '\n       ganforge data mnist2mnistm|shoes2bags --out DIR [--n N] [--test-n N] [--seed S]',
   positionals: [{ name: 'KIND', help: `what to make: ${KINDS.join(', ')}`, required: true }],
   flags: [
-    { name: 'n', type: 'int', min: 1, max: 1_000_000, placeholder: 'N', help: 'faces: number of images (default 5000); edges2*: at most N training pairs (default: the whole train split); sketch2faces: training pairs (default 4000)' },
-    { name: 'test-n', type: 'int', min: 1, max: 1_000_000, placeholder: 'N', help: 'edges2*: at most N test pairs (default: the whole test split); sketch2faces: test pairs (default 400)' },
+    { name: 'n', type: 'int', min: 1, max: 1_000_000, placeholder: 'N', help: 'faces: number of images (default 5000); edges2*: at most N training pairs (default: the whole train split); sketch2faces: training pairs (default 4000); mnist2mnistm, shoes2bags: at most N training images per domain (default: the whole train split)' },
+    { name: 'test-n', type: 'int', min: 1, max: 1_000_000, placeholder: 'N', help: 'edges2*: at most N test pairs (default: the whole test split); sketch2faces: test pairs (default 400); mnist2mnistm, shoes2bags: at most N test images per domain (default: the whole test split); faces --attributes: test people (default 100)' },
     { name: 'out', type: 'path', alias: 'o', required: true, placeholder: 'DIR', help: 'folder to write into (created): face-00000.png …, or train/ and test/ of CLASS-INDEX.png pairs and classes.txt' },
     { name: 'size', type: 'int', min: 8, max: 1024, default: 64, placeholder: 'PX', help: 'faces, sketch2faces: image side in pixels' },
-    { name: 'seed', type: 'int', min: 0, max: 0xffffffff, default: 1, placeholder: 'S', help: 'faces, sketch2faces: the same seed draws the same faces' },
+    { name: 'seed', type: 'int', min: 0, max: 0xffffffff, default: 1, placeholder: 'S', help: 'faces, sketch2faces, mnist2mnistm: the same seed draws the same faces / colour textures' },
     { name: 'attributes', type: 'boolean', help: `faces: draw faces with known attributes (${FACE_ATTRIBUTE_NAMES.join(', ')}) into train/ and test/, each with CelebA's list_attr.txt and an identity.txt; --test-n people are drawn at every age in test/ (default 100)` },
   ],
   examples: [
@@ -43,6 +50,8 @@ export const dataSpec = {
     'ganforge data edges2fashion --out data/edges2fashion   # Fashion-MNIST\'s 60,000 / 10,000',
     'ganforge train --recipe pix2pix-edges2digits',
     'ganforge data sketch2faces --out data/sketch2faces     # 4,000 train / 400 test pairs, 64×64',
+    'ganforge data mnist2mnistm --out data/mnist2mnistm     # 4,000 / 4,000 train and 1,000 / 1,000 test digits, disjoint halves of the judge\'s split',
+    'ganforge data shoes2bags --out data/shoes2bags         # Fashion-MNIST: 18,000 shoes / 6,000 bags, test 3,000 / 1,000',
   ],
 } as const satisfies CommandSpec;
 
@@ -158,6 +167,13 @@ export async function runData(flags: FlagsOf<typeof dataSpec>, positionals: stri
     await writeFaces(flags);
   } else if (kind === 'sketch2faces') {
     writeSketches(flags);
+  } else if (kind === 'mnist2mnistm' || kind === 'shoes2bags') {
+    const set = (kind === 'mnist2mnistm' ? mnist2mnistm : shoes2bags)({ n: flags.n, testN: flags['test-n'], seed: flags.seed });
+    makeFolder(flags.out);
+    const bar = new ProgressBar({ total: unpairedSetSize(set), label: kind, unit: 'img' });
+    const counts = writeUnpairedSet(flags.out, set, () => bar.tick());
+    bar.finish();
+    console.log(`wrote ${Object.entries(counts).map(([folder, n]) => `${n} ${folder}`).join(', ')} images (28×28) to ${flags.out}`);
   } else {
     await writeEdges(kind, flags);
   }

@@ -13,7 +13,7 @@ import { ProgressBar } from '../progress';
 
 export const translateSpec = {
   name: 'translate',
-  summary: 'Translate images with a trained image-to-image run (pix2pix): each input is resized and center-cropped to the run\'s size and colour, and its translation written as a PNG of the same name.',
+  summary: 'Translate images with a trained image-to-image run (pix2pix, cyclegan, discogan; the last two translate both ways): each input is resized and center-cropped to the run\'s size and colour, and its translation written as a PNG of the same name.',
   usage: 'ganforge translate --checkpoint RUN --in FILE|DIR --out DIR [--direction AtoB|BtoA] [--paired]',
   flags: [
     { name: 'checkpoint', type: 'path', required: true, placeholder: 'RUN|FILE', help: 'a run folder or checkpoint .safetensors of an image-to-image model' },

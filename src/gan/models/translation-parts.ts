@@ -1,15 +1,15 @@
-// Networks of the image-to-image families, shared by pix2pix (U-Net G, PatchGAN D) and meant for CycleGAN
-// (PatchGAN D) and DiscoGAN (the same encoder-decoder without skips). Designs from the papers (Isola et al. 2017,
+// Networks of the image-to-image families: pix2pix's U-Net G and PatchGAN D, CycleGAN's ResNet G (below) with
+// the PatchGAN D, and DiscoGAN's encoder-decoder (the U-Net without skips). Designs from the papers (Isola et al. 2017,
 // §3.2 and appendix 6.1.1): 4×4 convolutions of stride 2, LeakyReLU 0.2 going down and ReLU coming up, no norm on
 // the first layer, N(0, 0.02) weights; written here from that description.
 //
 // Sizes: the U-Net halves its input down to 1×1, so it needs a side that is a power of two. Other sides (28×28
 // digits) are reflection-padded up to the next power of two (28 → 32: 2 pixels each side) before the encoder and
 // cropped back after the decoder, so every size from 8 to 512 works with one design and the skips line up exactly.
-import { Conv2d, ConvTranspose2d, Dropout, LeakyReLU, Module, NormKind, normLayer, normTakesBias, ReflectionPad2d, ReLU, Sequential, Tanh } from '../../nn';
+import { Conv2d, ConvTranspose2d, Dropout, LeakyReLU, Module, NormKind, normLayer, normTakesBias, ReflectionPad2d, ReLU, ResidualBlock, Sequential, Tanh } from '../../nn';
 import { tensorOps } from '../../nn';
 import type { GraphOps, Layer } from '../../nn';
-import { Tensor, tidy } from '../../torch';
+import { cat, Tensor, tidy } from '../../torch';
 import type { ImageShape } from '../types';
 import { conv } from './sizes';
 
@@ -183,4 +183,53 @@ export function patchDiscriminatorSize(inChannels: number, side: number, width: 
   let size = conv(inChannels, width, 4, true);
   for (let k = 1; k < n; k++) size += conv(widthAt(k - 1), widthAt(k), 4, bias) + normSize(norm, widthAt(k));
   return size + conv(widthAt(n - 1), widthAt(n), 4, bias) + normSize(norm, widthAt(n)) + conv(widthAt(n), 1, 4, true);
+}
+
+/**
+ * The ResNet generator of CycleGAN (Zhu et al. 2017, appendix 7.2, after Johnson et al. 2016): c7s1-k (reflection
+ * pad 3, 7×7 conv, norm, ReLU), two 3×3 stride-2 downs to 2k and 4k channels, `blocks` residual blocks at 4k,
+ * two 3×3 stride-2 transposed-conv ups back to k, then c7s1 to the image's channels and tanh. The paper's k = 64
+ * with 6 blocks at 128 pixels and 9 at 256; the recipes scale both down for 28-pixel digits (the ¼-side
+ * bottleneck is 7×7 there). The side must be a multiple of 4 so the ups land on it exactly.
+ */
+export class ResnetGenerator extends Module implements Layer {
+  readonly main: Sequential;
+
+  constructor(readonly imageShape: ImageShape, width: number, blocks: number, norm: NormKind) {
+    super();
+    const problem = unsupportedResnetShape(imageShape);
+    if (problem) throw new RangeError(`ResNet generator ${problem}`);
+    const c = imageShape[0];
+    const bias = normTakesBias(norm);
+    const block = (conv: Module & Layer, channels: number) => [conv, normLayer(norm, channels), new ReLU()];
+    const down = (from: number, to: number) => block(new Conv2d(from, to, 3, { stride: 2, padding: 1, bias }), to);
+    const up = (from: number, to: number) => block(new ConvTranspose2d(from, to, 3, { stride: 2, padding: 1, outputPadding: 1, bias }), to);
+    this.main = this.addModule('main', new Sequential(
+      new ReflectionPad2d(3), ...block(new Conv2d(c, width, 7, { bias }), width),
+      ...down(width, 2 * width), ...down(2 * width, 4 * width),
+      ...Array.from({ length: blocks }, () => new ResidualBlock(4 * width, { norm })),
+      ...up(4 * width, 2 * width), ...up(2 * width, width),
+      new ReflectionPad2d(3), new Conv2d(width, c, 7, { bias: true }), new Tanh(),
+    ));
+  }
+
+  forward(x: Tensor): Tensor {
+    return this.main.forward(x);
+  }
+}
+
+/** Why the ResNet generator cannot take images of `shape`, or null. */
+export function unsupportedResnetShape(shape: ImageShape): string | null {
+  const problem = unsupportedTranslationShape(shape);
+  if (problem) return problem;
+  return shape[1] % 4 === 0 ? null : `needs a side that is a multiple of 4 (two stride-2 downs and ups), got ${shape[1]}×${shape[2]}`;
+}
+
+/** Elements in the state dict of `new ResnetGenerator(shape, width, blocks, norm)`, without building it. */
+export function resnetGeneratorSize([c]: ImageShape, width: number, blocks: number, norm: NormKind): number {
+  const bias = normTakesBias(norm);
+  const layer = (from: number, to: number, k: number) => conv(from, to, k, bias) + normSize(norm, to);
+  return layer(c, width, 7) + layer(width, 2 * width, 3) + layer(2 * width, 4 * width, 3)
+    + blocks * 2 * layer(4 * width, 4 * width, 3)
+    + layer(4 * width, 2 * width, 3) + layer(2 * width, width, 3) + conv(width, c, 7, true);
 }
