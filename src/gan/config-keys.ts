@@ -111,8 +111,10 @@ export const CONFIG_KEY_SPECS: { readonly [K in keyof TrainConfig]: ConfigKeySpe
   direction: { type: 'string', choices: () => DIRECTIONS, help: 'paired data: AtoB translates the left image of each pair into the right one, BtoA the right into the left' },
   norm: { type: 'string', choices: () => NORM_KINDS, help: "image-to-image networks (pix2pix): the normalisation in G and D ('batch' as in the paper, 'instance', or 'none')" },
   l1Weight: { type: 'number', range: { integer: false, min: 0 }, help: "pix2pix: weight λ of the L1 distance between G's output and the target, added to the GAN loss" },
+  classWeight: { type: 'number', range: { integer: false, min: 0 }, help: "stargan: weight λ_cls of the domain-classification loss, for D on real images and for G on its edits (the paper's 1)" },
   imageShape: { type: 'shape', derived: true, help: 'the images\' [channels, height, width]' },
   numClasses: { type: 'integer', range: nonNegativeInt(CONFIG_BOUNDS.numClasses), derived: true, help: 'the number of classes in the data (0: unlabelled)' },
+  attributes: { type: 'string', nullable: true, derived: true, help: "attribute-labelled data (list_attr.txt): its attribute names, comma-separated (null: the data has none)" },
 };
 
 /** The words after "must be" for a value outside `range`'s domain: 'a positive integer', 'in [0, 1)'. */
