@@ -10,13 +10,13 @@ import type { ImageDataset } from '../../src/data/dataset';
 import { seededRandom } from '../../src/data/faces';
 import { loadBundledMnist } from '../../src/data/mnist';
 import { mergeConfig, TrainConfig, validateConfig } from '../../src/gan/config';
-import { domainsOf, singleEdits } from '../../src/gan/domains';
+import { domainsFromLogits, domainsOf, parseEdit, singleEdits } from '../../src/gan/domains';
 import { StarDiscriminator, starDiscriminatorSize, StarGenerator, starGeneratorSize } from '../../src/gan/models/stargan-parts';
 import { buildRun } from '../../src/gan/registry';
 import { resolveConfig } from '../../src/gan/resolve';
 import { decodePng } from '../../src/io/png';
 import { manualSeed, memory, randn, setDefaultDType, tensor, tidy } from '../../src/torch';
-import { readMetrics, tempDir } from '../helpers/fixtures';
+import { ganforge, readMetrics, tempDir } from '../helpers/fixtures';
 import { gradcheck, values } from '../helpers/gradcheck';
 import { assertSameTensors, trainInTwoSessions } from '../helpers/same-checkpoint';
 import { train } from '../../src/gan/trainer';
@@ -119,7 +119,7 @@ describe('StarGAN gradients (float64)', () => {
 describe('StarGAN domains', () => {
   it('attributes: hair colours and ages are one-of groups, glasses and smile flip alone', () => {
     const domains = domainsOf({ attributes: FACE_ATTRIBUTE_NAMES.join(','), numClasses: 0 });
-    assert.deepEqual(domains.groups, [[0, 1, 2, 3], [4, 5, 6]]);
+    assert.deepEqual(domains.groups.map((g) => g.columns), [[0, 1, 2, 3], [4, 5, 6]]);
     const edits = singleEdits(domains);
     assert.deepEqual(edits.map((e) => e.label), ['Black_Hair', 'Blond_Hair', 'Brown_Hair', 'Gray_Hair', 'Young', 'Middle_Aged', 'Old', '±Eyeglasses', '±Smiling']);
     // Black hair, old, glasses, no smile → blond: hair changes, the rest stays; → ±Smiling flips the smile alone.
@@ -128,7 +128,7 @@ describe('StarGAN domains', () => {
     assert.deepEqual([...edits[4].apply(c)], [1, 0, 0, 0, 1, 0, 0, 1, 0]);
     assert.deepEqual([...edits[8].apply(c)], [1, 0, 0, 0, 0, 0, 1, 1, 1]);
     // CelebA's lone Young (no other age column) is binary.
-    assert.deepEqual(domainsOf({ attributes: 'Black_Hair,Blond_Hair,Young', numClasses: 0 }).groups, [[0, 1]]);
+    assert.deepEqual(domainsOf({ attributes: "Black_Hair,Blond_Hair,Young", numClasses: 0 }).groups.map((g) => g.columns), [[0, 1]]);
   });
 
   it('classes: one group over all classes', () => {
@@ -193,3 +193,74 @@ describe('StarGAN trains', () => {
     assertSameTensors(path.join(split, 'checkpoints', 'last.safetensors'), path.join(straight, 'checkpoints', 'last.safetensors'));
   });
 });
+
+describe('edits asked for by name', () => {
+  const faceDomains = domainsOf({ attributes: FACE_ATTRIBUTE_NAMES.join(','), numClasses: 0 });
+
+  it('--set sets groups by word and binary attributes by name; the rest keeps the input\'s values', () => {
+    const c = Float32Array.from([1, 0, 0, 0, 1, 0, 0, 0, 1]); // black hair, young, no glasses, smiling
+    assert.deepEqual([...parseEdit(faceDomains, 'hair=grey, age=Old,eyeglasses=yes').apply(c)], [0, 0, 0, 1, 0, 0, 1, 1, 1]);
+    assert.deepEqual([...parseEdit(faceDomains, 'smiling=no').apply(c)], [1, 0, 0, 0, 1, 0, 0, 0, 0]);
+    assert.deepEqual([...parseEdit(domainsOf({ attributes: null, numClasses: 10 }), 'class=7').apply(oneHotRow(3, 10))], [...oneHotRow(7, 10)]);
+  });
+
+  it('refuses an unknown attribute, an unknown value, a repeat and a malformed pair, naming the choices', () => {
+    assert.throws(() => parseEdit(faceDomains, 'wings=yes'), /no attribute 'wings' \(it edits hair=black\|blond\|brown\|gray, age=young\|middle\|old, eyeglasses=yes\|no, smiling=yes\|no\)/);
+    assert.throws(() => parseEdit(faceDomains, 'hair=pink'), /hair cannot be 'pink' \(choices: black, blond, brown, gray\)/);
+    assert.throws(() => parseEdit(faceDomains, 'age=old,age=young'), /age is set twice/);
+    assert.throws(() => parseEdit(faceDomains, 'eyeglasses=maybe'), /eyeglasses takes yes or no/);
+    assert.throws(() => parseEdit(faceDomains, 'blond'), /'blond' is not KEY=VALUE/);
+  });
+
+  it("reads an input's own domains from the classifier's logits: argmax per group, positive logits for the rest", () => {
+    const logits = Float32Array.from([0.1, 2, -1, 0.5, -3, 0.2, 0.1, 0.4, -0.4]);
+    assert.deepEqual([...domainsFromLogits(faceDomains, logits, 1)], [0, 1, 0, 0, 0, 1, 0, 1, 0]);
+  });
+});
+
+describe('ganforge edit', () => {
+  const root = tempDir('edit-cli');
+  const data = path.join(root, 'faces');
+  const run = path.join(root, 'run');
+
+  it('edits a folder keeping names and count, and writes strips of every edit with --all', () => {
+    assert.equal(ganforge(['data', 'faces', '--attributes', '--n', '12', '--test-n', '2', '--size', '16', '--out', data]).status, 0);
+    const trained = ganforge(['train', '--model', 'stargan', '--dataset', data, '--image-size', '16', '--width', '4', '--batch-size', '4', '--steps', '3', '--out', run]);
+    assert.equal(trained.status, 0, trained.stderr);
+    const inputs = fs.readdirSync(path.join(data, 'test')).filter((f) => f.endsWith('.png'));
+    const out = path.join(root, 'out');
+    const done = ganforge(['edit', '--checkpoint', run, '--in', path.join(data, 'test'), '--set', 'hair=blond,age=old', '--out', out]);
+    assert.equal(done.status, 0, done.stderr);
+    assert.deepEqual(fs.readdirSync(out).sort(), inputs.sort());
+    const one = decodePng(fs.readFileSync(path.join(out, inputs[0])));
+    assert.deepEqual([one.width, one.height, one.channels], [16, 16, 3]);
+    const strips = path.join(root, 'strips');
+    assert.equal(ganforge(['edit', '--checkpoint', run, '--in', path.join(data, 'test', inputs[0]), '--all', '--out', strips]).status, 0);
+    const strip = decodePng(fs.readFileSync(path.join(strips, inputs[0])));
+    // The input and nine single edits in one row of 16-pixel tiles with 2 pixels of padding.
+    assert.deepEqual([strip.width, strip.height], [10 * 18 + 2, 18 + 2]);
+  });
+
+  it('refuses an unknown attribute, --set with --all, and a run of another model, in one line, writing nothing', () => {
+    const noise = path.join(root, 'noise');
+    assert.equal(ganforge(['train', '--model', 'mlp', '--steps', '1', '--batch-size', '8', '--out', noise]).status, 0);
+    const test = path.join(data, 'test');
+    const cases: [string[], RegExp][] = [
+      [['--checkpoint', run, '--in', test, '--set', 'wings=yes'], /--set: this run has no attribute 'wings' \(it edits hair=/],
+      [['--checkpoint', run, '--in', test, '--set', 'hair=blond', '--all'], /give exactly one of --set KEY=VALUE,… and --all/],
+      [['--checkpoint', noise, '--in', test, '--set', 'hair=blond'], /model 'mlp' does not edit attributes; edit needs a stargan run/],
+    ];
+    for (const [args, pattern] of cases) {
+      const out = path.join(root, `refused-${cases.findIndex((c) => c[0] === args)}`);
+      const result = ganforge(['edit', ...args, '--out', out]);
+      assert.notEqual(result.status, 0, args.join(' '));
+      assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+      assert.match(result.stderr, pattern);
+      assert.ok(!fs.existsSync(out), `${args.join(' ')} wrote ${out}`);
+    }
+  });
+});
+
+function oneHotRow(k: number, K: number): Float32Array {
+  return Float32Array.from({ length: K }, (_, j) => (j === k ? 1 : 0));
+}

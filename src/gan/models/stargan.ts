@@ -38,6 +38,10 @@ export function starGenerator(config: TrainConfig): StarGenerator {
   return new StarGenerator(config.imageShape, domainsOf(config).names.length, config.width ?? DEFAULT_WIDTH, DEFAULT_BLOCKS);
 }
 
+export function starDiscriminator(config: TrainConfig): StarDiscriminator {
+  return new StarDiscriminator(config.imageShape, domainsOf(config).names.length, config.width ?? DEFAULT_WIDTH);
+}
+
 /** Why StarGAN has no domains to learn in this config's data, or null. */
 function missingDomains(config: Pick<TrainConfig, 'attributes' | 'numClasses'>): string | null {
   return config.attributes === null && config.numClasses < 2 ? 'needs domains: class labels (2 or more classes) or attribute labels (a list_attr.txt)' : null;
@@ -63,7 +67,7 @@ class StarganRun implements FamilyRun {
     this.domains = domainsOf(config);
     // Built in this order after the trainer seeds: the same seed gives the same run.
     this.generator = starGenerator(config);
-    this.discriminator = new StarDiscriminator(config.imageShape, this.domains.names.length, config.width ?? DEFAULT_WIDTH);
+    this.discriminator = starDiscriminator(config);
     const adam = (lr: number) => ({ lr, betas: [config.beta1, config.beta2] as [number, number], amsgrad: config.amsgrad });
     this.optimizerG = new Adam(this.generator.parameters(), adam(config.lrG));
     this.optimizerD = new Adam(this.discriminator.parameters(), adam(config.lrD));
