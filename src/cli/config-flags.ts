@@ -50,6 +50,7 @@ export const CONFIG_FLAGS = [
   { name: 'sync-bn', key: 'syncBn', type: 'boolean', help: 'with --nproc/--world-size: batch norm over the whole global batch (all ranks) instead of each rank\'s slice' },
   { name: 'direction', key: 'direction', type: 'string', choices: DIRECTIONS, help: 'paired data (pix2pix): AtoB translates the left image of each pair into the right one, BtoA the other way; unpaired data (cyclegan, discogan): BtoA swaps trainA and trainB (default: AtoB)' },
   { name: 'norm', key: 'norm', type: 'string', choices: NORM_KINDS, help: 'pix2pix: normalisation in G and D (default: batch, as in the paper)' },
+  { name: 'class-weight', key: 'classWeight', type: 'number', min: 0, placeholder: 'λ', help: 'stargan: weight of the domain-classification loss (default: 1)' },
   { name: 'l1-weight', key: 'l1Weight', type: 'number', min: 0, placeholder: 'λ', help: "pix2pix: weight of the L1 distance to the target beside the GAN loss (default: 100)" },
   // Stabilisers and aids (src/gan/stabilisers.ts), one block.
   { name: 'spectral-norm', key: 'spectralNorm', type: 'string', choices: SPECTRAL_NORM_TARGETS, help: 'spectral norm on every weight layer of D (d, as SNGAN) or of G and D (gd, as SAGAN/BigGAN) (default: none)' },
@@ -57,10 +58,10 @@ export const CONFIG_FLAGS = [
   { name: 'r1', key: 'r1Gamma', type: 'number', min: 0, placeholder: 'γ', help: 'R1 gradient penalty γ/2·E‖∇D(x)‖² on real images (e.g. 10; default: off)' },
   { name: 'r1-every', key: 'r1Every', type: 'int', min: 1, placeholder: 'N', help: 'lazy R1: apply it every N D steps, its weight multiplied by N (StyleGAN2 uses 16; default: 1)' },
   { name: 'ortho', key: 'orthoBeta', type: 'number', min: 0, placeholder: 'β', help: "orthogonal regularisation β‖WᵀW ⊙ (1 − I)‖² on G's weights (BigGAN: 1e-4; default: off)" },
-  { name: 'cycle-weight', key: 'cycleWeight', type: 'number', min: 0, placeholder: 'λ', help: 'cyclegan, discogan: weight of the reconstruction loss A→B→A and B→A→B (default: 10 for cyclegan, 1 for discogan)' },
+  { name: 'cycle-weight', key: 'cycleWeight', type: 'number', min: 0, placeholder: 'λ', help: 'cyclegan, discogan, stargan: weight of the reconstruction loss A→B→A and B→A→B, or G(G(x, c′), c) → x (default: 10 for cyclegan and stargan, 1 for discogan)' },
   { name: 'identity-weight', key: 'identityWeight', type: 'number', min: 0, placeholder: 'SHARE', help: 'cyclegan: identity loss weight as a share of --cycle-weight (default: 0.5; 0: off)' },
   { name: 'pool-size', key: 'poolSize', type: 'int', min: 0, max: 10_000, placeholder: 'N', help: "cyclegan: translated images in each discriminator's history pool (default: 50; 0: off)" },
-  { name: 'residual-blocks', key: 'residualBlocks', type: 'int', min: 1, max: 64, placeholder: 'N', help: 'cyclegan: residual blocks in each generator (default: 6)' },
-  { name: 'lr-decay-start', key: 'lrDecayStart', type: 'number', min: 0, max: 1, placeholder: 'SHARE', help: "cyclegan, discogan: share of the run's steps after which the learning rates fall linearly to 0 (default: 0.5 for cyclegan, 1 = constant for discogan)" },
+  { name: 'residual-blocks', key: 'residualBlocks', type: 'int', min: 1, max: 64, placeholder: 'N', help: 'cyclegan, stargan: residual blocks in each generator (default: 6)' },
+  { name: 'lr-decay-start', key: 'lrDecayStart', type: 'number', min: 0, max: 1, placeholder: 'SHARE', help: "cyclegan, discogan, stargan: share of the run's steps after which the learning rates fall linearly to 0 (default: 0.5 for cyclegan and stargan, 1 = constant for discogan)" },
   { name: 'tensorboard', key: 'tensorboard', type: 'boolean', help: 'also write TensorBoard event files (scalars, grids, the config) to OUT/tb, for `tensorboard --logdir runs`' },
 ] as const satisfies readonly (FlagSpec & { key: keyof TrainConfig | 'lr' })[];

@@ -26,7 +26,8 @@ export const MAX_ATTRIBUTE_FILE_BYTES = 64 * 2 ** 20;
 /** Columns beyond this are refused: CelebA has 40; a thousand would be a malformed header. */
 export const MAX_ATTRIBUTES = 1000;
 
-const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+/** An attribute's name: CelebA's spelling (letters, digits, _ . -), short. */
+export const ATTRIBUTE_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 /** File names as data sets write them: no folders, no leading dot, nothing a shell or a URL would mangle. */
 const FILE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,254}$/;
 
@@ -51,7 +52,7 @@ export function parseAttributeText(text: string, source: string): AttributeTable
   const names = (lines[at] ?? '').trim().split(/\s+/).filter((n) => n !== '');
   if (names.length === 0) fail(at, 'expected a line of attribute names (e.g. Black_Hair Blond_Hair Young)');
   if (names.length > MAX_ATTRIBUTES) fail(at, `${names.length} attribute names; at most ${MAX_ATTRIBUTES} are read`);
-  const bad = names.find((n) => !NAME.test(n));
+  const bad = names.find((n) => !ATTRIBUTE_NAME.test(n));
   if (bad !== undefined) fail(at, `'${bad.slice(0, 40)}' is not an attribute name (letters, digits, _ . -)`);
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
   if (duplicate !== undefined) fail(at, `attribute '${duplicate}' is named twice`);

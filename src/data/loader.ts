@@ -12,6 +12,8 @@ export interface Batch {
   labels: Tensor | null;
   /** Paired data only: each image's target, N×C×H×W float32 in [-1, 1] (the caller disposes it too). */
   targets?: Tensor;
+  /** Attribute-labelled data only: N×A float32, 1 where the image has the attribute, 0 where not (disposed too). */
+  attributes?: Tensor;
 }
 
 /** Which slice of every global batch this loader yields (data-parallel rank `rank` of `worldSize`). */
@@ -29,6 +31,7 @@ export class BatchLoader {
   readonly #images: Tensor;
   readonly #labels: Tensor | null;
   readonly #targets: Tensor | null;
+  readonly #attributes: Tensor | null;
   #epochOrder: { epoch: number; order: Tensor } | null = null;
 
   constructor(readonly dataset: ImageDataset, batchSize: number, readonly seed: number, readonly shard: Shard = { rank: 0, worldSize: 1 }) {
@@ -52,6 +55,9 @@ export class BatchLoader {
     const targets = dataset.targets;
     if (targets && targets.length !== dataset.images.length) throw new RangeError(`${dataset.name}: ${targets.length} target bytes for ${dataset.images.length} image bytes`);
     this.#targets = targets ? keep(tensor(targets, [count, channels, height, width])) : null;
+    const attributes = dataset.attributes;
+    if (attributes && attributes.values.length !== count * attributes.names.length) throw new RangeError(`${dataset.name}: ${attributes.values.length} attribute values for ${count} images of ${attributes.names.length} attributes`);
+    this.#attributes = attributes ? keep(tensor(Float32Array.from(attributes.values, (v) => (v > 0 ? 1 : 0)), [count, attributes.names.length])) : null;
   }
 
   get imageShape(): [number, number, number] {
@@ -72,6 +78,7 @@ export class BatchLoader {
       const labels = this.#labels ? this.#labels.indexSelect(0, picked) : null;
       const batch: Batch = { images, labels };
       if (this.#targets) batch.targets = tidy(() => bytesToSignedTensor(this.#targets!.indexSelect(0, picked)));
+      if (this.#attributes) batch.attributes = this.#attributes.indexSelect(0, picked);
       for (const t of [picked, raw]) t.dispose();
       return batch;
     });
@@ -91,6 +98,7 @@ export class BatchLoader {
     this.#images.dispose();
     this.#labels?.dispose();
     this.#targets?.dispose();
+    this.#attributes?.dispose();
     this.#epochOrder?.order.dispose();
     this.#epochOrder = null;
   }

@@ -119,13 +119,15 @@ export const CONFIG_KEY_SPECS: { readonly [K in keyof TrainConfig]: ConfigKeySpe
   r1Gamma: { type: 'number', range: { integer: false, min: 0 }, help: "weight γ of the R1 penalty γ/2·E‖∇D(x)‖² on real images (0: off)" },
   r1Every: { type: 'integer', range: positiveInt(), help: 'apply the R1 penalty every this many D steps, scaled by this number (lazy regularisation, StyleGAN2)' },
   orthoBeta: { type: 'number', range: { integer: false, min: 0 }, help: "weight β of BigGAN's orthogonal regularisation β‖WᵀW ⊙ (1 − I)‖² on G's weights (0: off)" },
-  cycleWeight: { type: 'number', range: { integer: false, min: 0 }, help: 'cyclegan, discogan: weight λ of the reconstruction loss A → B → A and B → A → B (CycleGAN: L1, λ = 10; DiscoGAN: L2, 1)' },
+  cycleWeight: { type: 'number', range: { integer: false, min: 0 }, help: 'cyclegan, discogan, stargan: weight λ of the reconstruction loss A → B → A and B → A → B (CycleGAN: L1, λ = 10; DiscoGAN: L2, 1), or G(G(x, c′), c) → x (StarGAN: L1, λ_rec = 10)' },
   identityWeight: { type: 'number', range: { integer: false, min: 0 }, help: "cyclegan: weight of the identity loss |G(b) − b| + |F(a) − a| as a share of cycleWeight (the paper's 0.5; 0: off)" },
   poolSize: { type: 'integer', range: nonNegativeInt(10_000), help: "cyclegan: translated images kept in each discriminator's history pool, which D sees half the time instead of the newest (0: off)" },
-  residualBlocks: { type: 'integer', range: positiveInt(64), help: 'cyclegan: residual blocks in each ResNet generator (the paper: 6 at 128 pixels, 9 at 256)' },
-  lrDecayStart: { type: 'number', range: { integer: false, min: 0, max: 1 }, help: "cyclegan, discogan: share of the run's steps after which the learning rates fall linearly towards 0 (1: constant)" },
+  residualBlocks: { type: 'integer', range: positiveInt(64), help: 'cyclegan, stargan: residual blocks in each ResNet generator (CycleGAN: 6 at 128 pixels, 9 at 256; StarGAN: 6)' },
+  lrDecayStart: { type: 'number', range: { integer: false, min: 0, max: 1 }, help: "cyclegan, discogan, stargan: share of the run's steps after which the learning rates fall linearly towards 0 (1: constant)" },
+  classWeight: { type: 'number', range: { integer: false, min: 0 }, help: "stargan: weight λ_cls of the domain-classification loss, for D on real images and for G on its edits (the paper's 1)" },
   imageShape: { type: 'shape', derived: true, help: 'the images\' [channels, height, width]' },
   numClasses: { type: 'integer', range: nonNegativeInt(CONFIG_BOUNDS.numClasses), derived: true, help: 'the number of classes in the data (0: unlabelled)' },
+  attributes: { type: 'string', nullable: true, derived: true, help: "attribute-labelled data (list_attr.txt): its attribute names, comma-separated (null: the data has none)" },
 };
 
 /** The words after "must be" for a value outside `range`'s domain: 'a positive integer', 'in [0, 1)'. */

@@ -1,6 +1,7 @@
 // The training configuration: typed defaults, validation, and the resolved form written to config.json.
 // Everything needed to rebuild the models and continue the run is in here. Layers, lowest first:
 // DEFAULT_CONFIG ← the model family's own defaults ← a named recipe ← a --config file ← command-line flags.
+import { ATTRIBUTE_NAME, MAX_ATTRIBUTES } from '../data/attribute-file';
 import type { Direction } from '../data/paired';
 import type { NormKind } from '../nn/norm';
 import { CONFIG_KEY_SPECS, IMAGE_SHAPE_DIMS, inDomain, rangePhrase } from './config-keys';
@@ -96,9 +97,13 @@ export interface TrainConfig {
   residualBlocks: number;
   /** CycleGAN, DiscoGAN: the share of the run's steps after which the learning rates fall linearly to 0 (1: constant). */
   lrDecayStart: number;
+  /** stargan: weight λ_cls of the domain-classification loss (D on real images, G on its edits). */
+  classWeight: number;
   /** Filled in from the data: C×H×W and the number of classes. */
   imageShape: ImageShape;
   numClasses: number;
+  /** Filled in from attribute-labelled data: its attribute names, comma-separated (null: the data has none). */
+  attributes: string | null;
 }
 
 export const DEFAULT_CONFIG: TrainConfig = {
@@ -149,8 +154,10 @@ export const DEFAULT_CONFIG: TrainConfig = {
   poolSize: 50,
   residualBlocks: 6,
   lrDecayStart: 1,
+  classWeight: 1,
   imageShape: [1, 28, 28],
   numClasses: 0,
+  attributes: null,
 };
 
 export const CONFIG_KEYS = Object.keys(DEFAULT_CONFIG) as (keyof TrainConfig)[];
@@ -190,15 +197,15 @@ function shorten(text: string): string {
 
 function typeOk(key: keyof TrainConfig, value: unknown): boolean {
   if (value === null) return nullable(key);
-  if (key === 'recipe') return typeof value === 'string';
   const expected = DEFAULT_CONFIG[key];
-  if (expected === null) return typeof value === 'number';
+  // A key whose default is null says its type in the key table (recipe and attributes are strings).
+  if (expected === null) return typeof value === (CONFIG_KEY_SPECS[key].type === 'string' ? 'string' : 'number');
   if (Array.isArray(expected)) return Array.isArray(value) && value.length === expected.length && value.every((v) => typeof v === 'number');
   return typeof value === typeof expected;
 }
 
 function typeName(key: keyof TrainConfig): string {
-  if (key === 'recipe') return 'a string or null';
+  if (CONFIG_KEY_SPECS[key].type === 'string' && nullable(key)) return 'a string or null';
   const expected = DEFAULT_CONFIG[key];
   if (Array.isArray(expected)) return `a list of ${expected.length} numbers`;
   return nullable(key) ? 'a number or null' : `a ${typeof expected}`;
@@ -229,6 +236,7 @@ const ADDED_KEYS: Partial<TrainConfig> = {
   tensorboard: false, precision: 'fp32', syncBn: false, direction: 'AtoB', norm: 'batch', l1Weight: 100,
   spectralNorm: 'none', diffAugment: '', r1Gamma: 0, r1Every: 1, orthoBeta: 0,
   cycleWeight: 10, identityWeight: 0.5, poolSize: 50, residualBlocks: 6, lrDecayStart: 1,
+  classWeight: 1, attributes: null,
 };
 
 /**
@@ -288,6 +296,12 @@ export function validateConfig(config: TrainConfig): TrainConfig {
     if (!choices.includes(config[key])) throw new RangeError(`unknown ${key} '${shownName(String(config[key]))}' (expected one of ${choices.join(', ')})`);
   }
   if (!GAN_LOSSES.includes(config.loss)) throw new RangeError(`unknown loss '${shownName(String(config.loss))}' (expected one of ${GAN_LOSSES.join(', ')})`);
+  if (config.attributes !== null) {
+    const names = config.attributes.split(',');
+    if (names.length > MAX_ATTRIBUTES || names.some((n) => !ATTRIBUTE_NAME.test(n)) || new Set(names).size !== names.length) {
+      throw new RangeError(`attributes must be up to ${MAX_ATTRIBUTES} distinct comma-separated names (letters, digits, _ . -), got ${describeValue(config.attributes)}`);
+    }
+  }
   if (!PRECISIONS.includes(config.precision)) throw new RangeError(`unknown precision '${shownName(String(config.precision))}' (expected one of ${PRECISIONS.join(', ')})`);
   return config;
 }

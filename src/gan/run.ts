@@ -110,7 +110,9 @@ export async function planRun(request: RunRequest, data: Pick<DatasetOptions, 'l
     if (perClass && config.evalEvery > 0) {
       throw new OptionError('evalEvery', (name) => `${name('evalEvery')} scores one model against all classes; it does not apply to per-class runs`);
     }
-    config = validateConfig({ ...config, imageShape, numClasses: perClass ? 0 : dataset.classes?.length ?? 0 });
+    const attributes = dataset.attributes?.names.join(',') ?? null;
+    if (resume && attributes !== config.attributes) throw new Error(`the data's attributes (${attributes ?? 'none'}) are not the run's (${config.attributes ?? 'none'})`);
+    config = validateConfig({ ...config, imageShape, numClasses: perClass ? 0 : dataset.classes?.length ?? 0, attributes });
     checkDataFits(familyFor(config), dataset); // fails now, with the reason, if the model cannot fit this data
     checkStabilisers(modelFamily(config.model), config); // and if it would ignore a stabiliser asked for
     if (perClass && !dataset.labels) throw new Error(`a per-class run needs labels, and ${dataset.name} has none`);

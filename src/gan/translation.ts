@@ -43,9 +43,10 @@ export function exampleGrid(columns: Float32Array[], shape: [number, number, num
 /**
  * `count` fixed examples for previews: images spread evenly over the held-out split (sets sorted by class, as
  * CLASS-INDEX names sort, then show several classes; a split with fewer images is cycled), or over the training
- * data when there is no held-out split. Picked by position, so drawing them consumes no random numbers.
+ * data when there is no held-out split. Picked by position, so drawing them consumes no random numbers. Also
+ * returns the split and the rows picked from it, for the examples' labels.
  */
-export function fixedExamples(data: ImageDataset, count: number): { inputs: Tensor; targets: Tensor | null } {
+export function fixedExamples(data: ImageDataset, count: number): { inputs: Tensor; targets: Tensor | null; source: ImageDataset; rows: number[] } {
   const source = data.heldOut ?? data;
   const { channels, height, width } = source;
   const per = channels * height * width;
@@ -56,5 +57,5 @@ export function fixedExamples(data: ImageDataset, count: number): { inputs: Tens
     rows.forEach((row, i) => out.set(bytes.subarray(row * per, (row + 1) * per), i * per));
     return keep(tensor(bytesToSigned(out), [count, channels, height, width]));
   };
-  return { inputs: pick(source.images), targets: source.targets ? pick(source.targets) : null };
+  return { inputs: pick(source.images), targets: source.targets ? pick(source.targets) : null, source, rows };
 }

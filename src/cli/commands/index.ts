@@ -3,6 +3,7 @@ import { CliCommand, defineCommand } from '../args';
 import { classifierSpec, runClassifier } from './classifier';
 import { configSpec, runConfig } from './config';
 import { dataSpec, runData } from './data';
+import { editSpec, runEdit } from './edit';
 import { evalSpec, runEval } from './eval';
 import { exportSpec, runExport } from './export';
 import { reportSpec, runReport } from './report';
@@ -19,6 +20,7 @@ export const COMMANDS: Record<string, CliCommand> = {
   report: defineCommand(reportSpec, runReport),
   export: defineCommand(exportSpec, runExport),
   translate: defineCommand(translateSpec, runTranslate),
+  edit: defineCommand(editSpec, runEdit),
   data: defineCommand(dataSpec, runData),
   classifier: defineCommand(classifierSpec, runClassifier),
   config: defineCommand(configSpec, runConfig),

@@ -1,14 +1,12 @@
 // `ganforge translate`: applies a trained image-to-image run (pix2pix) to one image or a folder of images,
 // writing each translation under the same file name into the output folder.
-import * as fs from 'fs';
 import * as path from 'path';
-import { imagesIn, imageSize, readImage, Region } from '../../data/image-folder';
+import { imageSize, readImage, Region } from '../../data/image-folder';
 import { DIRECTIONS } from '../../data/paired';
 import { bytesToSigned, signedToBytes } from '../../data/pixels';
 import { loadTranslator } from '../../gan/run-translate';
-import { writeFileAtomic } from '../../io/atomic';
-import { encodePng } from '../../io/png';
-import { CommandSpec, FlagsOf, UsageError } from '../args';
+import { CommandSpec, FlagsOf } from '../args';
+import { inputFiles, makeOutputFolder, outputNames, writeChwPng } from '../image-files';
 import { ProgressBar } from '../progress';
 
 export const translateSpec = {
@@ -29,45 +27,15 @@ export const translateSpec = {
   ],
 } as const satisfies CommandSpec;
 
-function inputFiles(given: string): string[] {
-  if (!fs.existsSync(given)) throw new Error(`${given} does not exist`);
-  if (!fs.statSync(given).isDirectory()) return [given];
-  const files = imagesIn(given);
-  if (files.length === 0) throw new Error(`${given} holds no PNG or JPEG images`);
-  return files;
-}
-
-/** CHW bytes → the HWC rows PNG stores. */
-function toImageRows(chw: Uint8Array, c: number, h: number, w: number): Uint8Array {
-  if (c === 1) return chw;
-  const hwc = new Uint8Array(chw.length);
-  for (let ch = 0; ch < c; ch++) for (let p = 0; p < h * w; p++) hwc[p * c + ch] = chw[ch * h * w + p];
-  return hwc;
-}
-
 export async function runTranslate(flags: FlagsOf<typeof translateSpec>): Promise<number> {
   const files = inputFiles(flags.in);
   const outDir = flags.out;
-  if (fs.statSync(flags.in).isDirectory() && path.resolve(outDir) === path.resolve(flags.in)) {
-    throw new UsageError('--out is the --in folder: translations would replace their inputs; choose another folder');
-  }
-  // Each output keeps its input's name, as a PNG; two inputs that differ only in extension would collide.
-  const outNames = files.map((f) => `${path.parse(f).name}.png`);
-  const seen = new Map<string, string>();
-  outNames.forEach((name, i) => {
-    const other = seen.get(name);
-    if (other) throw new Error(`${other} and ${files[i]} would both be written as ${name}`);
-    seen.set(name, files[i]);
-  });
+  const outNames = outputNames(flags.in, files, outDir, 'translations');
   const translator = loadTranslator(flags.checkpoint, flags.direction);
   try {
     const [c, h, w] = translator.config.imageShape;
     const per = c * h * w;
-    try {
-      fs.mkdirSync(outDir, { recursive: true });
-    } catch (err) {
-      throw new Error(`cannot create ${outDir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-    }
+    makeOutputFolder(outDir);
     const bar = new ProgressBar({ total: files.length, label: 'translate', unit: 'img' });
     const batchSize = flags['batch-size'];
     for (let start = 0; start < files.length; start += batchSize) {
@@ -84,10 +52,7 @@ export async function runTranslate(flags: FlagsOf<typeof translateSpec>): Promis
         bytes.set(await readImage(chunk[i], h, c === 1, region), i * per);
       }
       const out = signedToBytes(translator.translate(bytesToSigned(bytes), chunk.length));
-      chunk.forEach((_, i) => {
-        const pixels = toImageRows(out.subarray(i * per, (i + 1) * per), c, h, w);
-        writeFileAtomic(path.join(outDir, outNames[start + i]), encodePng({ width: w, height: h, channels: c as 1 | 3, pixels }));
-      });
+      chunk.forEach((_, i) => writeChwPng(path.join(outDir, outNames[start + i]), out.subarray(i * per, (i + 1) * per), [c, h, w]));
       bar.update(start + chunk.length);
     }
     bar.finish();

@@ -9,7 +9,7 @@ import type { ImageDataset } from '../../data/dataset';
 import { BatchLoader } from '../../data/loader';
 import type { Image } from '../../io/png';
 import type { Layer, Module } from '../../nn';
-import { Adam, Optimizer } from '../../optim';
+import { Adam, learningRateFactor, Optimizer } from '../../optim';
 import { cat, keep, noGrad, rand, randint, Tensor, tensor, tidy, zeros } from '../../torch';
 import { totalSteps, TrainConfig } from '../config';
 import { ganLoss, GanLoss } from '../losses';
@@ -101,16 +101,6 @@ export class HistoryPool {
     this.images.dispose();
     this.filled.dispose();
   }
-}
-
-/**
- * The learning-rate factor at step `step` (0-based) of `total`: 1 until `decayStart`·total, then falling
- * linearly, as CycleGAN's schedule does over epochs (1 − k / (decay steps + 1) at the k-th decaying step), so the
- * last step still trains. Computed from the position alone, so a resumed run gets the same rates.
- */
-export function learningRateFactor(step: number, total: number, decayStart: number): number {
-  const start = Math.floor(decayStart * total);
-  return 1 - Math.max(0, step - start) / (total - start + 1);
 }
 
 /** The log line of a two-way run: both Ds, both generators' GAN losses, the reconstruction and (if on) identity. */
