@@ -214,7 +214,12 @@ export class ResnetGenerator extends Module implements Layer {
   }
 
   forward(x: Tensor): Tensor {
-    return this.main.forward(x);
+    return tidy(() => this.describe(tensorOps, x));
+  }
+
+  /** The forward over `ops` (tensors, or the ONNX exporter's values): every layer has an export rule. */
+  describe<V>(ops: GraphOps<V>, x: V): V {
+    return ops.layer(this.main, x);
   }
 }
 
