@@ -19,23 +19,13 @@ import { bytesToSigned, signedToBytes } from '../src/data/pixels';
 import { loadDataset } from '../src/data/select';
 import type { Direction } from '../src/data/paired';
 import { LoadedTranslator, loadTranslator } from '../src/gan/run-translate';
+import { translateAll } from '../src/gan/translation-eval';
 import { exampleGrid } from '../src/gan/translation';
 import { scaleImage } from '../src/io/grid';
 import { encodePng } from '../src/io/png';
 import { ClassifierNet, classifierFor } from '../src/metrics/classifier';
 import { referenceData } from '../src/metrics/reference';
 import { noGrad, tensor, tidy } from '../src/torch';
-
-/** Translates `count` images (N×C×H×W in [-1, 1]) in chunks of 500. */
-function translateAll(translator: LoadedTranslator, images: Float32Array, count: number): Float32Array {
-  const per = images.length / count;
-  const out = new Float32Array(images.length);
-  for (let start = 0; start < count; start += 500) {
-    const n = Math.min(500, count - start);
-    out.set(translator.translate(images.subarray(start * per, (start + n) * per), n), start * per);
-  }
-  return out;
-}
 
 /** The judge's class for each image (N×C×H×W bytes), its colour channels averaged when it reads gray. */
 function predict(net: ClassifierNet, judgeChannels: number, data: ImageDataset): number[] {

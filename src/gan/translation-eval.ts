@@ -1,6 +1,6 @@
 // From a trained image-to-image run to what src/metrics/translation-scores.ts scores: the run's held-out split
 // translated by its generator, and the target domain whose judge reads the outputs. Paired data (pix2pix's
-// aligned layout) is produced here; an unpaired layout adds its own producer beside pairedTestCase.
+// aligned layout) and unpaired data (CycleGAN's layout) each have a producer here.
 import * as crypto from 'crypto';
 import * as path from 'path';
 import { dataKindOf, ImageDataset } from '../data/dataset';
@@ -73,6 +73,37 @@ export function pairedTestCase(translator: LoadedTranslator, data: ImageDataset,
   };
 }
 
+/**
+ * An unpaired run's test split (testA for AtoB, testB for BtoA; at most `limit` images, spread over it): inputs
+ * and outputs, no targets; FID against the other test folder; with labels, the class each translation should
+ * read as: its own where the target domain has that class too (mnist2mnistm's digits), the target domain's one
+ * class where it has one (shoes → bag), else none (bags → which shoe?).
+ */
+export function unpairedTestCase(translator: LoadedTranslator, data: ImageDataset, limit = Infinity, onProgress?: (done: number, total: number) => void): TranslationEval {
+  const test = data.heldOut;
+  const testTarget = test?.otherDomain;
+  if (!test || !testTarget) throw new Error(`${data.name} has no testA and testB to score: a translation run is scored on images it never trained on`);
+  const per = test.channels * test.height * test.width;
+  const rows = spreadRows(test.count, limit);
+  const inputs = pick(bytesToSigned(test.images), rows, per);
+  onProgress?.(0, rows.length);
+  const outputs = translateAll(translator, inputs, rows.length, (done) => onProgress?.(done, rows.length));
+  const labels = test.labels ? Uint8Array.from(rows, (r) => test.labels![r]) : null;
+  const targetClasses = new Set(testTarget.labels ?? []);
+  const expectedTargetClass = (label: number) => (targetClasses.has(label) ? label : targetClasses.size === 1 ? [...targetClasses][0] : -1);
+  const { direction } = translator;
+  const side = direction === 'AtoB' ? 'B' : 'A';
+  const key = `translation-${crypto.createHash('sha1').update(path.resolve(data.name)).digest('hex').slice(0, 10)}-${direction}`;
+  return {
+    testCase: {
+      description: `${data.name} (test${direction === 'AtoB' ? 'A' : 'B'}, ${direction})`, count: rows.length, channels: test.channels, height: test.height, width: test.width,
+      inputs, outputs, targets: null, targetDomain: { images: bytesToSigned(testTarget.images), count: testTarget.count, description: `${data.name} test${side}` },
+      labels: labels && testTarget.labels ? labels : null, classes: test.classes, expectedTargetClass,
+    },
+    targetDomain: { key, description: `${data.name} (${side} side)`, train: data.otherDomain?.labels ? data.otherDomain : null, heldOut: testTarget },
+  };
+}
+
 export interface TranslationEvalOptions {
   /** At most this many test images, spread over the split. */
   limit?: number;
@@ -82,12 +113,14 @@ export interface TranslationEvalOptions {
   onTranslate?: (done: number, total: number) => void;
 }
 
-/** The case for any translation run's data: pairs here; other layouts say so in one line until they have a producer. */
+/** The case for any translation run's data: pairs, or the unpaired layout's two test folders. */
 export async function translationEvalOf(translator: LoadedTranslator, options: TranslationEvalOptions = {}): Promise<TranslationEval> {
   const { config, direction } = translator;
   const data = await loadDataset(config.dataset, { imageSize: config.imageSize, grayscale: config.grayscale, direction, onProgress: options.onLoad });
-  if (dataKindOf(data) === 'paired') return pairedTestCase(translator, data, options.limit, options.onTranslate);
-  throw new Error(`${config.dataset}: scoring a ${config.model} run needs paired test data (pix2pix's aligned layout)`);
+  const kind = dataKindOf(data);
+  if (kind === 'paired') return pairedTestCase(translator, data, options.limit, options.onTranslate);
+  if (kind === 'unpaired') return unpairedTestCase(translator, data, options.limit, options.onTranslate);
+  throw new Error(`${config.dataset}: scoring a ${config.model} run needs its test images (pairs, or testA and testB)`);
 }
 
 /** Up to `n` examples spread over the case, as input | output | target (input | output for unpaired data). */

@@ -30,7 +30,10 @@ export interface TranslationCase {
   labels: Uint8Array | null;
   /** Names of the input classes (index → name), or null. */
   classes: string[] | null;
-  /** The class a translation of an input of class `label` should read as (the identity for same-class sets). */
+  /**
+   * The class a translation of an input of class `label` should read as (the identity for same-class sets), or
+   * −1 where no single class is right (a bag may become any of several kinds of shoe).
+   */
   expectedTargetClass(label: number): number;
 }
 
@@ -143,7 +146,9 @@ export async function scoreTranslation(c: TranslationCase, extractor: FeatureExt
       else {
         const wanted = new Set(Array.from(c.labels, (l) => c.expectedTargetClass(l)));
         const unknown = [...wanted].filter((k) => !(k >= 0 && k < classes.length));
-        if (unknown.length) {
+        if (wanted.has(-1)) {
+          skipped.push('class survival: some input classes have no single counterpart in the target domain (e.g. a bag may become any of several shoes)');
+        } else if (unknown.length) {
           skipped.push(`class survival: the classifier knows ${classes.length} classes, but the case expects class ${unknown.join(', ')}`);
         } else {
           const measured = classSurvival(argmaxRows(out.probabilities), c.labels, c.expectedTargetClass, c.classes);
