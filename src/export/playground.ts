@@ -31,6 +31,7 @@ export interface PlaygroundModel {
 export function exportPlayground(run: string, options: Pick<RunExportOptions, 'weights'> = {}): { bytes: Uint8Array; model: PlaygroundModel } {
   const result = exportRun(run, { ...options, directions: PLAYGROUND_DIRECTIONS });
   const { config } = result;
+  if (result.kind === 'editing') throw new Error(`the playground plays noise and translation models; a ${config.model} run exports with ganforge export --onnx`);
   return {
     bytes: result.bytes,
     model: {

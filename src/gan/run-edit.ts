@@ -5,8 +5,8 @@ import { noGrad, tensor, tidy } from '../torch';
 import { readCheckpoint, restoreNetwork } from './checkpoint';
 import type { TrainConfig } from './config';
 import { Domains, domainsFromLogits, domainsOf } from './domains';
-import { starDiscriminator, starGenerator } from './models/stargan';
-import type { StarDiscriminator, StarGenerator } from './models/stargan-parts';
+import { familyFor } from './registry';
+import type { EditingGenerator, Editor } from './types';
 import { RunDir } from './run-dir';
 
 export interface LoadedEditor {
@@ -31,15 +31,16 @@ export interface LoadedEditor {
 export function loadEditor(run: string): LoadedEditor {
   const file = fs.existsSync(run) && fs.statSync(run).isDirectory() ? new RunDir(run).checkpointPath : run;
   const checkpoint = readCheckpoint(file);
-  let generator: StarGenerator | undefined;
-  let discriminator: StarDiscriminator | undefined;
+  let generator: EditingGenerator | undefined;
+  let discriminator: ReturnType<Editor['domainReader']> | undefined;
   try {
     const { config } = checkpoint;
-    if (config.model !== 'stargan') throw new Error(`${file}: model '${config.model}' does not edit attributes; edit needs a stargan run`);
-    generator = starGenerator(config);
+    const editor = familyFor(config).editor;
+    if (!editor) throw new Error(`${file}: model '${config.model}' does not edit attributes; edit needs a stargan run`);
+    generator = editor.generator(config);
     restoreNetwork(checkpoint, 'G', generator);
     generator.eval();
-    discriminator = starDiscriminator(config);
+    discriminator = editor.domainReader(config);
     restoreNetwork(checkpoint, 'D', discriminator);
     const g = generator;
     const d = discriminator;

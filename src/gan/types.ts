@@ -148,6 +148,21 @@ export interface Translator {
   generator(config: TrainConfig, direction: Direction): Module & Layer;
 }
 
+/** A generator that edits images into target domains: images [N, C, H, W] and domain vectors [N, K] → images. */
+export interface EditingGenerator extends Module {
+  edit(x: Tensor, domains: Tensor): Tensor;
+  /** The edit written once over `ops` (runs on tensors, exports to ONNX). */
+  describe<V>(ops: GraphOps<V>, x: V, domains: V): V;
+}
+
+/** How `ganforge edit` and `export` rebuild an attribute-editing model (StarGAN) from a checkpoint. */
+export interface Editor {
+  /** The generator, whose weights are the checkpoint's `G.`. */
+  generator(config: TrainConfig): EditingGenerator;
+  /** The discriminator (`D.`), whose domain logits read what an input image already is. */
+  domainReader(config: TrainConfig): Module & { judge(x: Tensor): { logits: Tensor } };
+}
+
 export interface ModelFamily {
   name: string;
   summary: string;
@@ -181,6 +196,8 @@ export interface ModelFamily {
   noiseSampler?: NoiseSampler;
   /** Present for families that translate one image into another (pix2pix). */
   translator?: Translator;
+  /** Present for families that edit images into chosen domains (StarGAN). */
+  editor?: Editor;
   /** The training aids of stabilisers.ts this family applies; a run asking for another is refused. */
   stabilisers?: readonly Stabiliser[];
 }

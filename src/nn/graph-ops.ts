@@ -18,6 +18,8 @@ export interface GraphOps<V> {
   affine(x: V, scale: number, shift: number): V;
   /** The height × width window of images [N, C, H, W] whose top-left pixel is (top, left). */
   crop(x: V, top: number, left: number, height: number, width: number): V;
+  /** Vectors [N, K] as K constant maps [N, K, height, width] (StarGAN's target domains beside the image). */
+  tile(v: V, channels: number, height: number, width: number): V;
 }
 
 export const tensorOps: GraphOps<Tensor> = {
@@ -28,4 +30,5 @@ export const tensorOps: GraphOps<Tensor> = {
   // x·scale − s and x·scale + (−s) are the same IEEE operation, so this matches a forward written with sub.
   affine: (x, scale, shift) => x.mul(scale).add(shift),
   crop: (x, top, left, height, width) => x.narrow(2, top, height).narrow(3, left, width).contiguous(),
+  tile: (v, channels, height, width) => v.reshape([v.shape[0], channels, 1, 1]).expand([v.shape[0], channels, height, width]),
 };

@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { exportGenerator, exportTranslator } from '../../src/export/onnx';
 import type { DescribedTranslator } from '../../src/export/onnx/translator';
+import { exportEditor } from '../../src/export/onnx/editor';
 import type { TrainConfig } from '../../src/gan/config';
 import { resolveConfig } from '../../src/gan/resolve';
 import { allFamilies } from '../../src/gan/registry';
@@ -142,6 +143,37 @@ describe('ONNX export of every image-to-image family\'s generator', { skip: ortM
           const diff = maxAbsDiff(translated.data, expected);
           assert.ok(diff <= 1e-4, `max abs difference ${diff}`);
           x.dispose();
+        }
+        generator.dispose();
+      });
+    }
+  }
+});
+
+describe('ONNX export of every attribute-editing family\'s generator', { skip: ortMissing(), timeout: 300_000 }, () => {
+  const families = allFamilies().filter((f) => f.editor);
+  it('the registry lists stargan among them', () => assert.ok(families.some((f) => f.name === 'stargan')));
+
+  for (const family of families) {
+    for (const [shape, opset] of [[[1, 12, 12], 13], [[3, 16, 16], 17], [[3, 8, 8], 21]] as const) {
+      it(`${family.name} ${shape.join('×')}, opset ${opset}: onnxruntime edits as libtorch does (≤ 1e-4), batch 1 and 3`, async () => {
+        manualSeed(opset);
+        const K = 3;
+        const config: TrainConfig = { ...resolveConfig({ flags: { model: family.name, width: 4, residualBlocks: 1 } }), imageShape: [...shape], numClasses: K };
+        const generator = family.editor!.generator(config);
+        generator.eval();
+        const bytes = exportEditor(generator, { imageShape: config.imageShape, domains: K, opset });
+        checkStructure(bytes, { opset, inputs: { image: ['batch', ...shape], domains: ['batch', K] }, outputs: { edited: ['batch', ...shape] } });
+        for (const n of [1, 3]) {
+          const x = randn([n, ...shape]);
+          const domains = randint(0, 2, [n, K]).to({ dtype: 'float32' });
+          const expected = noGrad(() => generator.edit(x, domains).toFloat32Array());
+          const { edited } = await runOnnx(bytes, { image: { data: x.toFloat32Array(), dims: [n, ...shape] }, domains: { data: domains.toFloat32Array(), dims: [n, K] } });
+          assert.deepEqual(edited.dims, [n, ...shape]);
+          const diff = maxAbsDiff(edited.data, expected);
+          assert.ok(diff <= 1e-4, `max abs difference ${diff}`);
+          x.dispose();
+          domains.dispose();
         }
         generator.dispose();
       });

@@ -7,6 +7,7 @@ import { DEFAULT_OPSET, exportClassifier, exportRun, OPSETS } from '../../export
 import { exportWeb } from '../../export/web';
 import { writeFileAtomic } from '../../io/atomic';
 import { classifierFor } from '../../metrics/classifier';
+import { domainsOf } from '../../gan/domains';
 import { referenceData } from '../../metrics/reference';
 import { CommandSpec, FlagsOf, UsageError } from '../args';
 import { classifierFeedback } from './classifier';
@@ -68,6 +69,11 @@ export async function runExport(flags: FlagsOf<typeof exportSpec>): Promise<numb
     writeFileAtomic(out, result.bytes);
     const [c, h, w] = result.config.imageShape;
     const weights = result.network === 'E' ? 'E, the moving average' : 'G';
+    if (result.kind === 'editing') {
+      const domains = domainsOf(result.config).names;
+      console.log(`wrote ${out} (${size(result.bytes.length)}): ${result.config.model} generator (step ${result.step}), opset ${flags.opset}: image [batch, ${c}, ${h}, ${w}], domains [batch, ${domains.length}] (${domains.join(', ')}; 1 to have, 0 not) → edited [batch, ${c}, ${h}, ${w}], images in [-1, 1]`);
+      return 0;
+    }
     if (result.kind === 'translation') {
       console.log(`wrote ${out} (${size(result.bytes.length)}): ${result.config.model} generator (${result.config.direction}; step ${result.step}), opset ${flags.opset}: image [batch, ${c}, ${h}, ${w}] → translated [batch, ${c}, ${h}, ${w}], both in [-1, 1]`);
       return 0;

@@ -66,6 +66,12 @@ export class OnnxOps implements GraphOps<Value> {
     return graph.node('Slice', [x, starts, ends, graph.int64s('crop.axes', [2, 3])], {}, 'crop', x.rank);
   }
 
+  tile(v: Value, channels: number, height: number, width: number): Value {
+    // [N, K] → [N, K, 1, 1] (the batch kept), then Expand broadcasts the two unit axes to the image's size.
+    const column = reshapeKeepingBatch(this.graph, v, [channels, 1, 1], 'tile');
+    return this.graph.node('Expand', [column, this.graph.int64s('tile.shape', [1, 1, height, width])], {}, 'tile', 4);
+  }
+
   affine(x: Value, scale: number, shift: number): Value {
     const scaled = scale === 1 ? x : this.graph.node('Mul', [x, this.graph.scalar('scale', scale)], {}, 'scale', x.rank);
     return shift === 0 ? scaled : this.graph.node('Add', [scaled, this.graph.scalar('shift', shift)], {}, 'shift', x.rank);

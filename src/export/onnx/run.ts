@@ -11,6 +11,8 @@ import { checkpointFile } from '../../gan/run-samples';
 import { latentDirections, LatentDirection } from '../../gan/latent-directions';
 import { exportGenerator } from './generator';
 import { DescribedTranslator, exportTranslator } from './translator';
+import { exportEditor } from './editor';
+import { domainsOf } from '../../gan/domains';
 
 export interface RunExportOptions {
   opset?: number;
@@ -29,8 +31,11 @@ export interface RunExport {
   network: string;
   step: number;
   conditional: boolean;
-  /** 'noise': z (and class) → image; 'translation': image → translated (pix2pix, in the direction it learned). */
-  kind: 'noise' | 'translation';
+  /**
+   * 'noise': z (and class) → image; 'translation': image → translated (in the direction the run learned);
+   * 'editing': image and target domains → edited (StarGAN).
+   */
+  kind: 'noise' | 'translation' | 'editing';
   directions?: LatentDirection[];
 }
 
@@ -44,6 +49,7 @@ export function exportRun(run: string, options: RunExportOptions = {}): RunExpor
     const family = familyFor(config);
     const sampler = family.noiseSampler;
     if (!sampler && family.translator) return exportTranslatorRun(checkpoint, prefix, options);
+    if (!sampler && family.editor) return exportEditorRun(checkpoint, options);
     if (!sampler) throw new Error(`${file}: model '${config.model}' neither draws images from noise nor translates them; ganforge cannot export it`);
     if (prefix !== null && options.weights) throw new Error(`${file} is a generator file: it holds one set of weights (the run's moving average where it kept one); drop --${options.weights}`);
     if (options.weights === 'ema' && config.emaDecay <= 0) throw new Error(`${file}: the run kept no moving average of G (trained without --ema); export G itself with --raw`);
@@ -91,6 +97,27 @@ function exportTranslatorRun(checkpoint: LoadedCheckpoint, prefix: string | null
       metadata: { model: config.model, weights: network, step: String(step), dataset: config.dataset, direction: config.direction, image_shape: JSON.stringify(config.imageShape) },
     });
     return { bytes, config, file, network, step, conditional: false, kind: 'translation' };
+  } finally {
+    generator.dispose();
+  }
+}
+
+/** An attribute-editing run: its generator, with the target domains as a second input. */
+function exportEditorRun(checkpoint: LoadedCheckpoint, options: RunExportOptions): RunExport {
+  const { config, file } = checkpoint;
+  if (options.weights === 'ema') throw new Error(`${file}: a ${config.model} run keeps no moving average of G; export it without --ema`);
+  const generator = familyFor(config).editor!.generator(config);
+  try {
+    restoreNetwork(checkpoint, 'G', generator);
+    const step = checkpoint.progress.step;
+    const domains = domainsOf(config);
+    const bytes = exportEditor(generator, {
+      imageShape: config.imageShape,
+      domains: domains.names.length,
+      opset: options.opset,
+      metadata: { model: config.model, weights: 'G', step: String(step), dataset: config.dataset, domains: JSON.stringify(domains.names), image_shape: JSON.stringify(config.imageShape) },
+    });
+    return { bytes, config, file, network: 'G', step, conditional: false, kind: 'editing' };
   } finally {
     generator.dispose();
   }

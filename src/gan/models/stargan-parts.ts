@@ -8,8 +8,9 @@
 //   (28 → 14 → 7; 64 → 32 → 16 → 8 → 4); two heads: a 3×3 conv to one score per patch (the adversarial
 //   PatchGAN output) and a conv over the whole remaining map to K domain logits.
 import { Conv2d, ConvTranspose2d, InstanceNorm, LeakyReLU, Module, ReLU, ResidualBlock, Sequential, Tanh } from '../../nn';
-import type { Layer } from '../../nn';
-import { cat, Tensor, tidy } from '../../torch';
+import { tensorOps } from '../../nn';
+import type { GraphOps, Layer } from '../../nn';
+import { Tensor, tidy } from '../../torch';
 import type { ImageShape } from '../types';
 import { conv } from './sizes';
 
@@ -54,14 +55,16 @@ export class StarGenerator extends Module implements Layer {
 
   /** x [N, C, H, W] in [-1, 1] and target domains c [N, K] (0/1) → the edited images. */
   edit(x: Tensor, c: Tensor): Tensor {
-    return tidy(() => {
-      const [n, , h, w] = x.shape;
-      const tiled = c.reshape([n, this.domains, 1, 1]).expand([n, this.domains, h, w]);
-      return this.main.forward(cat([x, tiled], 1));
-    });
+    return tidy(() => this.describe(tensorOps, x, c));
   }
 
-  /** As a Layer (ONNX export, shape checks), the input carries c already tiled on its channels. */
+  /** The edit over `ops` (tensors, or the ONNX exporter's values), so the two cannot differ. */
+  describe<V>(ops: GraphOps<V>, x: V, c: V): V {
+    const [, h, w] = this.imageShape;
+    return ops.layer(this.main, ops.concat([x, ops.tile(c, this.domains, h, w)], 1));
+  }
+
+  /** As a Layer (shape checks), the input carries c already tiled on its channels. */
   forward(xc: Tensor): Tensor {
     return this.main.forward(xc);
   }

@@ -222,6 +222,7 @@ export const starganFamily: ModelFamily = {
       tensors: new Map([['fixed_input', [fixed, ...config.imageShape]], ['fixed_domains', [fixed, K]]]),
     };
   },
+  editor: { generator: starGenerator, domainReader: starDiscriminator },
   createRun: (config, dataset, parallel) => {
     if (parallel && parallel.worldSize > 1) throw new Error('stargan does not train data-parallel yet: run it in one process');
     const problem = missingDomains(config);
