@@ -8,7 +8,8 @@ import type { ImageDataset } from '../data/dataset';
 import { BatchLoader } from '../data/loader';
 import type { Image } from '../io/png';
 import { Module, spectralNorm_ } from '../nn';
-import { Adam, Optimizer } from '../optim';
+import type { Optimizer } from '../optim';
+import { adamFor } from './optimizers';
 import { emaUpdate, F, keep, noGrad, rand, randint, randn, randomState, setRandomState, stack, Tensor, tidy } from '../torch';
 import type { TrainConfig } from './config';
 import { ganLoss, GanLoss, gradientPenalty } from './losses';
@@ -133,7 +134,6 @@ export class AdversarialRun implements FamilyRun {
     this.discriminator = buildDiscriminator(parts, spec);
     this.fixedNoise = keep(randn([config.gridSize, config.latentDim]));
     this.fixedLabels = parts.conditioning === 'none' ? undefined : keep(labelsInTurn(0, config.gridSize, config.numClasses));
-    const adam = (lr: number) => ({ lr, betas: [config.beta1, config.beta2] as [number, number], amsgrad: config.amsgrad });
     // The moving average starts as a copy of G; building it must not shift the random stream.
     if (config.emaDecay > 0) {
       const before = randomState();
@@ -142,8 +142,8 @@ export class AdversarialRun implements FamilyRun {
       this.averageGenerator.loadStateDict(this.generator.stateDict());
       this.averageGenerator.requiresGrad_(false);
     }
-    this.optimizerG = new Adam(this.generator.parameters(), adam(config.lrG));
-    this.optimizerD = new Adam(this.discriminator.parameters(), adam(config.lrD));
+    this.optimizerG = adamFor(config, this.generator.parameters(), config.lrG);
+    this.optimizerD = adamFor(config, this.discriminator.parameters(), config.lrD);
     this.loader = new BatchLoader(dataset, config.batchSize, config.seed, parallel);
     this.loss = ganLoss(config.loss, config);
     this.augmentations = parseDiffAugment(config.diffAugment);

@@ -3,16 +3,14 @@
 // judges whether the output fits the input, patch by patch. G minimises the GAN loss plus λ·L1 to the target
 // (λ = 100); D's loss is halved, as in the paper, to slow it relative to G. Adam 2e-4, β1 0.5.
 import type { ImageDataset } from '../../data/dataset';
-import { BatchLoader } from '../../data/loader';
 import type { Image } from '../../io/png';
 import type { Module } from '../../nn';
-import { Adam, Optimizer } from '../../optim';
 import { cat, Tensor, tidy } from '../../torch';
 import type { TrainConfig } from '../config';
-import { ganLoss, GanLoss } from '../losses';
 import { applyGenerator, exampleGrid, fixedExamples, previewCount } from '../translation';
 import type { FamilyRun, LogField, ModelFamily, Scalars, StepPosition } from '../types';
 import { initDcgan } from './dcgan-parts';
+import { GeneratorDiscriminatorRun } from './generator-discriminator-run';
 import { PatchDiscriminator, patchDiscriminatorSize, UNetGenerator, unetSize, unsupportedTranslationShape } from './translation-parts';
 
 /** The paper's base width (ngf = ndf = 64); recipes for the 2-core machine choose less. */
@@ -41,44 +39,19 @@ function pix2pixDiscriminator(config: TrainConfig): PatchDiscriminator {
   return d;
 }
 
-class Pix2pixRun implements FamilyRun {
-  readonly generator: UNetGenerator;
-  readonly discriminator: PatchDiscriminator;
-  readonly optimizerG: Optimizer;
-  readonly optimizerD: Optimizer;
-  readonly loader: BatchLoader;
-  readonly loss: GanLoss;
+class Pix2pixRun extends GeneratorDiscriminatorRun<UNetGenerator, PatchDiscriminator> implements FamilyRun {
   readonly fixedInputs: Tensor;
   readonly fixedTargets: Tensor;
   readonly logFields = LOG_FIELDS;
-  readonly networks: ReadonlyMap<string, Module>;
-  readonly optimizers: ReadonlyMap<string, Optimizer>;
   readonly tensors: ReadonlyMap<string, Tensor>;
 
-  constructor(readonly config: TrainConfig, dataset: ImageDataset) {
+  constructor(config: TrainConfig, dataset: ImageDataset) {
     if (config.loss === 'wgan-gp') throw new Error("model 'pix2pix' takes the non-saturating, minimax, lsgan or hinge loss, not wgan-gp (its gradient penalty is not defined for a conditional patch critic here)");
-    // Built in this order after the trainer seeds: the same seed gives the same run.
-    this.generator = pix2pixGenerator(config);
-    this.discriminator = pix2pixDiscriminator(config);
-    const adam = (lr: number) => ({ lr, betas: [config.beta1, config.beta2] as [number, number], amsgrad: config.amsgrad });
-    this.optimizerG = new Adam(this.generator.parameters(), adam(config.lrG));
-    this.optimizerD = new Adam(this.discriminator.parameters(), adam(config.lrD));
-    this.loader = new BatchLoader(dataset, config.batchSize, config.seed);
-    this.loss = ganLoss(config.loss, config);
+    super(config, dataset, pix2pixGenerator(config), pix2pixDiscriminator(config));
     const fixed = fixedExamples(dataset, previewCount(config.gridSize));
     this.fixedInputs = fixed.inputs;
     this.fixedTargets = fixed.targets!;
-    this.networks = new Map<string, Module>([['G', this.generator], ['D', this.discriminator]]);
-    this.optimizers = new Map([['optG', this.optimizerG], ['optD', this.optimizerD]]);
     this.tensors = new Map([['fixed_input', this.fixedInputs], ['fixed_target', this.fixedTargets]]);
-  }
-
-  get batchesPerEpoch(): number {
-    return this.loader.batchesPerEpoch;
-  }
-
-  get probabilisticOutputs(): boolean {
-    return this.loss.probabilistic;
   }
 
   step(at: StepPosition): Scalars {
@@ -136,14 +109,10 @@ class Pix2pixRun implements FamilyRun {
     return exampleGrid([this.fixedInputs.toFloat32Array(), output, this.fixedTargets.toFloat32Array()], shape);
   }
 
-  dispose(): void {
-    this.loader.dispose();
-    this.generator.dispose();
-    this.discriminator.dispose();
-    this.optimizerG.dispose();
-    this.optimizerD.dispose();
+  override dispose(): void {
     this.fixedInputs.dispose();
     this.fixedTargets.dispose();
+    super.dispose();
   }
 }
 

@@ -8,16 +8,16 @@
 // The classification loss is a cross-entropy over the classes for class-labelled data and a binary
 // cross-entropy per attribute for attribute-labelled data (the paper's RaFD and CelebA choices).
 import type { ImageDataset } from '../../data/dataset';
-import { BatchLoader } from '../../data/loader';
 import type { Image } from '../../io/png';
 import type { Module } from '../../nn';
-import { Adam, learningRateFactor, Optimizer } from '../../optim';
+import { learningRateFactor } from '../../optim';
 import { arange, F, keep, noGrad, randperm, stack, Tensor, tensor, tidy } from '../../torch';
 import { totalSteps, TrainConfig } from '../config';
 import { Domains, domainsOf, oneHot, singleEdits } from '../domains';
-import { ganLoss, GanLoss, gradientPenalty } from '../losses';
+import { gradientPenalty } from '../losses';
 import { exampleGrid, fixedExamples, previewCount } from '../translation';
 import type { FamilyRun, LogField, ModelFamily, Scalars, StepPosition } from '../types';
+import { GeneratorDiscriminatorRun } from './generator-discriminator-run';
 import { StarDiscriminator, starDiscriminatorSize, StarGenerator, starGeneratorSize, unsupportedStarShape } from './stargan-parts';
 
 /** The paper's width is 64 (with 6 residual blocks at 128 pixels); the recipes choose less for small images. */
@@ -44,13 +44,7 @@ function missingDomains(config: Pick<TrainConfig, 'attributes' | 'numClasses'>):
   return config.attributes === null && config.numClasses < 2 ? 'needs domains: class labels (2 or more classes) or attribute labels (a list_attr.txt)' : null;
 }
 
-class StarganRun implements FamilyRun {
-  readonly generator: StarGenerator;
-  readonly discriminator: StarDiscriminator;
-  readonly optimizerG: Optimizer;
-  readonly optimizerD: Optimizer;
-  readonly loader: BatchLoader;
-  readonly loss: GanLoss;
+class StarganRun extends GeneratorDiscriminatorRun<StarGenerator, StarDiscriminator> implements FamilyRun {
   readonly domains: Domains;
   /** The run's length in steps, which the learning-rate decay is spread over. */
   readonly totalSteps: number;
@@ -58,35 +52,16 @@ class StarganRun implements FamilyRun {
   /** The fixed examples' own domain vectors [n, K]. */
   readonly fixedDomains: Tensor;
   readonly logFields = LOG_FIELDS;
-  readonly networks: ReadonlyMap<string, Module>;
-  readonly optimizers: ReadonlyMap<string, Optimizer>;
   readonly tensors: ReadonlyMap<string, Tensor>;
 
-  constructor(readonly config: TrainConfig, dataset: ImageDataset) {
+  constructor(config: TrainConfig, dataset: ImageDataset) {
+    super(config, dataset, starGenerator(config), starDiscriminator(config));
     this.domains = domainsOf(config);
-    // Built in this order after the trainer seeds: the same seed gives the same run.
-    this.generator = starGenerator(config);
-    this.discriminator = starDiscriminator(config);
-    const adam = (lr: number) => ({ lr, betas: [config.beta1, config.beta2] as [number, number], amsgrad: config.amsgrad });
-    this.optimizerG = new Adam(this.generator.parameters(), adam(config.lrG));
-    this.optimizerD = new Adam(this.discriminator.parameters(), adam(config.lrD));
-    this.loader = new BatchLoader(dataset, config.batchSize, config.seed);
     this.totalSteps = totalSteps(config, this.loader.batchesPerEpoch);
-    this.loss = ganLoss(config.loss, config);
     const fixed = fixedExamples(dataset, previewCount(config.gridSize));
     this.fixedInputs = fixed.inputs;
     this.fixedDomains = keep(tensor(domainRows(fixed.source, fixed.rows, this.domains), [fixed.rows.length, this.domains.names.length]));
-    this.networks = new Map<string, Module>([['G', this.generator], ['D', this.discriminator]]);
-    this.optimizers = new Map([['optG', this.optimizerG], ['optD', this.optimizerD]]);
     this.tensors = new Map([['fixed_input', this.fixedInputs], ['fixed_domains', this.fixedDomains]]);
-  }
-
-  get batchesPerEpoch(): number {
-    return this.loader.batchesPerEpoch;
-  }
-
-  get probabilisticOutputs(): boolean {
-    return this.loss.probabilistic;
   }
 
   step(at: StepPosition): Scalars {
@@ -177,14 +152,10 @@ class StarganRun implements FamilyRun {
     }
   }
 
-  dispose(): void {
-    this.loader.dispose();
-    this.generator.dispose();
-    this.discriminator.dispose();
-    this.optimizerG.dispose();
-    this.optimizerD.dispose();
+  override dispose(): void {
     this.fixedInputs.dispose();
     this.fixedDomains.dispose();
+    super.dispose();
   }
 }
 

@@ -9,7 +9,8 @@ import type { ImageDataset } from '../../data/dataset';
 import { BatchLoader } from '../../data/loader';
 import type { Image } from '../../io/png';
 import type { Layer, Module } from '../../nn';
-import { Adam, learningRateFactor, Optimizer } from '../../optim';
+import { learningRateFactor, Optimizer } from '../../optim';
+import { adamFor } from '../optimizers';
 import { cat, keep, noGrad, rand, randint, Tensor, tensor, tidy, zeros } from '../../torch';
 import { totalSteps, TrainConfig } from '../config';
 import { ganLoss, GanLoss } from '../losses';
@@ -141,10 +142,9 @@ class TwoWayRun implements FamilyRun {
     this.F = design.generator(config);
     this.DA = design.discriminator(config);
     this.DB = design.discriminator(config);
-    const adam = (lr: number) => ({ lr, betas: [config.beta1, config.beta2] as [number, number], amsgrad: config.amsgrad });
     // One optimizer for both generators and one for both Ds, as the reference code of both papers has it.
-    this.optimizerG = new Adam([...this.G.parameters(), ...this.F.parameters()], adam(config.lrG));
-    this.optimizerD = new Adam([...this.DA.parameters(), ...this.DB.parameters()], adam(config.lrD));
+    this.optimizerG = adamFor(config, [...this.G.parameters(), ...this.F.parameters()], config.lrG);
+    this.optimizerD = adamFor(config, [...this.DA.parameters(), ...this.DB.parameters()], config.lrD);
     // Each domain has its own order; an epoch is one pass over domain A (the data's first).
     this.loaderA = new BatchLoader(dataset, config.batchSize, config.seed);
     this.loaderB = new BatchLoader(other, config.batchSize, config.seed + 1);
