@@ -4,6 +4,7 @@
 //   attribute-labelled data (CelebA's list_attr, the attributed faces): one column per attribute, learned with
 //   a binary cross-entropy per attribute (StarGAN on CelebA); the columns of a known one-of family (hair colours,
 //   age groups) form a group, so an edit sets one of them and clears the rest, the others flip alone.
+import type { ImageDataset } from '../data/dataset';
 import type { TrainConfig } from './config';
 
 /**
@@ -141,4 +142,12 @@ export function domainsFromLogits(domains: Domains, logits: Float32Array, count:
     }
   }
   return out;
+}
+
+/** The domain vectors of rows `rows` of `data`, flattened [rows, K]. */
+export function domainRows(data: ImageDataset, rows: readonly number[], domains: Domains): Float32Array {
+  const K = domains.names.length;
+  if (domains.kind === 'classes') return oneHot(rows.map((r) => data.labels![r]), K);
+  const values = data.attributes!.values;
+  return Float32Array.from(rows.flatMap((r) => Array.from(values.subarray(r * K, (r + 1) * K), (v) => (v > 0 ? 1 : 0))));
 }

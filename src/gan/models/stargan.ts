@@ -13,7 +13,7 @@ import type { Module } from '../../nn';
 import { learningRateFactor } from '../../optim';
 import { arange, F, keep, noGrad, randperm, stack, Tensor, tensor, tidy } from '../../torch';
 import { totalSteps, TrainConfig } from '../config';
-import { Domains, domainsOf, oneHot, singleEdits } from '../domains';
+import { domainRows, Domains, domainsOf, singleEdits } from '../domains';
 import { gradientPenalty } from '../losses';
 import { exampleGrid, fixedExamples, previewCount } from '../translation';
 import type { FamilyRun, LogField, ModelFamily, Scalars, StepPosition } from '../types';
@@ -162,14 +162,6 @@ class StarganRun extends GeneratorDiscriminatorRun<StarGenerator, StarDiscrimina
 /** One-hot float vectors [N, K] of int64 class labels. */
 function classVectors(labels: Tensor, classes: number): Tensor {
   return tidy(() => labels.unsqueeze(1).eq(arange(classes, undefined, 1, { dtype: 'int64' }).unsqueeze(0)).to({ dtype: 'float32' }));
-}
-
-/** The domain vectors of rows `rows` of `data`, flattened [rows, K]. */
-export function domainRows(data: ImageDataset, rows: readonly number[], domains: Domains): Float32Array {
-  const K = domains.names.length;
-  if (domains.kind === 'classes') return oneHot(rows.map((r) => data.labels![r]), K);
-  const values = data.attributes!.values;
-  return Float32Array.from(rows.flatMap((r) => Array.from(values.subarray(r * K, (r + 1) * K), (v) => (v > 0 ? 1 : 0))));
 }
 
 export const starganFamily: ModelFamily = {
