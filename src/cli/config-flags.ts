@@ -50,6 +50,8 @@ export const CONFIG_FLAGS = [
   { name: 'sync-bn', key: 'syncBn', type: 'boolean', help: 'with --nproc/--world-size: batch norm over the whole global batch (all ranks) instead of each rank\'s slice' },
   { name: 'direction', key: 'direction', type: 'string', choices: DIRECTIONS, help: 'paired data (pix2pix): AtoB translates the left image of each pair into the right one, BtoA the other way; unpaired data (cyclegan, discogan): BtoA swaps trainA and trainB (default: AtoB)' },
   { name: 'norm', key: 'norm', type: 'string', choices: NORM_KINDS, help: 'pix2pix: normalisation in G and D (default: batch, as in the paper)' },
+  { name: 'attributes', key: 'attributeFile', type: 'path', placeholder: 'FILE', help: "image folders: CelebA's list_attr_celeba.txt (or any file in its format) labelling the folder's images" },
+  { name: 'select', key: 'attributes', type: 'string', placeholder: 'A,B,…', help: 'attribute-labelled data: the attribute columns to learn, e.g. Black_Hair,Blond_Hair,Brown_Hair,Gray_Hair,Young (default: all)' },
   { name: 'class-weight', key: 'classWeight', type: 'number', min: 0, placeholder: 'λ', help: 'stargan: weight of the domain-classification loss (default: 1)' },
   { name: 'l1-weight', key: 'l1Weight', type: 'number', min: 0, placeholder: 'λ', help: "pix2pix: weight of the L1 distance to the target beside the GAN loss (default: 100)" },
   // Stabilisers and aids (src/gan/stabilisers.ts), one block.

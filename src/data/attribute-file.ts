@@ -112,8 +112,9 @@ export function selectAttributes(table: AttributeTable, wanted: readonly string[
     return k;
   });
   const width = table.names.length;
-  const values = new Int8Array(table.files.length * columns.length);
-  for (let r = 0; r < table.files.length; r++) columns.forEach((k, j) => (values[r * columns.length + j] = table.values[r * width + k]));
+  const rows = table.values.length / width;
+  const values = new Int8Array(rows * columns.length);
+  for (let r = 0; r < rows; r++) columns.forEach((k, j) => (values[r * columns.length + j] = table.values[r * width + k]));
   return { names: [...wanted], files: [...table.files], values };
 }
 

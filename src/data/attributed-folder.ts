@@ -10,7 +10,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { writeFileAtomic } from '../io/atomic';
 import { encodePng } from '../io/png';
-import { AttributeTable, formatAttributeText, formatIdentityText, parseIdentityText, readAttributeFile } from './attribute-file';
+import { OptionError } from '../errors';
+import { AttributeTable, formatAttributeText, formatIdentityText, parseIdentityText, readAttributeFile, selectAttributes } from './attribute-file';
 import { AGE_GROUPS, attributeRow, drawAttributedFace, drawAttributes, drawIdentity, FACE_ATTRIBUTE_NAMES, FaceAttributes } from './attributed-faces';
 import { formatBytes, ImageDataset, MAX_DATA_BYTES } from './dataset';
 import { seededRandom } from './faces';
@@ -125,13 +126,12 @@ export function isAttributedLayout(dir: string): boolean {
  * The attributed layout as a data set: train/'s images with their attributes (and identities), and test/ (when
  * there) as the held-out split. The two splits must name the same attributes in the same order.
  */
+/** A read split as a data set carrying its attributes (and identities). */
+function asDataset({ dataset, attributes, identities }: AttributedData, name: string): ImageDataset {
+  return { ...dataset, name, attributes: { names: attributes.names, values: attributes.values }, ...(identities ? { identities } : {}) };
+}
+
 export async function loadAttributedLayout(dir: string, o: { size: number; grayscale: boolean }): Promise<ImageDataset> {
-  const asDataset = ({ dataset, attributes, identities }: AttributedData, name: string): ImageDataset => ({
-    ...dataset,
-    name,
-    attributes: { names: attributes.names, values: attributes.values },
-    ...(identities ? { identities } : {}),
-  });
   const train = asDataset(await readAttributedFolder(path.join(dir, 'train'), o), dir);
   const testDir = path.join(dir, 'test');
   if (!fs.existsSync(path.join(testDir, ATTRIBUTE_FILE))) return train;
@@ -140,4 +140,34 @@ export async function loadAttributedLayout(dir: string, o: { size: number; grays
     throw new Error(`${dir}: test/${ATTRIBUTE_FILE} names ${test.attributes!.names.join(', ')}, but train/ names ${train.attributes!.names.join(', ')}`);
   }
   return { ...train, heldOut: test };
+}
+
+/**
+ * A folder of images labelled by an attribute file kept elsewhere, as CelebA comes (img_align_celeba/ beside
+ * list_attr_celeba.txt): the images the file lists, in its order (and identities, if the folder has an
+ * identity.txt). No held-out split: CelebA's is a separate partition file.
+ */
+export async function loadListedFolder(dir: string, o: { size: number; grayscale: boolean; attributeFile: string }): Promise<ImageDataset> {
+  return asDataset(await readAttributedFolder(dir, o), dir);
+}
+
+/**
+ * The data with only the attribute columns `wanted`, in that order (`--select Black_Hair,Blond_Hair`), its
+ * held-out split likewise. Data without attributes, or a name it lacks, is an error naming the choices.
+ */
+export function selectDatasetAttributes(data: ImageDataset, wanted: readonly string[]): ImageDataset {
+  const pick = (d: ImageDataset): ImageDataset => {
+    if (!d.attributes) {
+      throw new OptionError('attributes', (name) => `${name('attributes')} selects attribute columns, and ${d.name} has no attribute labels (a list_attr.txt)`);
+    }
+    let picked: AttributeTable;
+    try {
+      picked = selectAttributes({ names: d.attributes.names, files: [], values: d.attributes.values }, wanted);
+    } catch (err) {
+      throw new OptionError('attributes', (name) => `${name('attributes')}: ${(err as Error).message}`);
+    }
+    return { ...d, attributes: { names: picked.names, values: picked.values } };
+  };
+  const selected = pick(data);
+  return data.heldOut ? { ...selected, heldOut: pick(data.heldOut) } : selected;
 }

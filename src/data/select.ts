@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { OptionError } from '../errors';
-import { isAttributedLayout, loadAttributedLayout } from './attributed-folder';
+import { isAttributedLayout, loadAttributedLayout, loadListedFolder } from './attributed-folder';
 import { ImageDataset, pickRows } from './dataset';
 import { ensureDownloaded, FASHION_MNIST_REMOTE, MNIST_REMOTE } from './download';
 import { imagesIn, isImageFolder, loadImageFolder } from './image-folder';
@@ -23,6 +23,8 @@ export interface DatasetOptions {
   grayscale?: boolean;
   /** Paired data: which half of each pair is the input (AtoB: the left one); unpaired data: which domain is first. */
   direction?: Direction;
+  /** Image folders: a CelebA-style attribute file listing the folder's images and their attributes. */
+  attributeFile?: string;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -43,6 +45,7 @@ export async function loadDataset(name: string, options: DatasetOptions = {}): P
       if (!fs.existsSync(name)) throw new Error(`unknown dataset '${shownName(name, 200)}': expected ${DATASET_HELP}`);
       if (!fs.statSync(name).isDirectory()) throw new Error(`dataset ${shownName(name, 200)} is not a folder: expected ${DATASET_HELP}`);
       const imageOptions = { size: options.imageSize ?? 64, grayscale: options.grayscale ?? false, onProgress: options.onProgress };
+      if (options.attributeFile !== undefined) return loadListedFolder(name, { ...imageOptions, attributeFile: options.attributeFile });
       // Before the aligned layout: both have train/ and test/, but only this one has an attribute file in train/.
       if (isAttributedLayout(name)) return loadAttributedLayout(name, imageOptions);
       // Before the image-folder check, which would take trainA/ and trainB/ for two classes.

@@ -127,7 +127,8 @@ export const CONFIG_KEY_SPECS: { readonly [K in keyof TrainConfig]: ConfigKeySpe
   classWeight: { type: 'number', range: { integer: false, min: 0 }, help: "stargan: weight λ_cls of the domain-classification loss, for D on real images and for G on its edits (the paper's 1)" },
   imageShape: { type: 'shape', derived: true, help: 'the images\' [channels, height, width]' },
   numClasses: { type: 'integer', range: nonNegativeInt(CONFIG_BOUNDS.numClasses), derived: true, help: 'the number of classes in the data (0: unlabelled)' },
-  attributes: { type: 'string', nullable: true, derived: true, help: "attribute-labelled data (list_attr.txt): its attribute names, comma-separated (null: the data has none)" },
+  attributes: { type: 'string', nullable: true, help: "attribute-labelled data (list_attr.txt): the attribute columns to learn, comma-separated (null: all of them; a run records the columns it used)" },
+  attributeFile: { type: 'string', nullable: true, help: "image folders: a CelebA-style attribute file (list_attr_celeba.txt) naming the folder's images and their attributes (null: none, or the attributed layout's own)" },
 };
 
 /** The words after "must be" for a value outside `range`'s domain: 'a positive integer', 'in [0, 1)'. */

@@ -102,8 +102,13 @@ export interface TrainConfig {
   /** Filled in from the data: C×H×W and the number of classes. */
   imageShape: ImageShape;
   numClasses: number;
-  /** Filled in from attribute-labelled data: its attribute names, comma-separated (null: the data has none). */
+  /**
+   * Attribute-labelled data: the attribute columns to learn, comma-separated (null: all the data has; a run
+   * records the columns it used).
+   */
   attributes: string | null;
+  /** Image folders: a CelebA-style attribute file for the folder's images (null: none, or the layout's own). */
+  attributeFile: string | null;
 }
 
 export const DEFAULT_CONFIG: TrainConfig = {
@@ -158,6 +163,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   imageShape: [1, 28, 28],
   numClasses: 0,
   attributes: null,
+  attributeFile: null,
 };
 
 export const CONFIG_KEYS = Object.keys(DEFAULT_CONFIG) as (keyof TrainConfig)[];
@@ -236,7 +242,7 @@ const ADDED_KEYS: Partial<TrainConfig> = {
   tensorboard: false, precision: 'fp32', syncBn: false, direction: 'AtoB', norm: 'batch', l1Weight: 100,
   spectralNorm: 'none', diffAugment: '', r1Gamma: 0, r1Every: 1, orthoBeta: 0,
   cycleWeight: 10, identityWeight: 0.5, poolSize: 50, residualBlocks: 6, lrDecayStart: 1,
-  classWeight: 1, attributes: null,
+  classWeight: 1, attributes: null, attributeFile: null,
 };
 
 /**

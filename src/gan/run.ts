@@ -4,6 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { dataKindOf, ImageDataset } from '../data/dataset';
+import { selectDatasetAttributes } from '../data/attributed-folder';
 import { DatasetOptions, loadDataset, onlyClass } from '../data/select';
 import { OptionError } from '../errors';
 import { makeFolders, removeStaleTemps } from '../io/atomic';
@@ -85,10 +86,12 @@ export async function planRun(request: RunRequest, data: Pick<DatasetOptions, 'l
     config = validateConfig(resolveConfig(request.layers));
   }
   try {
-    const dataset = await loadDataset(config.dataset, {
+    const loaded = await loadDataset(config.dataset, {
       download: config.download, imageSize: config.imageSize, grayscale: config.grayscale, direction: config.direction,
-      log: data.log, onProgress: data.onProgress,
+      attributeFile: config.attributeFile ?? undefined, log: data.log, onProgress: data.onProgress,
     });
+    // The attribute columns the run learns: those the config selects (a resumed run's, as stored), else all.
+    const dataset = config.attributes === null ? loaded : selectDatasetAttributes(loaded, config.attributes.split(','));
     const kind = dataKindOf(dataset);
     if (!resume && (perClass || !dataset.labels || kind !== 'images')) {
       // Resolved again now that the data is known: with no recipe named, unlabelled data and per-class runs get
@@ -111,7 +114,6 @@ export async function planRun(request: RunRequest, data: Pick<DatasetOptions, 'l
       throw new OptionError('evalEvery', (name) => `${name('evalEvery')} scores one model against all classes; it does not apply to per-class runs`);
     }
     const attributes = dataset.attributes?.names.join(',') ?? null;
-    if (resume && attributes !== config.attributes) throw new Error(`the data's attributes (${attributes ?? 'none'}) are not the run's (${config.attributes ?? 'none'})`);
     config = validateConfig({ ...config, imageShape, numClasses: perClass ? 0 : dataset.classes?.length ?? 0, attributes });
     checkDataFits(familyFor(config), dataset); // fails now, with the reason, if the model cannot fit this data
     checkStabilisers(modelFamily(config.model), config); // and if it would ignore a stabiliser asked for

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { attributeValue, formatAttributeText, MAX_ATTRIBUTE_FILE_BYTES, parseAttributeText, parseIdentityText, readAttributeFile, selectAttributes } from '../../src/data/attribute-file';
 import { drawAttributedFace, drawIdentity, FACE_ATTRIBUTE_NAMES, FaceAttributes } from '../../src/data/attributed-faces';
-import { readAttributedFolder } from '../../src/data/attributed-folder';
+import { readAttributedFolder, selectDatasetAttributes } from '../../src/data/attributed-folder';
 import { pickRows } from '../../src/data/dataset';
 import { seededRandom } from '../../src/data/faces';
 import { loadDataset } from '../../src/data/select';
@@ -174,5 +174,46 @@ describe("UTKFace's file names", () => {
     assert.deepEqual(data.attributes!.names, ['Young', 'Middle_Aged', 'Old', 'Male']);
     // Sorted names: 05_… (young, female), 45_… (middle, male), 61_… (old, male).
     assert.deepEqual([...data.attributes!.values], [1, -1, -1, -1, -1, 1, -1, 1, -1, -1, 1, 1]);
+  });
+});
+
+describe('CelebA as users have it: an image folder and an attribute file, some columns selected', () => {
+  const root = tempDir('celeba-like');
+  const faces = path.join(root, 'faces');
+
+  it('trains StarGAN on the folder with --attributes FILE --select, recording the columns it learned', () => {
+    assert.equal(ganforge(['data', 'faces', '--attributes', '--n', '12', '--test-n', '1', '--size', '16', '--out', faces]).status, 0);
+    // CelebA's shape: img_align_celeba/ holds the images, the list lives beside it.
+    const list = path.join(root, 'list_attr_celeba.txt');
+    fs.renameSync(path.join(faces, 'train', 'list_attr.txt'), list);
+    const run = path.join(root, 'run');
+    const trained = ganforge(['train', '--model', 'stargan', '--dataset', path.join(faces, 'train'), '--attributes', list, '--select', 'Blond_Hair,Black_Hair,Young',
+      '--image-size', '16', '--width', '4', '--residual-blocks', '1', '--batch-size', '4', '--steps', '2', '--out', run]);
+    assert.equal(trained.status, 0, trained.stderr);
+    const config = JSON.parse(fs.readFileSync(path.join(run, 'config.json'), 'utf8'));
+    assert.equal(config.attributes, 'Blond_Hair,Black_Hair,Young');
+    assert.equal(config.attributeFile, list);
+  });
+
+  it('refuses a column the file lacks, naming the choices, and --select on data without attributes', () => {
+    const list = path.join(root, 'list_attr_celeba.txt');
+    const unknown = ganforge(['train', '--model', 'stargan', '--dataset', path.join(faces, 'train'), '--attributes', list, '--select', 'Wings',
+      '--image-size', '16', '--steps', '1', '--out', path.join(root, 'x')]);
+    assert.equal(unknown.status, 2, unknown.stderr);
+    assert.match(unknown.stderr, /--select: no attribute 'Wings' \(the file has Black_Hair, Blond_Hair, Brown_Hair, Gray_Hair, Young, Middle_Aged, Old, Eyeglasses, Smiling\)/);
+    const none = ganforge(['train', '--model', 'stargan', '--select', 'Young', '--steps', '1', '--out', path.join(root, 'y')]);
+    assert.equal(none.status, 2, none.stderr);
+    assert.match(none.stderr, /--select selects attribute columns, and mnist has no attribute labels/);
+    for (const r of [unknown, none]) assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  });
+
+  it('selects the same columns in the held-out split', async () => {
+    const layout = path.join(root, 'layout');
+    assert.equal(ganforge(['data', 'faces', '--attributes', '--n', '3', '--test-n', '1', '--size', '16', '--out', layout]).status, 0);
+    const data = selectDatasetAttributes(await loadDataset(layout, { imageSize: 16 }), ['Old', 'Smiling']);
+    assert.deepEqual(data.attributes!.names, ['Old', 'Smiling']);
+    assert.deepEqual(data.heldOut!.attributes!.names, ['Old', 'Smiling']);
+    // The one test person at young, middle and old: Old is −1, −1, +1.
+    assert.deepEqual([0, 1, 2].map((r) => data.heldOut!.attributes!.values[r * 2]), [-1, -1, 1]);
   });
 });
