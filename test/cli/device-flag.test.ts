@@ -40,6 +40,20 @@ describe('--device and --precision without a GPU', { skip }, () => {
     assertOneLine(result.stderr, /--device: cuda asked for/);
   });
 
+  it('translate, edit and export --device cuda are refused the same way, before reading anything', () => {
+    const dir = tempDir('device');
+    for (const args of [
+      ['translate', '--checkpoint', 'nowhere', '--in', 'nowhere', '--out', path.join(dir, 't')],
+      ['edit', '--checkpoint', 'nowhere', '--in', 'nowhere', '--set', 'class=1', '--out', path.join(dir, 'e')],
+      ['export', '--checkpoint', 'nowhere', '--onnx', path.join(dir, 'x.onnx')],
+    ]) {
+      const result = ganforge([...args, '--device', 'cuda']);
+      assert.equal(result.status, 2, `${args[0]}: ${result.stderr}`);
+      assertOneLine(result.stderr, /--device: cuda asked for/);
+    }
+    assert.deepEqual(fs.readdirSync(dir), []);
+  });
+
   it('--device cpu and auto train on the CPU', () => {
     for (const device of ['cpu', 'auto']) {
       const out = path.join(tempDir('device'), device);

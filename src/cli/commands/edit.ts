@@ -10,6 +10,7 @@ import { loadEditor } from '../../gan/run-edit';
 import { imageGrid } from '../../io/grid';
 import { writeFileAtomic } from '../../io/atomic';
 import { encodePng } from '../../io/png';
+import { applyDeviceFlag, DEVICE_FLAG } from '../device-flag';
 import { CommandSpec, FlagsOf, UsageError } from '../args';
 import { inputFiles, makeOutputFolder, outputNames, writeChwPng } from '../image-files';
 import { ProgressBar } from '../progress';
@@ -26,6 +27,7 @@ export const editSpec = {
     { name: 'set', type: 'string', placeholder: 'KEY=VALUE,…', help: 'the domains to set: one-of groups by key (hair=blond, age=old, class=7 for digit classes), binary attributes by name (eyeglasses=yes, smiling=no); an unknown one lists the run\'s choices' },
     { name: 'all', type: 'boolean', help: 'instead of --set: write each input followed by every single-domain edit, side by side' },
     { name: 'batch-size', type: 'int', min: 1, max: 4096, default: 64, placeholder: 'N', help: 'images edited per batch' },
+    DEVICE_FLAG,
   ],
   examples: [
     'ganforge edit --checkpoint runs/stargan-faces --in photos/ --set hair=blond,age=old --out edited/',
@@ -35,6 +37,7 @@ export const editSpec = {
 } as const satisfies CommandSpec;
 
 export async function runEdit(flags: FlagsOf<typeof editSpec>): Promise<number> {
+  applyDeviceFlag(flags.device);
   if ((flags.set === undefined) === !flags.all) throw new UsageError('give exactly one of --set KEY=VALUE,… and --all');
   const files = inputFiles(flags.in);
   const outNames = outputNames(flags.in, files, flags.out, 'edits');

@@ -9,6 +9,7 @@ import { writeFileAtomic } from '../../io/atomic';
 import { classifierFor } from '../../metrics/classifier';
 import { domainsOf } from '../../gan/domains';
 import { referenceData } from '../../metrics/reference';
+import { applyDeviceFlag, DEVICE_FLAG } from '../device-flag';
 import { CommandSpec, FlagsOf, UsageError } from '../args';
 import { classifierFeedback } from './classifier';
 
@@ -26,6 +27,7 @@ export const exportSpec = {
     { name: 'ema', type: 'boolean', help: 'export the moving average of G, and fail if the run kept none (trained without --ema)' },
     { name: 'dataset', type: 'string', placeholder: 'NAME|DIR', help: "with --classifier: the data set whose classifier to export (default: mnist)" },
     { name: 'download', type: 'boolean', help: 'with --classifier: the classifier of the full standard data set' },
+    DEVICE_FLAG,
   ],
   examples: [
     'ganforge export --checkpoint runs/dcgan --onnx dcgan.onnx',
@@ -56,6 +58,7 @@ function checkFlags(flags: FlagsOf<typeof exportSpec>): void {
 const size = (bytes: number) => (bytes < 1e6 ? `${Math.ceil(bytes / 1e3)} kB` : `${(bytes / 1e6).toFixed(1)} MB`);
 
 export async function runExport(flags: FlagsOf<typeof exportSpec>): Promise<number> {
+  applyDeviceFlag(flags.device);
   checkFlags(flags);
   if (flags.web !== undefined) {
     const web = await exportWeb(flags.web, flags.checkpoint!, { weights: flags.raw ? 'raw' : flags.ema ? 'ema' : undefined });

@@ -5,6 +5,7 @@ import { imageSize, readImage, Region } from '../../data/image-folder';
 import { DIRECTIONS } from '../../data/paired';
 import { bytesToSigned, signedToBytes } from '../../data/pixels';
 import { loadTranslator } from '../../gan/run-translate';
+import { applyDeviceFlag, DEVICE_FLAG } from '../device-flag';
 import { CommandSpec, FlagsOf } from '../args';
 import { inputFiles, makeOutputFolder, outputNames, writeChwPng } from '../image-files';
 import { ProgressBar } from '../progress';
@@ -20,6 +21,7 @@ export const translateSpec = {
     { name: 'direction', type: 'string', choices: DIRECTIONS, help: 'AtoB or BtoA (default: the direction the run was trained in)' },
     { name: 'paired', type: 'boolean', help: "each input is an aligned A|B pair (as in a data set's test/ folder): translate its input half, A for AtoB, B for BtoA" },
     { name: 'batch-size', type: 'int', min: 1, max: 4096, default: 64, placeholder: 'N', help: 'images translated per batch' },
+    DEVICE_FLAG,
   ],
   examples: [
     'ganforge translate --checkpoint runs/pix2pix --in my-edges/ --out translated/',
@@ -28,6 +30,7 @@ export const translateSpec = {
 } as const satisfies CommandSpec;
 
 export async function runTranslate(flags: FlagsOf<typeof translateSpec>): Promise<number> {
+  applyDeviceFlag(flags.device);
   const files = inputFiles(flags.in);
   const outDir = flags.out;
   const outNames = outputNames(flags.in, files, outDir, 'translations');
