@@ -3,14 +3,20 @@
 // classes, image shape, and the latent directions its sliders move along.
 import * as path from 'path';
 import { exportRun, RunExportOptions } from './onnx';
+import { domainsOf } from '../gan/domains';
 import type { LatentDirection } from '../gan/latent-directions';
 
 /** Five sliders, from the PCA of 256 images of a fixed seed: a fraction of a second for the zoo's models. */
 export const PLAYGROUND_DIRECTIONS = { count: 5, samples: 256, seed: 0 };
 
 export interface PlaygroundModel {
-  /** 'noise': z (and class) → image; 'translation': image → translated (inputs ['image'], no z). */
-  kind: 'noise' | 'translation';
+  /**
+   * 'noise': z (and class) → image; 'translation': image → translated (inputs ['image'], no z); 'editing':
+   * image and target domains → edited (StarGAN; inputs ['image', 'domains']).
+   */
+  kind: 'noise' | 'translation' | 'editing';
+  /** An editing model's domains: their names, and the one-of groups a page offers as choices (else null). */
+  domains: { names: string[]; groups: { key: string; columns: number[]; values: string[] }[] } | null;
   model: string;
   dataset: string;
   step: number;
@@ -31,7 +37,7 @@ export interface PlaygroundModel {
 export function exportPlayground(run: string, options: Pick<RunExportOptions, 'weights'> = {}): { bytes: Uint8Array; model: PlaygroundModel } {
   const result = exportRun(run, { ...options, directions: PLAYGROUND_DIRECTIONS });
   const { config } = result;
-  if (result.kind === 'editing') throw new Error(`the playground plays noise and translation models; a ${config.model} run exports with ganforge export --onnx`);
+  const editing = result.kind === 'editing' ? domainsOf(config) : null;
   return {
     bytes: result.bytes,
     model: {
@@ -42,8 +48,9 @@ export function exportPlayground(run: string, options: Pick<RunExportOptions, 'w
       dataset: path.basename(config.dataset),
       step: result.step,
       weights: result.network,
-      inputs: result.kind === 'translation' ? ['image'] : result.conditional ? ['z', 'class'] : ['z'],
-      latentDim: result.kind === 'translation' ? 0 : config.latentDim,
+      inputs: result.kind === 'translation' ? ['image'] : result.kind === 'editing' ? ['image', 'domains'] : result.conditional ? ['z', 'class'] : ['z'],
+      latentDim: result.kind === 'noise' ? config.latentDim : 0,
+      domains: editing && { names: editing.names, groups: editing.groups },
       classes: result.conditional ? config.numClasses : null,
       imageShape: [...config.imageShape] as [number, number, number],
       directions: result.directions ?? [],

@@ -78,7 +78,7 @@ export class PlaygroundModels {
     if (info === null || model === null) return null;
     try {
       const parsed = JSON.parse(fs.readFileSync(info, 'utf8')) as CachedInfo;
-      return typeof parsed.checkpoint === 'string' && (parsed.model?.kind === 'noise' || parsed.model?.kind === 'translation') ? parsed : null;
+      return typeof parsed.checkpoint === 'string' && ['noise', 'translation', 'editing'].includes(parsed.model?.kind) ? parsed : null;
     } catch {
       return null;
     }

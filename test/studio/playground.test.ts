@@ -18,6 +18,7 @@ import { RunDir } from '../../src/gan/run-dir';
 import { generate } from '../../src/gan/sampling';
 import { sobelEdges } from '../../src/data/edges';
 import { loadBundledMnist } from '../../src/data/mnist';
+import { loadEditor } from '../../src/gan/run-edit';
 import { loadTranslator } from '../../src/gan/run-translate';
 import { decodePng, encodePng } from '../../src/io/png';
 import { buildAssets } from '../../src/studio/assets';
@@ -308,6 +309,52 @@ describe('the playground', { timeout: 300_000 }, () => {
     ];
     for (const [what, args, pattern] of cases) assertCleanRefusal(ganforgeMeasured(['export', ...args]), what, { pattern, maxRssMiB: 400 });
     assert.deepEqual(snapshot(top), before, 'refused web exports changed nothing');
+  });
+
+  it('a StarGAN run: the page edits a chosen face to the chosen domains as libtorch does (within 2/255)', { skip: skipBrowser }, async () => {
+    const faces = path.join(top, 'attr-faces');
+    assert.equal(ganforge(['data', 'faces', '--attributes', '--n', '12', '--test-n', '1', '--size', '16', '--out', faces]).status, 0);
+    const star = path.join(root, 'star');
+    const made = ganforge(['train', '--model', 'stargan', '--dataset', faces, '--image-size', '16', '--width', '4', '--residual-blocks', '1', '--batch-size', '4',
+      '--steps', '3', '--grid-size', '4', '--out', star]);
+    assert.equal(made.status, 0, made.stderr);
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+    try {
+      const tab = await browser.newPage({ viewport: { width: 1000, height: 700 } });
+      const errors: string[] = [];
+      tab.on('pageerror', (e) => errors.push(e.message));
+      await tab.goto(studio.url);
+      await tab.goto(`${base}/#/play/star`);
+      await tab.waitForFunction(() => (globalThis as any).ganforgePlayground?.state === 'ready', undefined, { timeout: 30_000 });
+      await tab.setInputFiles('#play-file', path.join(faces, 'test', '000001.png'));
+      await tab.waitForFunction(() => (globalThis as any).ganforgePlayground.renders > 0, undefined, { timeout: 30_000 });
+      // Blond hair (the group's second choice), old (third) and glasses: each change edits again.
+      await tab.selectOption('#play-group-hair', '1');
+      await tab.selectOption('#play-group-age', '2');
+      await tab.check('#play-attr-Eyeglasses');
+      await tab.waitForFunction(() => (globalThis as any).ganforgePlayground.renders >= 4, undefined, { timeout: 30_000 });
+      const { input, domains, pixels } = await tab.evaluate(() => {
+        const g = globalThis as any;
+        const canvas = g.document.getElementById('play-image');
+        return { input: g.ganforgePlayground.input as number[], domains: g.ganforgePlayground.domains as number[], pixels: Array.from(canvas.getContext('2d').getImageData(0, 0, 16, 16).data) as number[] };
+      });
+      await tab.screenshot({ path: path.join(RESULTS, 'playground-stargan.png'), fullPage: true });
+      // Black_Hair Blond_Hair Brown_Hair Gray_Hair Young Middle_Aged Old Eyeglasses Smiling
+      assert.deepEqual(domains, [0, 1, 0, 0, 0, 0, 1, 1, 0]);
+      const editor = loadEditor(star);
+      const torch = editor.edit(Float32Array.from(input), Float32Array.from(domains), 1);
+      editor.dispose();
+      let worst = 0;
+      for (let p = 0; p < 256; p++) {
+        assert.equal(pixels[p * 4 + 3], 255, 'an opaque pixel');
+        for (let c = 0; c < 3; c++) worst = Math.max(worst, Math.abs(pixels[p * 4 + c] - Math.min(255, Math.max(0, Math.round((torch[c * 256 + p] + 1) * 127.5)))));
+      }
+      assert.ok(worst <= 2, `the browser's edit differs from libtorch's by ${worst}/255`);
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+    }
   });
 
   it('a pix2pix run: the page translates a chosen image as libtorch does (within 2/255)', { skip: skipBrowser }, async () => {

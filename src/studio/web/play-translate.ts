@@ -7,7 +7,7 @@ import { toRgba } from './play-latent';
 import { canvasFor, downloadPng, PlaygroundHook, PlaygroundSource } from './play-view';
 
 /** An image's pixels at the model's size, as the model's input [1, C, H, W] in [-1, 1]. */
-async function inputOf(file: Blob, [c, height, width]: [number, number, number]): Promise<Float32Array> {
+export async function inputOf(file: Blob, [c, height, width]: [number, number, number]): Promise<Float32Array> {
   const bitmap = await createImageBitmap(file);
   const canvas = Object.assign(document.createElement('canvas'), { width, height });
   const context = canvas.getContext('2d')!;
@@ -24,20 +24,33 @@ async function inputOf(file: Blob, [c, height, width]: [number, number, number])
   return input;
 }
 
+/** A file chooser inside a drop zone: `onFile` gets the image chosen or dropped. */
+export function imagePicker(onFile: (file: File) => void): HTMLElement {
+  const pick = h('input', { id: 'play-file', type: 'file', accept: 'image/png,image/jpeg,image/webp,image/gif,image/bmp' });
+  const drop = h('div', { class: 'play-drop', id: 'play-drop' }, 'Drop an image here, or choose one: ', pick);
+  pick.addEventListener('change', () => {
+    const file = pick.files?.[0];
+    if (file) onFile(file);
+  });
+  drop.addEventListener('dragover', (e) => e.preventDefault());
+  drop.addEventListener('drop', (e) => {
+    e.preventDefault();
+    const file = e.dataTransfer?.files[0];
+    if (file) onFile(file);
+  });
+  return drop;
+}
+
 export function translationView(container: HTMLElement, source: PlaygroundSource, loading: Promise<OnnxModel>, hook: PlaygroundHook, status: HTMLElement): void {
   const shape = source.model.imageShape;
   const [, height, width] = shape;
-  const pick = h('input', { id: 'play-file', type: 'file', accept: 'image/png,image/jpeg,image/webp,image/gif,image/bmp' });
-  const drop = h('div', { class: 'play-drop', id: 'play-drop' }, 'Drop an image here, or choose one: ', pick);
   const before = canvasFor(width, height, 'play-input', Math.max(224, width * 2));
   const after = canvasFor(width, height, 'play-image', Math.max(224, width * 2));
   const download = h('button', { id: 'play-download', type: 'button', disabled: '' }, 'Download PNG');
   let name = 'translated';
-  container.append(drop, h('div', { class: 'play' },
-    h('figure', {}, before, h('figcaption', { class: 'muted' }, 'input, as the model sees it')),
-    h('figure', {}, after, h('figcaption', { class: 'muted' }, `translated (${source.model.direction})`))), h('p', {}, download));
 
-  const translate = async (file: Blob) => {
+  const translate = async (file: File) => {
+    name = `${source.name}-${file.name.replace(/\.[^.]*$/, '')}-translated.png`;
     try {
       const model = await loading;
       const input = await inputOf(file, shape);
@@ -52,22 +65,9 @@ export function translationView(container: HTMLElement, source: PlaygroundSource
       status.className = 'message';
     }
   };
-  pick.addEventListener('change', () => {
-    const file = pick.files?.[0];
-    if (file) {
-      name = `${source.name}-${file.name.replace(/\.[^.]*$/, '')}-translated.png`;
-      translate(file);
-    }
-  });
-  drop.addEventListener('dragover', (e) => e.preventDefault());
-  drop.addEventListener('drop', (e) => {
-    e.preventDefault();
-    const file = e.dataTransfer?.files[0];
-    if (file) {
-      name = `${source.name}-${file.name.replace(/\.[^.]*$/, '')}-translated.png`;
-      translate(file);
-    }
-  });
+  container.append(imagePicker(translate), h('div', { class: 'play' },
+    h('figure', {}, before, h('figcaption', { class: 'muted' }, 'input, as the model sees it')),
+    h('figure', {}, after, h('figcaption', { class: 'muted' }, `translated (${source.model.direction})`))), h('p', {}, download));
   download.addEventListener('click', () => downloadPng(after, name));
   loading.then(() => {
     hook.state = 'ready';

@@ -5,11 +5,13 @@
 // class of the picture on the main canvas once it is drawn (see README "Playground").
 import { h } from './dom';
 import { loadModel, OnnxModel } from './play-engine';
+import { editingView } from './play-edit';
 import { translationView } from './play-translate';
 import { composeZ, seededNormal, slerp, toRgba } from './play-latent';
 
 export interface PlaygroundModel {
-  kind: 'noise' | 'translation'; direction: string | null; model: string; dataset: string; step: number; weights: string; inputs: string[];
+  kind: 'noise' | 'translation' | 'editing'; direction: string | null;
+  domains: { names: string[]; groups: { key: string; columns: number[]; values: string[] }[] } | null; model: string; dataset: string; step: number; weights: string; inputs: string[];
   latentDim: number; classes: number | null; imageShape: [number, number, number];
   directions: { z: number[]; variance: number }[];
   /** Studio only: whether the server has onnxruntime-web to serve. */
@@ -29,7 +31,7 @@ export interface PlaygroundSource {
  * What the page exposes for tests: the inputs of the picture now on the main canvas (z, class and seed for a
  * noise model; the input image as the model was given it, for a translation).
  */
-export interface PlaygroundHook { state: 'loading' | 'ready' | 'error'; renders: number; z: number[]; classIndex: number | null; seed: number; input: number[] }
+export interface PlaygroundHook { state: 'loading' | 'ready' | 'error'; renders: number; z: number[]; classIndex: number | null; seed: number; input: number[]; domains: number[] }
 
 const FRAMES = 8;
 const SCALE = 8;
@@ -61,10 +63,11 @@ function numberInput(id: string, value: number, attrs: Record<string, string> = 
 export function playgroundView(container: HTMLElement, source: PlaygroundSource): void {
   const { model } = source;
   const [c, height, width] = model.imageShape;
-  const hook: PlaygroundHook = { state: 'loading', renders: 0, z: [], classIndex: null, seed: 0, input: [] };
+  const hook: PlaygroundHook = { state: 'loading', renders: 0, z: [], classIndex: null, seed: 0, input: [], domains: [] };
   (window as unknown as { ganforgePlayground: PlaygroundHook }).ganforgePlayground = hook;
   const status = h('p', { id: 'play-status', class: 'muted' }, 'loading the model and onnxruntime-web…');
   const signature = model.kind === 'translation' ? `image ${c}×${height}×${width} → translated (${model.direction})`
+    : model.kind === 'editing' ? `image ${c}×${height}×${width}, domains (${model.domains!.names.join(', ')}) → edited`
     : `z [${model.latentDim}]${model.classes ? `, class 0…${model.classes - 1}` : ''} → image ${c}×${height}×${width}`;
   container.append(h('p', { class: 'muted' },
     `${model.model} generator (${model.weights === 'E' ? 'moving average' : 'G'}; step ${model.step}; ${model.dataset}): `,
@@ -82,6 +85,10 @@ export function playgroundView(container: HTMLElement, source: PlaygroundSource)
   loading.catch((err) => fail(`the playground could not start: ${(err as Error).message}`));
   if (model.kind === 'translation') {
     translationView(container, source, loading, hook, status);
+    return;
+  }
+  if (model.kind === 'editing') {
+    editingView(container, source, loading, hook, status);
     return;
   }
 
