@@ -311,13 +311,11 @@ describe('the playground', { timeout: 300_000 }, () => {
     assert.deepEqual(snapshot(top), before, 'refused web exports changed nothing');
   });
 
-  it('a StarGAN run: the page edits a chosen face to the chosen domains as libtorch does (within 2/255)', { skip: skipBrowser }, async () => {
-    const faces = path.join(top, 'attr-faces');
-    assert.equal(ganforge(['data', 'faces', '--attributes', '--n', '12', '--test-n', '1', '--size', '16', '--out', faces]).status, 0);
-    const star = path.join(root, 'star');
-    const made = ganforge(['train', '--model', 'stargan', '--dataset', faces, '--image-size', '16', '--width', '4', '--residual-blocks', '1', '--batch-size', '4',
-      '--steps', '3', '--grid-size', '4', '--out', star]);
-    assert.equal(made.status, 0, made.stderr);
+  /**
+   * Opens the playground of `run` in headless chromium, gives it `image` and waits for the first picture, then runs
+   * `body`; the page must raise no error.
+   */
+  async function withImage(run: string, image: string, body: (tab: import('playwright-core').Page) => Promise<void>): Promise<void> {
     const { chromium } = await import('playwright-core');
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
     try {
@@ -325,10 +323,25 @@ describe('the playground', { timeout: 300_000 }, () => {
       const errors: string[] = [];
       tab.on('pageerror', (e) => errors.push(e.message));
       await tab.goto(studio.url);
-      await tab.goto(`${base}/#/play/star`);
+      await tab.goto(`${base}/#/play/${run}`);
       await tab.waitForFunction(() => (globalThis as any).ganforgePlayground?.state === 'ready', undefined, { timeout: 30_000 });
-      await tab.setInputFiles('#play-file', path.join(faces, 'test', '000001.png'));
+      await tab.setInputFiles('#play-file', image);
       await tab.waitForFunction(() => (globalThis as any).ganforgePlayground.renders > 0, undefined, { timeout: 30_000 });
+      await body(tab);
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+    }
+  }
+
+  it('a StarGAN run: the page edits a chosen face to the chosen domains as libtorch does (within 2/255)', { skip: skipBrowser }, async () => {
+    const faces = path.join(top, 'attr-faces');
+    assert.equal(ganforge(['data', 'faces', '--attributes', '--n', '12', '--test-n', '1', '--size', '16', '--out', faces]).status, 0);
+    const star = path.join(root, 'star');
+    const made = ganforge(['train', '--model', 'stargan', '--dataset', faces, '--image-size', '16', '--width', '4', '--residual-blocks', '1', '--batch-size', '4',
+      '--steps', '3', '--grid-size', '4', '--out', star]);
+    assert.equal(made.status, 0, made.stderr);
+    await withImage('star', path.join(faces, 'test', '000001.png'), async (tab) => {
       // Blond hair (the group's second choice), old (third) and glasses: each change edits again.
       await tab.selectOption('#play-group-hair', '1');
       await tab.selectOption('#play-group-age', '2');
@@ -351,10 +364,7 @@ describe('the playground', { timeout: 300_000 }, () => {
         for (let c = 0; c < 3; c++) worst = Math.max(worst, Math.abs(pixels[p * 4 + c] - Math.min(255, Math.max(0, Math.round((torch[c * 256 + p] + 1) * 127.5)))));
       }
       assert.ok(worst <= 2, `the browser's edit differs from libtorch's by ${worst}/255`);
-      assert.deepEqual(errors, []);
-    } finally {
-      await browser.close();
-    }
+    });
   });
 
   it('a pix2pix run: the page translates a chosen image as libtorch does (within 2/255)', { skip: skipBrowser }, async () => {
@@ -364,17 +374,7 @@ describe('the playground', { timeout: 300_000 }, () => {
     const p2p = path.join(root, 'p2p');
     const made = ganforge(['train', '--model', 'pix2pix', '--width', '4', '--dataset', data, '--batch-size', '4', '--steps', '3', '--grid-size', '4', '--image-size', '28', '--grayscale', '--out', p2p]);
     assert.equal(made.status, 0, made.stderr);
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
-    try {
-      const tab = await browser.newPage({ viewport: { width: 1000, height: 700 } });
-      const errors: string[] = [];
-      tab.on('pageerror', (e) => errors.push(e.message));
-      await tab.goto(studio.url);
-      await tab.goto(`${base}/#/play/p2p`);
-      await tab.waitForFunction(() => (globalThis as any).ganforgePlayground?.state === 'ready', undefined, { timeout: 30_000 });
-      await tab.setInputFiles('#play-file', edges);
-      await tab.waitForFunction(() => (globalThis as any).ganforgePlayground.renders > 0, undefined, { timeout: 30_000 });
+    await withImage('p2p', edges, async (tab) => {
       const { input, pixels } = await tab.evaluate(() => {
         const g = globalThis as any;
         const canvas = g.document.getElementById('play-image');
@@ -391,10 +391,7 @@ describe('the playground', { timeout: 300_000 }, () => {
       assert.ok(worst <= 2, `the browser's translation differs from libtorch's by ${worst}/255`);
       assert.ok(new Set(torch).size > 4, 'a picture, not a flat field');
       await tab.screenshot({ path: path.join(RESULTS, 'playground-pix2pix.png'), fullPage: true });
-      assert.deepEqual(errors, []);
-    } finally {
-      await browser.close();
-    }
+    });
   });
 
   it('without onnxruntime-web the playground says so in one line, and the rest of the studio works', { skip: skipBrowser }, async () => {
