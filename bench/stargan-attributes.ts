@@ -5,9 +5,7 @@
 // training faces labelled by the group, scored on the test faces first (its ceiling). Also prints the mean
 // absolute change of the pixels (in [-1, 1] units) each edit made: small means the rest of the face stayed put.
 // --grid writes 8 test faces, each followed by its edits to every value of every group (scaled ×2).
-import * as crypto from 'crypto';
 import * as fs from 'fs';
-import * as path from 'path';
 import { takeOption } from './common';
 import type { ImageDataset } from '../src/data/dataset';
 import { bytesToSigned, signedToBytes } from '../src/data/pixels';
@@ -17,6 +15,7 @@ import { loadEditor } from '../src/gan/run-edit';
 import { imageGrid, scaleImage } from '../src/io/grid';
 import { encodePng } from '../src/io/png';
 import { accuracy, classifierFor } from '../src/metrics/classifier';
+import { folderHash } from '../src/metrics/reference';
 
 /** `data` labelled by the member of `columns` each image has (its one-of group's index). */
 function labelledBy(data: ImageDataset, columns: number[], names: string[]): ImageDataset {
@@ -40,13 +39,12 @@ async function main(): Promise<void> {
   const per = test.channels * test.height * test.width;
   const inputs = bytesToSigned(test.images);
   const own = domainRows(test, Array.from({ length: test.count }, (_, i) => i), domains);
-  const hash = crypto.createHash('sha1').update(path.resolve(config.dataset)).digest('hex').slice(0, 10);
   const strips: Float32Array[] = [];
   console.log(`${run} (step ${editor.step}): ${test.count} test faces of ${config.dataset}, each edited to every value of each group`);
   for (const group of domains.groups) {
     const values = group.values;
     const judge = classifierFor({
-      key: `attributes-${hash}-${group.key}-${config.imageShape.join('x')}`,
+      key: `attributes-${folderHash(config.dataset)}-${group.key}-${config.imageShape.join('x')}`,
       train: labelledBy(data, group.columns, values),
       heldOut: labelledBy(test, group.columns, values),
       description: `${config.dataset}: ${group.key} (${values.join(', ')})`,

@@ -75,12 +75,17 @@ export function oneHot(labels: ArrayLike<number>, classes: number): Float32Array
   return out;
 }
 
+/** The columns in some one-of group; every other column is a binary attribute. */
+function groupedColumns(domains: Domains): Set<number> {
+  return new Set(domains.groups.flatMap((g) => g.columns));
+}
+
 const YES = ['yes', 'true', '1', 'on'];
 const NO = ['no', 'false', '0', 'off'];
 
 /** What `--set` may name for these domains, for errors: `hair=black|blond|…, eyeglasses=yes|no`. */
 export function editChoices(domains: Domains): string {
-  const grouped = new Set(domains.groups.flatMap((g) => g.columns));
+  const grouped = groupedColumns(domains);
   const binaries = domains.names.filter((_, k) => !grouped.has(k)).map((name) => `${name.toLowerCase()}=yes|no`);
   return [...domains.groups.map((g) => `${g.key}=${g.values.join('|')}`), ...binaries].join(', ');
 }
@@ -110,8 +115,7 @@ export function parseEdit(domains: Domains, text: string): Edit {
       continue;
     }
     const column = domains.names.findIndex((name) => name.toLowerCase() === key);
-    const grouped = domains.groups.some((g) => g.columns.includes(column));
-    if (column < 0 || grouped) throw new Error(`this run has no attribute '${key}' (it edits ${editChoices(domains)})`);
+    if (column < 0 || groupedColumns(domains).has(column)) throw new Error(`this run has no attribute '${key}' (it edits ${editChoices(domains)})`);
     if (!YES.includes(value) && !NO.includes(value)) throw new Error(`${key} takes yes or no, not '${value}'`);
     changes.push([column, YES.includes(value) ? 1 : 0]);
   }
@@ -132,7 +136,7 @@ export function parseEdit(domains: Domains, text: string): Edit {
 export function domainsFromLogits(domains: Domains, logits: Float32Array, count: number): Float32Array {
   const K = domains.names.length;
   const out = new Float32Array(count * K);
-  const grouped = new Set(domains.groups.flatMap((g) => g.columns));
+  const grouped = groupedColumns(domains);
   for (let i = 0; i < count; i++) {
     const row = logits.subarray(i * K, (i + 1) * K);
     for (let k = 0; k < K; k++) if (!grouped.has(k) && row[k] > 0) out[i * K + k] = 1;

@@ -1,12 +1,11 @@
 // From a trained image-to-image run to what src/metrics/translation-scores.ts scores: the run's held-out split
 // translated by its generator, and the target domain whose judge reads the outputs. Paired data (pix2pix's
 // aligned layout) and unpaired data (CycleGAN's layout) each have a producer here.
-import * as crypto from 'crypto';
-import * as path from 'path';
 import { dataKindOf, ImageDataset } from '../data/dataset';
 import { bytesToSigned } from '../data/pixels';
 import { loadDataset } from '../data/select';
 import type { Image } from '../io/png';
+import { folderHash } from '../metrics/reference';
 import type { TargetDomain } from '../metrics/translation-judge';
 import type { TranslationCase } from '../metrics/translation-scores';
 import type { LoadedTranslator } from './run-translate';
@@ -45,24 +44,34 @@ export function translateAll(translator: LoadedTranslator, inputs: Float32Array,
 }
 
 /**
+ * At most `limit` images of a test split, spread over it, and their translations: the inputs, outputs and labels
+ * both kinds of case score (`onProgress` counts translated images; it starts before the first batch, so a
+ * progress bar's rate counts that batch).
+ */
+function translateTestRows(translator: LoadedTranslator, test: ImageDataset, limit: number, onProgress?: (done: number, total: number) => void) {
+  const per = test.channels * test.height * test.width;
+  const rows = spreadRows(test.count, limit);
+  const inputs = pick(bytesToSigned(test.images), rows, per);
+  onProgress?.(0, rows.length);
+  const outputs = translateAll(translator, inputs, rows.length, (done) => onProgress?.(done, rows.length));
+  const labels = test.labels ? Uint8Array.from(rows, (r) => test.labels![r]) : null;
+  return { rows, per, inputs, outputs, labels };
+}
+
+/**
  * A paired run's test split (at most `limit` pairs, spread over it): inputs, outputs, their targets, the labels
  * when the file names carry them (a translation keeps its class: the expected class is the input's).
  */
 export function pairedTestCase(translator: LoadedTranslator, data: ImageDataset, limit = Infinity, onProgress?: (done: number, total: number) => void): TranslationEval {
   const test = data.heldOut;
   if (!test || !test.targets) throw new Error(`${data.name} has no test split of pairs (DIR/test/*.png) to score: a translation run is scored on images it never trained on`);
-  const per = test.channels * test.height * test.width;
-  const rows = spreadRows(test.count, limit);
-  const inputs = pick(bytesToSigned(test.images), rows, per);
+  const { rows, per, inputs, outputs, labels } = translateTestRows(translator, test, limit, onProgress);
   const targets = pick(bytesToSigned(test.targets), rows, per);
-  onProgress?.(0, rows.length); // the bar starts before the first batch, so its rate counts that batch
-  const outputs = translateAll(translator, inputs, rows.length, (done) => onProgress?.(done, rows.length));
-  const labels = test.labels ? Uint8Array.from(rows, (r) => test.labels![r]) : null;
   const { direction } = translator;
   const description = `${data.name} (${direction === 'AtoB' ? 'B' : 'A'} side)`;
   // The target domain's own split: the train targets (for its classifier) and the test targets.
   const asImages = (d: ImageDataset): ImageDataset => ({ ...d, images: d.targets!, targets: undefined, heldOut: undefined });
-  const key = `translation-${crypto.createHash('sha1').update(path.resolve(data.name)).digest('hex').slice(0, 10)}-${direction}`;
+  const key = `translation-${folderHash(data.name)}-${direction}`;
   return {
     testCase: {
       description: `${data.name} (test, ${direction})`, count: rows.length, channels: test.channels, height: test.height, width: test.width,
@@ -83,17 +92,12 @@ export function unpairedTestCase(translator: LoadedTranslator, data: ImageDatase
   const test = data.heldOut;
   const testTarget = test?.otherDomain;
   if (!test || !testTarget) throw new Error(`${data.name} has no testA and testB to score: a translation run is scored on images it never trained on`);
-  const per = test.channels * test.height * test.width;
-  const rows = spreadRows(test.count, limit);
-  const inputs = pick(bytesToSigned(test.images), rows, per);
-  onProgress?.(0, rows.length);
-  const outputs = translateAll(translator, inputs, rows.length, (done) => onProgress?.(done, rows.length));
-  const labels = test.labels ? Uint8Array.from(rows, (r) => test.labels![r]) : null;
+  const { rows, inputs, outputs, labels } = translateTestRows(translator, test, limit, onProgress);
   const targetClasses = new Set(testTarget.labels ?? []);
   const expectedTargetClass = (label: number) => (targetClasses.has(label) ? label : targetClasses.size === 1 ? [...targetClasses][0] : -1);
   const { direction } = translator;
   const side = direction === 'AtoB' ? 'B' : 'A';
-  const key = `translation-${crypto.createHash('sha1').update(path.resolve(data.name)).digest('hex').slice(0, 10)}-${direction}`;
+  const key = `translation-${folderHash(data.name)}-${direction}`;
   return {
     testCase: {
       description: `${data.name} (test${direction === 'AtoB' ? 'A' : 'B'}, ${direction})`, count: rows.length, channels: test.channels, height: test.height, width: test.width,

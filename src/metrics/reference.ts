@@ -9,6 +9,11 @@ import { DEBIAN_FASHION_MNIST, FASHION_CLASSES, loadBundledMnist, loadIdxFolder 
 import { loadDataset } from '../data/select';
 import { randperm, tidy } from '../torch';
 
+/** Ten hex digits naming a data folder by its absolute path, for the keys of cached classifiers. */
+export function folderHash(dir: string): string {
+  return crypto.createHash('sha1').update(path.resolve(dir)).digest('hex').slice(0, 10);
+}
+
 export interface ReferenceData {
   /** Names the data and split in cache files and reports, e.g. 'mnist-bundled'. */
   key: string;
@@ -46,11 +51,11 @@ export async function referenceData(dataset: string, options: { download?: boole
     const name = dataset === 'mnist' || dataset === 'fashion-mnist' ? dataset : path.normalize(dataset);
     const train = loadIdxFolder(idxFolder, name, 'train', classes);
     const heldOut = loadIdxFolder(idxFolder, name, 'test', classes);
-    const key = dataset === 'mnist' ? 'mnist-full' : dataset === 'fashion-mnist' ? 'fashion-mnist' : `folder-${crypto.createHash('sha1').update(path.resolve(dataset)).digest('hex').slice(0, 10)}`;
+    const key = dataset === 'mnist' ? 'mnist-full' : dataset === 'fashion-mnist' ? 'fashion-mnist' : `folder-${folderHash(dataset)}`;
     return { key, train, heldOut, description: `${name}: the official test split (${count(heldOut.count)} images)` };
   }
   const data = await loadDataset(dataset, options);
   const { train, heldOut } = splitEightyTwenty(data);
-  const key = `folder-${crypto.createHash('sha1').update(path.resolve(dataset)).digest('hex').slice(0, 10)}`;
+  const key = `folder-${folderHash(dataset)}`;
   return { key, train, heldOut, description: `${data.name}: ${count(heldOut.count)} held-out images (seeded 80/20 split)` };
 }
