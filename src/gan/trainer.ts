@@ -4,6 +4,7 @@
 import type { ImageDataset } from '../data/dataset';
 import { OptionError } from '../errors';
 import { LossScaler, onGpu, withLossScaling, withPrecision } from '../torch';
+import { describeThreadChange, governRunThreads } from '../torch/thread-governor';
 import { checkProgress, LoadedCheckpoint, restoreTraining, saveCheckpoint, TrainProgress } from './checkpoint';
 import { totalSteps, TrainConfig, validateConfig } from './config';
 import { RecorderOptions, RunRecorder } from './recorder';
@@ -158,6 +159,8 @@ async function trainRun(
   });
   // Ranks stop together: what each wants travels with the step's scalars and is acted on before the next step.
   let agreed = { stop: false, budget: false };
+  // A family that wants several threads gives them up while other processes keep the cores busy.
+  const governor = governRunThreads();
   while (progress.step < total) {
     const want = group ? agreed : wanted();
     if (want.stop) {
@@ -183,6 +186,8 @@ async function trainRun(
     const bad = Object.entries(measured).find(([, value]) => !Number.isFinite(value));
     if (bad) throw new DivergedError(`training diverged at step ${progress.step + 1}: ${bad[0]} is ${bad[1]}; ${keptCheckpoint()} (try a lower learning rate)`);
     const stepMs = performance.now() - started;
+    const threadChange = governor?.afterStep();
+    if (threadChange && main) hooks.log(describeThreadChange(threadChange));
     const scalars: Scalars = recorder ? recorder.merge(measured) : { ...last, ...measured };
     last = scalars;
     progress = { ...progress, step: progress.step + 1, batchInEpoch: progress.batchInEpoch + 1 };
