@@ -26,9 +26,12 @@ function hasTorch(): boolean {
 }
 
 describe('parity with PyTorch', { skip: hasTorch() ? false : 'python3-torch is not installed' }, () => {
-  const dataFile = path.join(tempDir('parity'), 'images-idx3-ubyte');
+  const dir = tempDir('parity');
+  const dataFile = path.join(dir, 'images-idx3-ubyte');
+  const labelsFile = path.join(dir, 'labels-idx1-ubyte');
   const mnist = loadBundledMnist();
   writeIdx(dataFile, [mnist.count, 28, 28], mnist.images);
+  writeIdx(labelsFile, [mnist.count], mnist.labels!);
   const steps = 30;
   const reference: number[][] = JSON.parse(execFileSync('/usr/bin/python3',
     [REFERENCE, '--model', 'mlp', '--data', dataFile, '--steps', String(steps), '--warmup', '0', '--seed', '1'], { encoding: 'utf8' })).losses;
@@ -45,6 +48,19 @@ describe('parity with PyTorch', { skip: hasTorch() ? false : 'python3-torch is n
       const tol = i < 5 ? 1e-5 : 0.05;
       for (const k of [0, 1]) assert.ok(Math.abs(fused[i][k] - reference[i][k]) <= tol, `step ${i}: ${fused[i]} vs ${reference[i]}`);
     }
+  });
+
+  it("the default recipe's model (AC-GAN, width 32, lr 6e-4): 30 steps give bit-identical losses to its PyTorch twin", () => {
+    // What `npm run bench:time-to-quality` compares must be the same math: the reference draws the grid's 100
+    // rows of fixed noise as ganforge's AC-GAN does, then z and the fake labels in ganforge's order. One thread
+    // on both sides, so that both sum their convolutions in the same order.
+    const theirs: number[][] = JSON.parse(execFileSync('/usr/bin/python3', [REFERENCE, '--model', 'acgan', '--width', '32', '--lr', '6e-4',
+      '--data', dataFile, '--labels', labelsFile, '--fixed-noise', '100', '--steps', String(steps), '--warmup', '0', '--seed', '1', '--threads', '1'],
+    { encoding: 'utf8' })).losses;
+    const mine: number[][] = JSON.parse(execFileSync(process.execPath, [HELPER, dataFile, String(steps), 'acgan', '32', '6e-4', labelsFile],
+      { encoding: 'utf8', env: { ...process.env, GANFORGE_UNFUSED_ADAM: '1', GANFORGE_THREADS: '1' } }));
+    assert.equal(mine.length, steps);
+    assert.deepEqual(mine, theirs);
   });
 
   it('a checkpoint’s generator loads into torch.nn.Sequential (strict) and gives the same images', async () => {
