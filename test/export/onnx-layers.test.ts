@@ -8,6 +8,7 @@ import * as nn from '../../src/nn';
 import {
   AvgPool2d, BatchNorm, Conv2d, ConvTranspose2d, Dropout, Embedding, Flatten, Identity, InstanceNorm, Layer, LeakyReLU, Linear,
   MaxPool2d, Module, ReflectionPad2d, ReLU, ResidualBlock, SelfAttention, Sequential, Sigmoid, Tanh, Unflatten, Upsample,
+  GELU, GridAttention, ImageToTokens, LayerNorm, MultiHeadAttention, PixelShuffle, PositionalEmbedding, TokensToImage, TransformerBlock,
 } from '../../src/nn';
 import { manualSeed, noGrad, randint, randn, Tensor, tidy } from '../../src/torch';
 import { checkStructure, maxAbsDiff, ortMissing, runOnnx } from '../helpers/onnx';
@@ -82,6 +83,17 @@ const CASES: { name: string; layer: () => Module & Layer; input: () => Tensor; o
   { name: 'ResidualBlock, batch norm', layer: () => new ResidualBlock(3, { norm: 'batch' }), input: () => image(3, 6), out: ['batch', 3, 6, 6] },
   { name: 'SelfAttention (γ random, not its initial 0)', layer: () => new SelfAttention(16), input: () => image(16, 5), out: ['batch', 16, 5, 5] },
   { name: 'SelfAttention on a non-square map, spectral norm', layer: () => new SelfAttention(8, { spectralNorm: true }), input: () => randn([3, 8, 3, 6]), out: ['batch', 8, 3, 6] },
+  // The transformer layers (transformer-layers.ts), on tokens [N, T, D].
+  { name: 'LayerNorm on [N, T, D]', layer: () => new LayerNorm(6), input: () => randn([3, 4, 6]), out: ['batch', 4, 6] },
+  { name: 'GELU (tanh form)', layer: () => new GELU(), input: () => randn([3, 7]).mul(2), out: ['batch', 7] },
+  { name: 'MultiHeadAttention, 2 heads', layer: () => new MultiHeadAttention(8, 2), input: () => randn([3, 5, 8]), out: ['batch', 5, 8] },
+  { name: 'GridAttention, 2×2 windows of a 4×4 grid', layer: () => new GridAttention(8, 2, 4, 2), input: () => randn([3, 16, 8]), out: ['batch', 16, 8] },
+  { name: 'TransformerBlock', layer: () => new TransformerBlock(8, 2), input: () => randn([3, 5, 8]), out: ['batch', 5, 8] },
+  { name: 'TransformerBlock with grid attention', layer: () => new TransformerBlock(4, 1, { grid: { side: 6, window: 3 } }), input: () => randn([3, 36, 4]), out: ['batch', 36, 4] },
+  { name: 'PositionalEmbedding', layer: () => new PositionalEmbedding(5, 4), input: () => randn([3, 5, 4]), out: ['batch', 5, 4] },
+  { name: 'PixelShuffle 2 (DepthToSpace CRD)', layer: () => new PixelShuffle(2), input: () => randn([3, 8, 2, 3]), out: ['batch', 2, 4, 6] },
+  { name: 'TokensToImage', layer: () => new TokensToImage(3), input: () => randn([3, 9, 4]), out: ['batch', 4, 3, 3] },
+  { name: 'ImageToTokens', layer: () => new ImageToTokens(), input: () => randn([3, 4, 2, 3]), out: ['batch', 6, 4] },
   {
     name: 'nested Sequential',
     layer: () => new Sequential(new Linear(4, 8), new Sequential(new LeakyReLU(0.1), new Linear(8, 3)), new Sigmoid()),

@@ -127,7 +127,7 @@ const selfAttention: LayerRule<SelfAttention> = (m, x, c) => {
 const activation = (op: string): LayerRule => (_m, x, c) => c.node(op, [x], {}, x.rank);
 
 /** A layer class paired with its rule; the rule's parameter type is checked against the class. */
-function entry<M extends Module>(kind: LayerClass<M>, rule: LayerRule<M>): [Function, LayerRule] {
+export function entry<M extends Module>(kind: LayerClass<M>, rule: LayerRule<M>): [Function, LayerRule] {
   return [kind, rule as LayerRule];
 }
 

@@ -5,6 +5,7 @@ import type { Layer, Module } from '../../nn';
 import type { Tensor } from '../../torch';
 import type { Attribute, GraphBuilder, Value } from './graph';
 import { BUILT_IN_RULES } from './layers';
+import { TRANSFORMER_RULES } from './transformer-layers';
 
 /** What a rule sees of the export in progress. */
 export interface LayerContext {
@@ -25,7 +26,7 @@ export type LayerRule<M extends Module = Module> = (module: M, x: Value, context
 /** A layer's class, whatever its constructor takes. */
 export type LayerClass<M extends Module> = abstract new (...args: never[]) => M;
 
-const RULES = new Map<Function, LayerRule>(BUILT_IN_RULES);
+const RULES = new Map<Function, LayerRule>([...BUILT_IN_RULES, ...TRANSFORMER_RULES]);
 
 /** Adds (or replaces) the rule for a layer class, e.g. a program's own layer. */
 export function registerLayerExport<M extends Module>(kind: LayerClass<M>, rule: LayerRule<M>): void {
