@@ -278,7 +278,7 @@ def main():
     order, order_epoch = None, None
     step_ms, losses = [], []
     # Training time, without the time spent writing snapshots.
-    trained_s, snapshot_s = 0.0, 0.0
+    trained_s, snapshot_s, snapshot_steps = 0.0, 0.0, {}
     for step in range(args.warmup + args.steps):
         if args.time_budget > 0 and trained_s > args.time_budget:
             break
@@ -327,14 +327,20 @@ def main():
         while snapshots and trained_s >= snapshots[0]:
             at = snapshots.pop(0)
             writing = time.perf_counter()
+            # The samples' noise comes from its own seed; training goes on with the random stream as it was.
+            state = torch.get_rng_state()
+            torch.manual_seed(args.seed + 1)
             np.save(f'{args.snapshot_prefix}-{at:g}s.npy',
                     draw_samples(generator, args.samples_count, 100, classes, device, shape))
+            torch.set_rng_state(state)
+            snapshot_steps[f'{at:g}'] = step + 1
             snapshot_s += time.perf_counter() - writing
 
     if args.samples_out:
         np.save(args.samples_out, draw_samples(generator, args.samples_count, 100, classes, device, shape, fixed_noise))
     print(json.dumps({'device': str(device), 'torch': torch.__version__, 'threads': torch.get_num_threads(),
-                      'step_ms': step_ms, 'losses': losses, 'trained_s': trained_s, 'steps': len(losses)}))
+                      'step_ms': step_ms, 'losses': losses, 'trained_s': trained_s, 'snapshot_s': snapshot_s, 'steps': len(losses),
+                      'snapshot_steps': snapshot_steps}))
 
 
 if __name__ == '__main__':

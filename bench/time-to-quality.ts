@@ -1,0 +1,144 @@
+// `npm run bench:time-to-quality -- --budget 120 --snapshots 10,20,30,45,60,90,120 --n 2000 --seed 1 --out DIR`:
+// sample quality against training time, for the default recipe in ganforge and in its PyTorch twin
+// (bench/reference/gan_reference.py --model acgan: the same networks, losses and optimizer, shown bit-identical
+// over 30 steps by test/gan/pytorch-parity.test.ts). Each side trains alone (one after the other) and writes
+// `n` samples (classes in turn) at each snapshot's seconds of training; writing them is not counted as training
+// time. Every snapshot is then scored by the same judge (`ganforge eval --samples`), and the table, the time
+// each side needed to reach FID 100, 50 and 25, and a chart (DIR/fid-vs-time.svg) are written.
+//
+// Both sides run the same thread count (ganforge's choice for the family, GANFORGE_THREADS where set), so
+// a difference in the curves is a difference in speed per step, since the math is the same.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { writeFileAtomic } from '../src/io/atomic';
+import { encodeNpy } from '../src/io/npy';
+import { lineChartSvg } from '../src/io/plot';
+import { loadBundledMnist } from '../src/data/mnist';
+import { writeIdx } from '../src/data/idx';
+import { resolveConfig } from '../src/gan/resolve';
+import { buildRun } from '../src/gan/registry';
+import { manualSeed, numThreads, randomState, setRandomState } from '../src/torch';
+import { decodeNpy } from '../src/io/npy';
+import { evalJson, option, runReference, writeBundledMnistIdx } from './common';
+
+/** FID levels whose first crossing is reported. */
+const LEVELS = [100, 50, 25];
+
+interface Snapshot { seconds: number; steps: number; file: string }
+interface Side { name: string; snapshots: Snapshot[]; fid: number[] }
+
+/** `ganforge eval --samples` reads float .npy in [0, 1]; both sides produce tanh outputs in [-1, 1]. */
+function writeSamples(file: string, images: Float32Array, shape: number[]): void {
+  writeFileAtomic(file, encodeNpy(images.map((v) => (v + 1) / 2), shape));
+}
+
+/** The default recipe, stepped in this process by the same step function `ganforge train` uses. */
+function ganforgeSide(out: string, times: number[], n: number, seed: number): { side: Side; threads: number } {
+  const mnist = loadBundledMnist();
+  const config = { ...resolveConfig({ flags: { seed } }), imageShape: [1, 28, 28] as [number, number, number], numClasses: 10, timeBudget: null };
+  const run = buildRun(config, mnist);
+  const threads = numThreads();
+  const snapshots: Snapshot[] = [];
+  let trained = 0;
+  try {
+    const pending = [...times];
+    for (let step = 0; pending.length > 0; step++) {
+      const epoch = Math.floor(step / run.batchesPerEpoch) + 1;
+      const started = performance.now();
+      run.step({ step, epoch, batchInEpoch: step % run.batchesPerEpoch });
+      trained += (performance.now() - started) / 1000;
+      while (pending.length > 0 && trained >= pending[0]) {
+        const seconds = pending.shift()!;
+        // As the trainer does around its scoring: the samples' noise comes from its own seed, and training
+        // goes on with the random stream as it was.
+        const state = randomState();
+        manualSeed(seed + 1);
+        const { images, shape } = run.sample!(n);
+        setRandomState(state);
+        const file = path.join(out, `ganforge-${seconds}s.npy`);
+        writeSamples(file, images, shape);
+        snapshots.push({ seconds, steps: step + 1, file });
+      }
+    }
+  } finally {
+    run.dispose();
+  }
+  return { side: { name: 'ganforge', snapshots, fid: [] }, threads };
+}
+
+/** The PyTorch twin for the same snapshots; its raw [-1, 1] files are rescaled for the judge. */
+function pytorchSide(out: string, times: number[], n: number, seed: number, threads: number): Side {
+  const mnist = loadBundledMnist();
+  const dataFile = writeBundledMnistIdx(out);
+  const labelsFile = path.join(out, 'mnist-labels-idx1-ubyte');
+  writeIdx(labelsFile, [mnist.count], mnist.labels!);
+  const prefix = path.join(out, 'pytorch-raw');
+  const report = runReference(['--model', 'acgan', '--width', '32', '--lr', '6e-4', '--data', dataFile, '--labels', labelsFile,
+    '--fixed-noise', '100', '--steps', '100000000', '--warmup', '0', '--time-budget', String(Math.max(...times)), '--seed', String(seed),
+    '--threads', String(threads), '--snapshots', times.join(','), '--snapshot-prefix', prefix, '--samples-count', String(n)]) as
+    ReturnType<typeof runReference> & { snapshot_steps?: Record<string, number> };
+  const snapshots: Snapshot[] = [];
+  for (const seconds of times) {
+    const raw = `${prefix}-${seconds}s.npy`;
+    if (!fs.existsSync(raw)) continue;
+    const { data, shape } = decodeNpy(fs.readFileSync(raw), raw);
+    const file = path.join(out, `pytorch-${seconds}s.npy`);
+    writeSamples(file, data as Float32Array, shape);
+    fs.rmSync(raw);
+    snapshots.push({ seconds, steps: report.snapshot_steps?.[String(seconds)] ?? NaN, file });
+  }
+  return { name: 'PyTorch', snapshots, fid: [] };
+}
+
+/** The first snapshot time at which FID is at or below `level`, or null. */
+function timeToReach(side: Side, level: number): number | null {
+  const k = side.fid.findIndex((f) => f <= level);
+  return k < 0 ? null : side.snapshots[k].seconds;
+}
+
+function main(): void {
+  const budget = Number(option('budget', '120'));
+  const times = option('snapshots', '10,20,30,45,60,90,120').split(',').map(Number).filter((t) => t > 0 && t <= budget);
+  if (times.length === 0) throw new Error('--snapshots: no time within --budget');
+  const n = Number(option('n', '2000'));
+  const seed = Number(option('seed', '1'));
+  const out = path.resolve(option('out', path.join('runs', `time-to-quality-${budget}s`)));
+  fs.mkdirSync(out, { recursive: true });
+  const cpuFlags = [...new Set(fs.readFileSync('/proc/cpuinfo', 'utf8').match(/\b(avx512f|avx2|fma)\b/g) ?? [])].sort().join(' ');
+  console.log(`time to quality: the default recipe (AC-GAN, width 32, lr 6e-4) in ganforge and PyTorch, snapshots at ${times.join(', ')} s of training`);
+  console.log(`machine: ${os.cpus().length} CPUs, ${os.cpus()[0]?.model} (${cpuFlags || 'no AVX2/AVX-512'}); load average now ${os.loadavg()[0].toFixed(1)}`);
+
+  console.log('training ganforge …');
+  const { side: ours, threads } = ganforgeSide(out, times, n, seed);
+  console.log(`training PyTorch (${threads} intra-op thread${threads > 1 ? 's' : ''}, as ganforge) …`);
+  const theirs = pytorchSide(out, times, n, seed, threads);
+  for (const side of [ours, theirs]) {
+    side.fid = side.snapshots.map((s) => evalJson(['--samples', s.file, '--dataset', 'mnist']).fid as number);
+  }
+
+  console.log('\nseconds  ganforge steps  ganforge FID  PyTorch steps  PyTorch FID');
+  for (const seconds of times) {
+    const cell = (side: Side) => {
+      const k = side.snapshots.findIndex((s) => s.seconds === seconds);
+      return k < 0 ? ['-', '-'] : [String(side.snapshots[k].steps), side.fid[k].toFixed(1)];
+    };
+    const [os1, of1] = cell(ours);
+    const [ts1, tf1] = cell(theirs);
+    console.log(`${String(seconds).padStart(7)} ${os1.padStart(15)} ${of1.padStart(13)} ${ts1.padStart(14)} ${tf1.padStart(12)}`);
+  }
+  for (const level of LEVELS) {
+    const shown = (t: number | null) => (t === null ? `not within ${budget} s` : `${t} s`);
+    console.log(`time to FID ≤ ${level}: ganforge ${shown(timeToReach(ours, level))}, PyTorch ${shown(timeToReach(theirs, level))}`);
+  }
+  const chart = lineChartSvg({
+    title: 'FID against training time (default recipe, same judge)',
+    xLabel: 'seconds of training', yLabel: 'FID',
+    series: [ours, theirs].map((side) => ({ name: side.name, points: side.snapshots.map((s, k) => [s.seconds, side.fid[k]] as [number, number]) })),
+  });
+  writeFileAtomic(path.join(out, 'fid-vs-time.svg'), chart);
+  writeFileAtomic(path.join(out, 'results.json'), JSON.stringify({ times, threads, sides: [ours, theirs] }, null, 2));
+  console.log(`chart: ${path.join(out, 'fid-vs-time.svg')}`);
+}
+
+main();
