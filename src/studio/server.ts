@@ -117,9 +117,9 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
   });
 
   // The playground: a run's generator as ONNX with its description, and onnxruntime-web's wasm runtime to run it.
-  app.get<NameParams>('/api/runs/:name/playground', async (req) => ({ ...playground.get(root.runFolder(req.params.name)).model, runtime: ortDir !== null }));
+  app.get<NameParams>('/api/runs/:name/playground', async (req) => ({ ...(await playground.get(root.runFolder(req.params.name))).model, runtime: ortDir !== null }));
   app.get<NameParams>('/api/runs/:name/playground/model.onnx', async (req, reply) => {
-    const { file } = playground.get(root.runFolder(req.params.name));
+    const { file } = await playground.get(root.runFolder(req.params.name));
     return reply.type('application/octet-stream').header('cache-control', 'no-cache').send(await fs.promises.readFile(file));
   });
   app.get<{ Params: { file: string } }>('/ort/:file', async (req, reply) => {

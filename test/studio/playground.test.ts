@@ -214,6 +214,25 @@ describe('the playground', { timeout: 300_000 }, () => {
     assert.equal(fs.statSync(path.join(run, 'playground', 'generator.onnx')).mtimeMs, stamp, 'the second request used the cache');
   });
 
+  it('exports in a child process: the server answers other requests meanwhile, and requests that arrive together share one export', async () => {
+    fs.cpSync(run, path.join(root, 'busy'), { recursive: true });
+    fs.rmSync(path.join(root, 'busy', 'playground'), { recursive: true, force: true });
+    const finished: string[] = [];
+    const exports = [0, 1].map(() => request(base, '/api/runs/busy/playground', { headers: auth }).then((answer) => {
+      finished.push('export');
+      return answer;
+    }));
+    // The export loads libtorch in a new process (hundreds of ms at least); the run list needs none of that.
+    const list = await request(base, '/api/runs', { headers: auth });
+    finished.push('list');
+    assert.equal(list.status, 200);
+    const [a, b] = await Promise.all(exports);
+    assert.deepEqual(finished, ['list', 'export', 'export'], 'the run list was answered while the export ran');
+    assert.equal(a.status, 200, a.text);
+    assert.equal(a.text, b.text, 'both requests got the same description');
+    assert.deepEqual(fs.readdirSync(path.join(root, 'busy', 'playground')).sort(), ['generator.json', 'generator.onnx'], 'one export, no temporary files left');
+  });
+
   it('in the studio: the page\'s picture is libtorch\'s G(z, class) for the z it used, before and after moving a slider', { skip: skipBrowser }, async () => {
     fs.mkdirSync(RESULTS, { recursive: true });
     const { chromium } = await import('playwright-core');
