@@ -4,6 +4,7 @@ import { execFileSync } from 'child_process';
 import * as path from 'path';
 import { writeIdx } from '../src/data/idx';
 import { loadBundledMnist } from '../src/data/mnist';
+import { resolveConfig } from '../src/gan/resolve';
 
 /** The repository root (these scripts run from dist/bench/). */
 export const ROOT = path.join(__dirname, '..', '..');
@@ -28,6 +29,20 @@ export function writeBundledMnistIdx(dir: string): string {
   const file = path.join(dir, 'mnist-images-idx3-ubyte');
   writeIdx(file, [mnist.count, mnist.height, mnist.width], mnist.images);
   return file;
+}
+
+/**
+ * The PyTorch reference's arguments for the default recipe's model (an AC-GAN): its width, learning rate, class
+ * weight and classifier setting read from the recipe itself, and the grid's rows of fixed noise, so that the
+ * reference draws its random numbers in ganforge's order.
+ */
+export function defaultRecipeReferenceArgs(): string[] {
+  const config = resolveConfig({ recipe: 'default', flags: {} });
+  if (config.model !== 'acgan' || config.lrG !== config.lrD || config.loss !== 'non-saturating' || config.emaDecay !== 0) {
+    throw new Error(`the PyTorch reference has no twin of the default recipe (${config.model}, loss ${config.loss}, lr ${config.lrG}/${config.lrD}, ema ${config.emaDecay})`);
+  }
+  return ['--model', 'acgan', '--width', String(config.width), '--lr', String(config.lrG), '--batch-size', String(config.batchSize),
+    '--class-weight', String(config.classWeight), '--classify-fakes', config.classifyFakes ? '1' : '0', '--fixed-noise', String(config.gridSize)];
 }
 
 export interface ReferenceReport { torch: string; threads: number; step_ms: number[]; losses: number[][] }

@@ -20,7 +20,7 @@ import { resolveConfig } from '../src/gan/resolve';
 import { buildRun } from '../src/gan/registry';
 import { manualSeed, numThreads, randomState, setRandomState } from '../src/torch';
 import { decodeNpy } from '../src/io/npy';
-import { evalJson, option, runReference, writeBundledMnistIdx } from './common';
+import { defaultRecipeReferenceArgs, evalJson, option, runReference, writeBundledMnistIdx } from './common';
 
 /** FID levels whose first crossing is reported. */
 const LEVELS = [100, 50, 25];
@@ -74,8 +74,7 @@ function pytorchSide(out: string, times: number[], n: number, seed: number, thre
   const labelsFile = path.join(out, 'mnist-labels-idx1-ubyte');
   writeIdx(labelsFile, [mnist.count], mnist.labels!);
   const prefix = path.join(out, 'pytorch-raw');
-  const report = runReference(['--model', 'acgan', '--width', '32', '--lr', '6e-4', '--data', dataFile, '--labels', labelsFile,
-    '--fixed-noise', '100', '--steps', '100000000', '--warmup', '0', '--time-budget', String(Math.max(...times)), '--seed', String(seed),
+  const report = runReference([...defaultRecipeReferenceArgs(), '--data', dataFile, '--labels', labelsFile, '--steps', '100000000', '--warmup', '0', '--time-budget', String(Math.max(...times)), '--seed', String(seed),
     '--threads', String(threads), '--snapshots', times.join(','), '--snapshot-prefix', prefix, '--samples-count', String(n)]) as
     ReturnType<typeof runReference> & { snapshot_steps?: Record<string, number> };
   const snapshots: Snapshot[] = [];
@@ -106,7 +105,7 @@ function main(): void {
   const out = path.resolve(option('out', path.join('runs', `time-to-quality-${budget}s`)));
   fs.mkdirSync(out, { recursive: true });
   const cpuFlags = [...new Set(fs.readFileSync('/proc/cpuinfo', 'utf8').match(/\b(avx512f|avx2|fma)\b/g) ?? [])].sort().join(' ');
-  console.log(`time to quality: the default recipe (AC-GAN, width 32, lr 6e-4) in ganforge and PyTorch, snapshots at ${times.join(', ')} s of training`);
+  console.log(`time to quality: the default recipe in ganforge and PyTorch (reference ${defaultRecipeReferenceArgs().join(' ')}), snapshots at ${times.join(', ')} s of training`);
   console.log(`machine: ${os.cpus().length} CPUs, ${os.cpus()[0]?.model} (${cpuFlags || 'no AVX2/AVX-512'}); load average now ${os.loadavg()[0].toFixed(1)}`);
 
   console.log('training ganforge …');

@@ -218,6 +218,9 @@ def main():
     parser.add_argument('--batch-size', type=int, default=64)
     parser.add_argument('--width', type=int, default=64, help='dcgan/acgan: base channel width (the default recipe: 32)')
     parser.add_argument('--lr', type=float, default=0, help="Adam's learning rate for G and D (0: the model's default)")
+    parser.add_argument('--class-weight', type=float, default=1, help="acgan: weight of G's classification loss (ganforge's classWeight)")
+    parser.add_argument('--classify-fakes', type=int, default=1, choices=[0, 1],
+                        help="acgan: 1: D's classifier also learns on G's images (the paper); 0: on real images only (ganforge's classifyFakes)")
     parser.add_argument('--threads', type=int, default=0, help='intra-op threads (0: PyTorch default)')
     parser.add_argument('--device', default='cpu', help='cpu or cuda[:k]: models, data and noise all live there')
     parser.add_argument('--precision', default='fp32', choices=['fp32', 'bf16'],
@@ -303,7 +306,9 @@ def main():
             fake_logits, fake_classes = judge(fake.detach())
             loss_d = bce(real_logits, torch.ones_like(real_logits)) + bce(fake_logits, torch.zeros_like(fake_logits))
             if conditional:
-                loss_d = loss_d + cross_entropy(real_classes, real_labels) + cross_entropy(fake_classes, fake_labels)
+                loss_d = loss_d + cross_entropy(real_classes, real_labels)
+                if args.classify_fakes:
+                    loss_d = loss_d + cross_entropy(fake_classes, fake_labels)
         loss_d.backward()
         opt_d.step()
 
@@ -314,7 +319,7 @@ def main():
             fake_logits_after, fake_classes_after = judge(fake)
             loss_g = bce(fake_logits_after, torch.ones_like(fake_logits_after))
             if conditional:
-                loss_g = loss_g + cross_entropy(fake_classes_after, fake_labels)
+                loss_g = loss_g + cross_entropy(fake_classes_after, fake_labels) * args.class_weight
         loss_g.backward()
         discriminator.requires_grad_(True)
         opt_g.step()

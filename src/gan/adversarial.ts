@@ -229,7 +229,9 @@ export class AdversarialRun implements FamilyRun {
       const fakeOut = this.#judge(fake.detach(), dLabels(fakeLabels));
       let lossD = this.loss.discriminator(realOut.adversarial, fakeOut.adversarial);
       if (realOut.classes && fakeOut.classes) {
-        lossD = lossD.add(F.crossEntropy(realOut.classes, realLabels!)).add(F.crossEntropy(fakeOut.classes, fakeLabels!));
+        lossD = lossD.add(F.crossEntropy(realOut.classes, realLabels!));
+        // Learning G's images as the classes G was asked for also teaches D G's mistakes as right answers.
+        if (this.config.classifyFakes) lossD = lossD.add(F.crossEntropy(fakeOut.classes, fakeLabels!));
       }
       if (this.loss.name === 'wgan-gp' && this.config.gpWeight > 0) {
         const critic = (x: Tensor) => this.#split(D.forward(x, dLabels(realLabels))).adversarial;
@@ -262,7 +264,7 @@ export class AdversarialRun implements FamilyRun {
         try {
           after = this.#judge(fake, dLabels(fakeLabels));
           lossG = this.loss.generator(after.adversarial);
-          if (after.classes) lossG = lossG.add(F.crossEntropy(after.classes, fakeLabels!));
+          if (after.classes) lossG = lossG.add(F.crossEntropy(after.classes, fakeLabels!).mul(this.config.classWeight));
           if (this.config.orthoBeta > 0) lossG = lossG.add(networkOrthogonalPenalty(G, this.config.orthoBeta));
           lossG.backward();
         } finally {

@@ -97,8 +97,10 @@ export interface TrainConfig {
   residualBlocks: number;
   /** CycleGAN, DiscoGAN: the share of the run's steps after which the learning rates fall linearly to 0 (1: constant). */
   lrDecayStart: number;
-  /** stargan: weight λ_cls of the domain-classification loss (D on real images, G on its edits). */
+  /** acgan, stargan: weight λ_cls of G's classification loss (StarGAN's also of D's on real images). */
   classWeight: number;
+  /** acgan: D's classifier also learns on G's images (Odena et al.); false: on real images only. */
+  classifyFakes: boolean;
   /** Filled in from the data: C×H×W and the number of classes. */
   imageShape: ImageShape;
   numClasses: number;
@@ -160,6 +162,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   residualBlocks: 6,
   lrDecayStart: 1,
   classWeight: 1,
+  classifyFakes: true,
   imageShape: [1, 28, 28],
   numClasses: 0,
   attributes: null,
@@ -242,7 +245,7 @@ const ADDED_KEYS: Partial<TrainConfig> = {
   tensorboard: false, precision: 'fp32', syncBn: false, direction: 'AtoB', norm: 'batch', l1Weight: 100,
   spectralNorm: 'none', diffAugment: '', r1Gamma: 0, r1Every: 1, orthoBeta: 0,
   cycleWeight: 10, identityWeight: 0.5, poolSize: 50, residualBlocks: 6, lrDecayStart: 1,
-  classWeight: 1, attributes: null, attributeFile: null,
+  classWeight: 1, attributes: null, attributeFile: null, classifyFakes: true,
 };
 
 /**

@@ -20,10 +20,12 @@ const PIX2PIX_SMALL: Partial<TrainConfig> = {
 
 export const RECIPES: Record<string, Recipe> = {
   default: {
-    summary: 'the best MNIST digits per CPU-second we found: AC-GAN (DCGAN-28 + class labels) at width 32, Adam 6e-4, 1,600 steps or 120 s',
+    summary: "the best MNIST digits per CPU-second we found: AC-GAN (DCGAN-28 + class labels) at width 32, Adam 6e-4, D's classifier on real digits only and G's class loss ×3, 1,600 steps or 120 s",
     // Chosen by FID after 120 s on 2 cores against 18 other setups (README "The default recipe"): the labels
     // the data set already has help most; then a narrower DCGAN and a higher learning rate, as time is short.
-    config: { ...DEFAULT_SETUP, model: 'acgan' },
+    // D's classifier learns from real digits only and G's class loss weighs 3: the asked class 82% → 99% of
+    // the time, and FID 54 → 29 at 1,600 steps (README "The asked class").
+    config: { ...DEFAULT_SETUP, model: 'acgan', classifyFakes: false, classWeight: 3 },
   },
   'default-unlabelled': {
     summary: "the default recipe's unconditional twin (DCGAN-28, width 32, Adam 6e-4, 1,600 steps or 120 s): used for data without labels and --per-class",

@@ -179,4 +179,17 @@ describe('a stored config (checkpoint metadata, config.json) is untrusted input'
     const read = parseStoredConfig(older, 'old');
     assert.deepEqual([read.spectralNorm, read.diffAugment, read.r1Gamma, read.r1Every, read.orthoBeta], ['none', '', 0, 1, 0]);
   });
+
+  it("AC-GAN's classifier settings: the paper's for --model acgan, the default recipe's own, and what an older run had", () => {
+    const paper = resolveConfig({ flags: { model: 'acgan' } });
+    assert.deepEqual([paper.classifyFakes, paper.classWeight], [true, 1]);
+    const recipe = resolveConfig({ flags: {} });
+    assert.deepEqual([recipe.model, recipe.classifyFakes, recipe.classWeight], ['acgan', false, 3]);
+    assert.equal(resolveConfig({ flags: { classifyFakes: true } }).classifyFakes, true, 'a flag overrides the recipe');
+    refuse({ ...good, classifyFakes: 'no' }, /'classifyFakes' must be a boolean, got/);
+    refuse({ ...good, classWeight: -1 }, /classWeight must be >= 0/);
+    // A run stored before the key existed trained with D classifying G's images too.
+    const { classifyFakes: _c, ...older } = good;
+    assert.equal(parseStoredConfig(older, 'old').classifyFakes, true);
+  });
 });

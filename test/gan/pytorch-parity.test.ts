@@ -12,6 +12,7 @@ import { modelFamily } from '../../src/gan/registry';
 import { generate } from '../../src/gan/sampling';
 import { train } from '../../src/gan/trainer';
 import { tempDir } from '../helpers/fixtures';
+import { defaultRecipeReferenceArgs } from '../../bench/common';
 
 const REFERENCE = path.join(__dirname, '..', '..', '..', 'bench', 'reference', 'gan_reference.py');
 const HELPER = path.join(__dirname, '..', 'helpers', 'session-losses.js');
@@ -50,14 +51,14 @@ describe('parity with PyTorch', { skip: hasTorch() ? false : 'python3-torch is n
     }
   });
 
-  it("the default recipe's model (AC-GAN, width 32, lr 6e-4): 30 steps give bit-identical losses to its PyTorch twin", () => {
-    // What `npm run bench:time-to-quality` compares must be the same math: the reference draws the grid's 100
-    // rows of fixed noise as ganforge's AC-GAN does, then z and the fake labels in ganforge's order. One thread
-    // on both sides, so that both sum their convolutions in the same order.
-    const theirs: number[][] = JSON.parse(execFileSync('/usr/bin/python3', [REFERENCE, '--model', 'acgan', '--width', '32', '--lr', '6e-4',
-      '--data', dataFile, '--labels', labelsFile, '--fixed-noise', '100', '--steps', String(steps), '--warmup', '0', '--seed', '1', '--threads', '1'],
+  it("the default recipe (an AC-GAN): 30 steps give bit-identical losses to its PyTorch twin", () => {
+    // What `npm run bench:time-to-quality` compares must be the same math: the reference gets the recipe's
+    // settings and draws the grid's rows of fixed noise as ganforge does, then z and the fake labels in
+    // ganforge's order. One thread on both sides, so that both sum their convolutions in the same order.
+    const theirs: number[][] = JSON.parse(execFileSync('/usr/bin/python3', [REFERENCE, ...defaultRecipeReferenceArgs(),
+      '--data', dataFile, '--labels', labelsFile, '--steps', String(steps), '--warmup', '0', '--seed', '1', '--threads', '1'],
     { encoding: 'utf8' })).losses;
-    const mine: number[][] = JSON.parse(execFileSync(process.execPath, [HELPER, dataFile, String(steps), 'acgan', '32', '6e-4', labelsFile],
+    const mine: number[][] = JSON.parse(execFileSync(process.execPath, [HELPER, dataFile, String(steps), 'default', labelsFile],
       { encoding: 'utf8', env: { ...process.env, GANFORGE_UNFUSED_ADAM: '1', GANFORGE_THREADS: '1' } }));
     assert.equal(mine.length, steps);
     assert.deepEqual(mine, theirs);

@@ -1,21 +1,19 @@
 // Child-process entry for the PyTorch parity test: trains `steps` steps on an IDX file with the default config
-// (the MLP GAN) or, given MODEL WIDTH LR LABELS, that model (acgan: with the labels' IDX file), and prints the
-// per-step [Loss_D, Loss_G] as JSON. Runs in its own process so that GANFORGE_UNFUSED_ADAM can be chosen per run.
+// (the MLP GAN) or, given RECIPE and LABELS, that recipe (the default recipe's AC-GAN, with the labels' IDX file),
+// and prints the per-step [Loss_D, Loss_G] as JSON. Runs in its own process so that GANFORGE_UNFUSED_ADAM can be
+// chosen per run.
 import { readIdx } from '../../src/data/idx';
-import { DEFAULT_CONFIG, TrainConfig } from '../../src/gan/config';
-import { modelFamily } from '../../src/gan/registry';
+import { DEFAULT_CONFIG } from '../../src/gan/config';
 import { buildRun } from '../../src/gan/registry';
+import { resolveConfig } from '../../src/gan/resolve';
 
-const [file, stepsText, model, width, lr, labelsFile] = process.argv.slice(2);
+const [file, stepsText, recipe, labelsFile] = process.argv.slice(2);
 const { dims, data } = readIdx(file);
 const labels = labelsFile ? readIdx(labelsFile).data : null;
 const classes = labels ? Array.from({ length: 10 }, (_, k) => String(k)) : null;
 const dataset = { name: file, images: data, labels, count: dims[0], channels: 1, height: dims[1], width: dims[2], classes };
-const family = model ? modelFamily(model) : null;
-const config: TrainConfig = {
-  ...DEFAULT_CONFIG, ...family?.defaults, ...(model ? { model, width: Number(width), lrG: Number(lr), lrD: Number(lr) } : {}),
-  imageShape: [1, dims[1], dims[2]], numClasses: classes?.length ?? 0, epochs: null, steps: Number(stepsText),
-};
+const base = recipe ? resolveConfig({ recipe, flags: {} }) : DEFAULT_CONFIG;
+const config = { ...base, imageShape: [1, dims[1], dims[2]] as [number, number, number], numClasses: classes?.length ?? 0, epochs: null, steps: Number(stepsText) };
 const run = buildRun(config, dataset);
 const losses: number[][] = [];
 for (let step = 0; step < Number(stepsText); step++) {
