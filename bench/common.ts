@@ -1,6 +1,7 @@
 // What the benchmark scripts share: flag reading, the compiled CLI, the PyTorch reference script and the data
 // file it reads, and `ganforge eval --json`.
 import { execFileSync } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
 import { writeIdx } from '../src/data/idx';
 import { loadBundledMnist } from '../src/data/mnist';
@@ -66,4 +67,20 @@ export type EvalJson = Record<string, any>;
 export function evalJson(args: string[]): EvalJson {
   const out = execFileSync(process.execPath, [CLI, 'eval', ...args, '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 });
   return JSON.parse(out.trim().split('\n').at(-1)!);
+}
+
+/** A ganforge run of a bench: its name, where it stopped, and the judge's scores of its samples. */
+export interface Row { name: string; steps: number; seconds: number; score: EvalJson; run: string }
+
+/** Trains with `ganforge train ARGS` inside the budget into OUT/NAME and scores `n` samples of the result. */
+export function ganforgeRun(name: string, out: string, args: string[], budget: string, seed: string, n: string): Row {
+  const run = path.join(out, name);
+  fs.rmSync(run, { recursive: true, force: true });
+  console.log(`${name}: ganforge train ${args.join(' ')} --time-budget ${budget}`);
+  const log = execFileSync(process.execPath, [CLI, 'train', ...args, '--time-budget', budget, '--seed', seed, '--out', run, '--log-every', '1000000'],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 });
+  const done = /at step (\d+)\/\d+ \(([\d.]+) s\)/.exec(log);
+  if (!done) throw new Error(`${name}: no final step in the training log:\n${log}`);
+  fs.copyFileSync(path.join(run, 'samples.png'), path.join(out, `${name}.png`));
+  return { name, steps: Number(done[1]), seconds: Number(done[2]), score: evalJson(['--checkpoint', run, '--n', n, '--no-append']), run };
 }

@@ -3,29 +3,13 @@
 // default recipe), the MLP GAN in ganforge, and the MLP GAN in the PyTorch reference. All three are scored by the
 // same judge (`ganforge eval`: bundled-MNIST classifier features, 2,000 held-out digits) and their grids written
 // into DIR. The runs are sequential so none of them shares the CPU with another.
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { writeFileAtomic } from '../src/io/atomic';
 import { imageGrid } from '../src/io/grid';
 import { decodeNpy, encodeNpy } from '../src/io/npy';
 import { encodePng } from '../src/io/png';
-import { CLI, evalJson, EvalJson, option, runReference, writeBundledMnistIdx } from './common';
-
-interface Row { name: string; steps: number; seconds: number; score: EvalJson }
-
-/** Trains with `ganforge train ARGS` inside the budget and scores `n` samples of the result. */
-function ganforgeRun(name: string, out: string, args: string[], budget: string, seed: string, n: string): Row {
-  const run = path.join(out, name);
-  fs.rmSync(run, { recursive: true, force: true });
-  console.log(`${name}: ganforge train ${args.join(' ')} --time-budget ${budget}`);
-  const log = execFileSync(process.execPath, [CLI, 'train', ...args, '--time-budget', budget, '--seed', seed, '--out', run, '--log-every', '1000000'],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 });
-  const done = /at step (\d+)\/\d+ \(([\d.]+) s\)/.exec(log);
-  if (!done) throw new Error(`${name}: no final step in the training log:\n${log}`);
-  fs.copyFileSync(path.join(run, 'samples.png'), path.join(out, `${name}.png`));
-  return { name, steps: Number(done[1]), seconds: Number(done[2]), score: evalJson(['--checkpoint', run, '--n', n, '--no-append']) };
-}
+import { evalJson, ganforgeRun, option, Row, runReference, writeBundledMnistIdx } from './common';
 
 /** The PyTorch reference MLP GAN for the same budget; its samples are scored from a .npy file. */
 function pytorchRun(name: string, out: string, budget: string, seed: string, n: string): Row {
@@ -44,7 +28,7 @@ function pytorchRun(name: string, out: string, budget: string, seed: string, n: 
   const [, c, h, w] = shape;
   writeFileAtomic(path.join(out, `${name}.png`), encodePng(imageGrid(images.subarray(0, 64 * c * h * w), [64, c, h, w])));
   fs.rmSync(raw);
-  return { name, steps: report.step_ms.length, seconds, score: evalJson(['--samples', samples, '--dataset', 'mnist']) };
+  return { name, steps: report.step_ms.length, seconds, score: evalJson(['--samples', samples, '--dataset', 'mnist']), run: samples };
 }
 
 function main(): void {
