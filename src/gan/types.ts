@@ -20,6 +20,11 @@ export interface Generator extends Module {
   /** Noise [N, latentDim] (and int64 classes [N] for conditional models) → images [N, C, H, W] in [-1, 1]. */
   forward(z: Tensor, labels?: Tensor): Tensor;
   /**
+   * The forward with the truncation trick applied in the generator's own latent space (StyleGAN: w pulled
+   * towards its running average by ψ). Absent: sampling truncates z itself (sampling.ts truncatedNoise).
+   */
+  forwardTruncated?(z: Tensor, psi: number, labels?: Tensor): Tensor;
+  /**
    * The forward written once over `ops`: on tensorOps it is the forward, on the ONNX exporter's values it is the
    * exported graph, so the two cannot differ. A generator without it runs but cannot be exported.
    */
