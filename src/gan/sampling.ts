@@ -1,7 +1,7 @@
 // Drawing images from a generator: for grids during training and for `ganforge sample`.
 import { imageGrid } from '../io/grid';
 import type { Image } from '../io/png';
-import { noGrad, randn, Tensor, tidy, where } from '../torch';
+import { manualSeed, noGrad, randn, randomState, setRandomState, Tensor, tidy, where } from '../torch';
 import type { Generator } from './types';
 
 /**
@@ -15,6 +15,21 @@ export function generate(generator: Generator, z: Tensor, labels?: Tensor, trunc
     return noGrad(() => tidy(() => (truncation === undefined ? generator.forward(z, labels) : generator.forwardTruncated!(z, truncation, labels)).toFloat32Array()));
   } finally {
     generator.train(wasTraining);
+  }
+}
+
+/**
+ * `draw` run from a fixed seed, with the global random state saved and restored around it: pictures and
+ * samples taken during training are the same whenever they are taken, and never change what training computes
+ * (a generator may draw random numbers even in eval mode: StyleGAN's noise inputs).
+ */
+export function drawSeeded<T>(seed: number, draw: () => T): T {
+  const saved = randomState();
+  try {
+    manualSeed(seed);
+    return draw();
+  } finally {
+    setRandomState(saved);
   }
 }
 

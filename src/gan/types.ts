@@ -88,7 +88,11 @@ export interface FamilyRun {
    * measure (G's loss on a step that only updates D) is left out; the trainer shows the last one instead.
    */
   step(at: StepPosition): Scalars;
-  /** The picture of progress written after every epoch, drawn from fixed inputs. */
+  /**
+   * The picture of progress written after every epoch, drawn from fixed inputs. The trainer calls it from a
+   * fixed seed with the training random state kept aside (sampling.ts drawSeeded), so random numbers it draws
+   * (StyleGAN's noise inputs) are the same at every epoch and never change training.
+   */
   preview(): Image;
   /**
    * `n` samples (N×C×H×W in [-1, 1]) for periodic scoring by the judge, from the global random generator (the
