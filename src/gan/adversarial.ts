@@ -15,7 +15,7 @@ import type { TrainConfig } from './config';
 import { ganLoss, GanLoss, gradientPenalty } from './losses';
 import { diffAugment, DiffAugmentOp, drawsFor, parseDiffAugment } from './diffaugment';
 import { networkOrthogonalPenalty, r1Due, r1Penalty, r1Weight } from './regularisers';
-import { ALL_STABILISERS } from './stabilisers';
+import { ALL_STABILISERS, Stabiliser } from './stabilisers';
 import { labelsInTurn } from './labels';
 import { sampleGrid, sampleInBatches } from './sampling';
 import { DataParallel, Discriminator, FamilyRun, Generator, LogField, ModelFamily, ModelSpec, NoiseSampler, Scalars, SINGLE_PROCESS, StepPosition } from './types';
@@ -28,6 +28,8 @@ export interface AdversarialParts {
   threads?: number;
   defaults: Partial<TrainConfig>;
   unsupported?(spec: ModelSpec): string | null;
+  /** The stabilisers its networks can take (default: all of them); a run asking for another is refused. */
+  stabilisers?: readonly Stabiliser[];
   generator(spec: ModelSpec): Generator;
   discriminator(spec: ModelSpec): Discriminator;
   /** Elements in the state dicts (parameters and buffers) of the networks `generator(spec)` and
@@ -73,7 +75,7 @@ export function adversarialFamily(parts: AdversarialParts): AdversarialFamily {
     threads: parts.threads,
     defaults: parts.defaults,
     unsupported: parts.unsupported,
-    stabilisers: ALL_STABILISERS,
+    stabilisers: parts.stabilisers ?? ALL_STABILISERS,
     checkpointLayout: (config) => {
       const size = parts.stateSize(modelSpec(config));
       return {

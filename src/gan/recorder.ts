@@ -7,8 +7,9 @@ import type { Image } from '../io/png';
 import { EventWriter } from '../io/tensorboard';
 import { Alarm, AlarmMonitor, alarmRemedy, StepRecord } from '../metrics/alarms';
 import { evalRecord, Judge } from '../metrics/judge';
-import { manualSeed, memory, randomState, setRandomState } from '../torch';
+import { memory } from '../torch';
 import type { TrainProgress } from './checkpoint';
+import { drawSeeded } from './sampling';
 import type { TrainConfig } from './config';
 import type { MetricRecord, RunDir } from './run-dir';
 import type { FamilyRun, Scalars } from './types';
@@ -117,14 +118,7 @@ export class RunRecorder {
   async #evaluate(step: number): Promise<void> {
     // Samples from a fixed seed, with the training random state saved and restored around them, so
     // evaluating never changes what training computes.
-    const saved = randomState();
-    let drawn: { images: Float32Array; shape: [number, number, number, number] };
-    try {
-      manualSeed(0x5eed);
-      drawn = this.run.sample!(PERIODIC_EVAL_SAMPLES);
-    } finally {
-      setRandomState(saved);
-    }
+    const drawn = drawSeeded(0x5eed, () => this.run.sample!(PERIODIC_EVAL_SAMPLES));
     const result = await this.options.judge!.evaluate(drawn.images, drawn.shape);
     const scores = evalRecord(result);
     this.dir.appendRecord({ kind: 'eval', step, ...scores });

@@ -13,6 +13,10 @@ import { familyFor } from './registry';
 import { RunDir } from './run-dir';
 import { sampleInBatches } from './sampling';
 import { resolveModelSource } from './zoo';
+import { StyleGenerator } from './models/stylegan-parts';
+import { StylePicture, stylePicture } from './style-pictures';
+import type { Generator } from './types';
+import type { Image } from '../io/png';
 
 export interface RunSamples {
   /** N×C×H×W in [-1, 1]. */
@@ -44,11 +48,13 @@ export function checkpointFile(given: string): string {
   return fs.existsSync(source) && fs.statSync(source).isDirectory() ? new RunDir(source).checkpointPath : source;
 }
 
-/** Draws from `checkpoint`'s generator: the weights under `prefix`, or (null) the family's choice of EMA or raw. */
-function fromCheckpoint(checkpoint: LoadedCheckpoint, o: SampleOptions, done: number, total: number, prefix: string | null = null): RunSamples {
+/**
+ * `checkpoint`'s noise generator with the weights under `prefix`, or (null) the family's choice of EMA or raw;
+ * the checkpoint is disposed either way. Refuses, in one line, a family that does not draw from noise.
+ */
+function noiseGenerator(checkpoint: LoadedCheckpoint, o: Pick<SampleOptions, 'raw' | 'truncation' | 'classIndex'>, prefix: string | null): { generator: Generator; conditional: boolean } {
   const { config } = checkpoint;
   let generator;
-  let conditional: boolean;
   try {
     const family = familyFor(config);
     const sampler = family.noiseSampler;
@@ -58,18 +64,25 @@ function fromCheckpoint(checkpoint: LoadedCheckpoint, o: SampleOptions, done: nu
       if (o.truncation !== undefined) throw new OptionError('truncation', (name) => `${name('truncation')}: ${why}, so it has no latent to truncate`);
       throw new Error(why);
     }
-    conditional = sampler.conditioning !== 'none';
+    const conditional = sampler.conditioning !== 'none';
     if (conditional && o.classIndex !== undefined && o.classIndex >= config.numClasses) {
       throw new OptionError('classIndex', (name) => `${name('classIndex')} ${o.classIndex}: the model knows classes 0…${config.numClasses - 1}`);
     }
     generator = sampler.generator(modelSpec(config));
     restoreNetwork(checkpoint, prefix ?? sampler.weightsPrefix(config, o.raw === true), generator);
+    return { generator, conditional };
   } catch (err) {
     generator?.dispose();
     throw err;
   } finally {
     checkpoint.dispose();
   }
+}
+
+/** Draws from `checkpoint`'s generator: the weights under `prefix`, or (null) the family's choice of EMA or raw. */
+function fromCheckpoint(checkpoint: LoadedCheckpoint, o: SampleOptions, done: number, total: number, prefix: string | null = null): RunSamples {
+  const { config } = checkpoint;
+  const { generator, conditional } = noiseGenerator(checkpoint, o, prefix);
   // Conditional models: the asked class, or all classes in turn.
   const labelsFor = conditional
     ? (start: number, count: number) => (o.classIndex !== undefined ? labelsOf(o.classIndex, count) : labelsInTurn(start, count, config.numClasses))
@@ -124,4 +137,21 @@ export function sampleRun(run: string, o: SampleOptions): RunSamples {
     offset += p.images.length;
   }
   return { images, shape: [o.n, c, h, w], config: parts[0].config, step: Math.min(...parts.map((p) => p.step)) };
+}
+
+/**
+ * One of StyleGAN's pictures (style-pictures.ts) from a run's generator (its moving average unless `raw`);
+ * refused in one line for a run of another family or a per-class run.
+ */
+export function stylePictureOfRun(run: string, kind: StylePicture, o: { seed: number; raw?: boolean; truncation?: number }): Image {
+  if (isPerClassRun(run)) throw new OptionError('picture', (name) => `${name('picture')}: ${run} is a per-class run; draw from one class's model, e.g. ${classRunDir(run, 0)}`);
+  const { checkpoint, prefix } = readDrawable(checkpointFile(run));
+  const model = checkpoint.config.model;
+  const { generator } = noiseGenerator(checkpoint, o, prefix);
+  try {
+    if (!(generator instanceof StyleGenerator)) throw new OptionError('picture', (name) => `${name('picture')} ${kind}: model '${model}' has no styles to mix or noise inputs (it needs a stylegan run)`);
+    return stylePicture(generator, kind, { seed: o.seed, truncation: o.truncation });
+  } finally {
+    generator.dispose();
+  }
 }

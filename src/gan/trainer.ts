@@ -10,7 +10,11 @@ import { totalSteps, TrainConfig, validateConfig } from './config';
 import { RecorderOptions, RunRecorder } from './recorder';
 import { buildRun } from './registry';
 import { RunDir } from './run-dir';
+import { drawSeeded } from './sampling';
 import type { DataParallel, FamilyRun, Scalars } from './types';
+
+/** The seed every progress grid is drawn from (its inputs are fixed; this fixes any noise G draws itself). */
+const PREVIEW_SEED = 0x9e1d;
 
 export interface TrainHooks extends RecorderOptions {
   /** Called after every step, e.g. to move a progress bar; `summary` is the first logged values, short. */
@@ -128,7 +132,8 @@ async function trainRun(
   // Each grid goes to samples/ and, with config.tensorboard, to the event file at the step it shows.
   const writeGrid = (epoch: number | null) => {
     if (!events) return;
-    const image = run.preview();
+    // From a fixed seed with training's random state kept aside (a generator may draw noise of its own).
+    const image = drawSeeded(PREVIEW_SEED, () => run.preview());
     events.grid(image, dir.writeGrid(image, epoch), progress.step);
   };
 

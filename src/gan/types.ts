@@ -20,6 +20,11 @@ export interface Generator extends Module {
   /** Noise [N, latentDim] (and int64 classes [N] for conditional models) → images [N, C, H, W] in [-1, 1]. */
   forward(z: Tensor, labels?: Tensor): Tensor;
   /**
+   * The forward with the truncation trick applied in the generator's own latent space (StyleGAN: w pulled
+   * towards its running average by ψ). Absent: sampling truncates z itself (sampling.ts truncatedNoise).
+   */
+  forwardTruncated?(z: Tensor, psi: number, labels?: Tensor): Tensor;
+  /**
    * The forward written once over `ops`: on tensorOps it is the forward, on the ONNX exporter's values it is the
    * exported graph, so the two cannot differ. A generator without it runs but cannot be exported.
    */
@@ -83,7 +88,11 @@ export interface FamilyRun {
    * measure (G's loss on a step that only updates D) is left out; the trainer shows the last one instead.
    */
   step(at: StepPosition): Scalars;
-  /** The picture of progress written after every epoch, drawn from fixed inputs. */
+  /**
+   * The picture of progress written after every epoch, drawn from fixed inputs. The trainer calls it from a
+   * fixed seed with the training random state kept aside (sampling.ts drawSeeded), so random numbers it draws
+   * (StyleGAN's noise inputs) are the same at every epoch and never change training.
+   */
   preview(): Image;
   /**
    * `n` samples (N×C×H×W in [-1, 1]) for periodic scoring by the judge, from the global random generator (the

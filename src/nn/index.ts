@@ -13,3 +13,4 @@ export * from './padding';
 export * from './residual';
 export * from './attention';
 export * from './transformer';
+export * from './style';

@@ -32,11 +32,30 @@ function perturbNorms(network: { modules(): unknown[] }): void {
 // Tiny but complete: colour images, a few classes, DCGAN's smallest layout (4 → 8).
 const SPEC: ModelSpec = { imageShape: [3, 8, 8], latentDim: 8, numClasses: 3, width: 4 };
 
+/**
+ * Families whose generator cannot be exported, and why. Each must indeed have no `describe` (checked below), so
+ * this list cannot hide a family that lost its export by accident.
+ */
+const NOT_EXPORTED = new Map([
+  ['stylegan', 'its per-layer noise is drawn at every forward: an ONNX graph would need RandomNormalLike, whose draws cannot match libtorch\'s'],
+]);
+
 describe('ONNX export of every family\'s generator', { skip: ortMissing(), timeout: 300_000 }, () => {
-  const families = allFamilies().filter((f) => f.noiseSampler);
+  const families = allFamilies().filter((f) => f.noiseSampler && !NOT_EXPORTED.has(f.name));
   it('the registry lists the families this test expects at least', () => {
     assert.ok(['mlp', 'conv', 'dcgan', 'cgan', 'acgan'].every((name) => families.some((f) => f.name === name)));
   });
+
+  for (const [name, why] of NOT_EXPORTED) {
+    it(`${name} is not exported (${why}): its generator has no describe, so export refuses it in one line`, () => {
+      const family = allFamilies().find((f) => f.name === name);
+      assert.ok(family?.noiseSampler, `${name} is a registered noise family`);
+      const generator = family.noiseSampler.generator(SPEC);
+      assert.equal(generator.describe, undefined);
+      assert.throws(() => exportGenerator(generator, { conditional: false }), /cannot be exported to ONNX: it does not describe its forward/);
+      generator.dispose();
+    });
+  }
 
   for (const family of families) {
     for (const opset of [13, 17, 21]) {

@@ -1,7 +1,7 @@
 // Finite-difference gradient checks in float64. The analytic gradient (autograd) of a random projection
 // Σ w·f(inputs) is compared with central differences, element by element, for every input.
 import * as assert from 'node:assert/strict';
-import { rand, Tensor, tensor, tidy } from '../../src/torch';
+import { clearGrads, noGrad, rand, Tensor, tensor, tidy } from '../../src/torch';
 
 export interface GradcheckOptions {
   eps?: number;
@@ -62,6 +62,47 @@ export function gradcheck(
           diff <= atol + rtol * Math.abs(numeric),
           `${name}: d/d(input ${i})[${k}] analytic ${analytic[i][k]} vs numeric ${numeric}`,
         );
+      }
+    });
+  });
+}
+
+/**
+ * The same check for a layer's own float64 parameters: `fn` runs the layer (reading its parameters), and each
+ * parameter is nudged in place, element by element, for the central differences. Parameters are restored.
+ */
+export function gradcheckParameters(name: string, fn: () => Tensor, parameters: [string, Tensor][], options: GradcheckOptions = {}): void {
+  const eps = options.eps ?? 1e-6;
+  const atol = options.atol ?? 1e-6;
+  const rtol = options.rtol ?? 1e-5;
+  for (const [label, p] of parameters) assert.equal(p.dtype, 'float64', `${name}: ${label} must be float64 (build the layer after setDefaultDType('float64'))`);
+  tidy(() => {
+    options.before?.();
+    const weights = rand(fn().shape, { dtype: 'float64' }).add(0.5);
+    const evaluate = (): number => tidy(() => {
+      options.before?.();
+      return fn().mul(weights).sum().item();
+    });
+    clearGrads(parameters.map(([, p]) => p));
+    options.before?.();
+    fn().mul(weights).sum().backward();
+    const analytic = parameters.map(([, p]) => (p.grad ? Float64Array.from(p.grad.toTypedArray() as Float64Array) : new Float64Array(p.numel)));
+    parameters.forEach(([label, p], i) => {
+      const data = Float64Array.from(p.toTypedArray() as Float64Array);
+      const set = () => noGrad(() => tidy(() => p.copy_(tensor(data, p.shape, 'float64'))));
+      for (let k = 0; k < data.length; k++) {
+        const original = data[k];
+        data[k] = original + eps;
+        set();
+        const plus = evaluate();
+        data[k] = original - eps;
+        set();
+        const minus = evaluate();
+        data[k] = original;
+        set();
+        const numeric = (plus - minus) / (2 * eps);
+        const diff = Math.abs(numeric - analytic[i][k]);
+        assert.ok(diff <= atol + rtol * Math.abs(numeric), `${name}: d/d${label}[${k}] analytic ${analytic[i][k]} vs numeric ${numeric}`);
       }
     });
   });

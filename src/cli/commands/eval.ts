@@ -31,7 +31,7 @@ export const evalSpec = {
     { name: 'n', type: 'int', min: 2, placeholder: 'N', default: 10000, help: 'images to generate (translation runs: at most N test images, spread over the split)' },
     { name: 'seed', type: 'int', min: 0, default: 0, placeholder: 'S', help: 'seed of the noise' },
     { name: 'class', key: 'classIndex', type: 'int', min: 0, placeholder: 'K', help: 'generate class K only (conditional and --per-class runs): the class shares then show how often K comes out' },
-    { name: 'truncation', type: 'number', min: 1e-3, max: 100, placeholder: 'ψ', help: 'with --checkpoint: draw with the truncation trick (BigGAN), every noise entry within ±ψ; the score is not appended to the run (default: off)' },
+    { name: 'truncation', type: 'number', min: 1e-3, max: 100, placeholder: 'ψ', help: 'with --checkpoint: draw with the truncation trick (BigGAN\'s, every noise entry within ±ψ; for stylegan runs StyleGAN\'s, w pulled towards its average by ψ); the score is not appended to the run (default: off)' },
     { name: 'json', type: 'boolean', help: 'print one JSON object instead of a table' },
     { name: 'extractor', type: 'path', placeholder: 'FILE.onnx', help: "an ONNX feature extractor instead of the data set's classifier" },
     { name: 'extractor-size', type: 'int', min: 1, placeholder: 'PX', help: 'resize images to PX×PX for the ONNX extractor (e.g. 299)' },

@@ -3,7 +3,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { writeIdx } from '../../data/idx';
 import { signedToBytes, signedToUnit } from '../../data/pixels';
-import { sampleRun } from '../../gan/run-samples';
+import { sampleRun, stylePictureOfRun } from '../../gan/run-samples';
+import { STYLE_PICTURES } from '../../gan/style-pictures';
 import { writeFileAtomic } from '../../io/atomic';
 import { imageGrid } from '../../io/grid';
 import { encodeNpy } from '../../io/npy';
@@ -15,7 +16,7 @@ import { ProgressBar } from '../progress';
 export const sampleSpec = {
   name: 'sample',
   summary: 'Generate images from a trained run into FILE: .idx (uint8, the dataset format), .npy (float32 N×C×H×W in [0, 1]) or .png (a grid).',
-  usage: 'ganforge sample --checkpoint runs/NAME --out FILE [--n 10000] [--seed S] [--class K]',
+  usage: 'ganforge sample --checkpoint runs/NAME --out FILE [--n 10000] [--seed S] [--class K] | --picture style-mixing|noise-variation --out FILE.png',
   flags: [
     { name: 'checkpoint', type: 'path', required: true, placeholder: 'RUN|FILE', help: 'a run folder or a checkpoint .safetensors file' },
     { name: 'out', type: 'path', alias: 'o', required: true, placeholder: 'FILE', help: 'output file: .idx, .npy or .png' },
@@ -24,12 +25,14 @@ export const sampleSpec = {
     { name: 'batch-size', type: 'int', min: 1, default: 500, placeholder: 'N', help: 'images generated per batch' },
     { name: 'class', key: 'classIndex', type: 'int', min: 0, placeholder: 'K', help: 'only class K (conditional models and --per-class runs; default: every class in turn)' },
     { name: 'raw', type: 'boolean', help: "sample from G itself rather than its moving average (runs trained with --ema)" },
-    { name: 'truncation', type: 'number', min: 1e-3, max: 100, placeholder: 'ψ', help: "truncation trick (BigGAN): redraw every noise entry with |z| > ψ, trading variety for fidelity (e.g. 0.7; default: off)" },
+    { name: 'truncation', type: 'number', min: 1e-3, max: 100, placeholder: 'ψ', help: "truncation trick, trading variety for fidelity (e.g. 0.7; default: off): BigGAN's, every noise entry with |z| > ψ redrawn; for stylegan runs StyleGAN's, w pulled to w_avg + ψ·(w − w_avg)" },
+    { name: 'picture', type: 'string', choices: STYLE_PICTURES, placeholder: 'KIND', help: "stylegan runs: instead of samples, write StyleGAN's picture to the .png: style-mixing (cell i, j: row source i's coarse styles, column source j's fine ones) or noise-variation (one w per row with fresh noise per column, then where they differ)" },
     DEVICE_FLAG,
   ],
   examples: [
     'ganforge sample --checkpoint runs/mlp --out samples.idx', 'ganforge sample --checkpoint runs/cgan --class 7 --out sevens.png --n 100',
     'ganforge sample --checkpoint runs/dcgan --truncation 0.7 --out truncated.png',
+    'ganforge sample --checkpoint runs/stylegan --picture style-mixing --out mixing.png',
   ],
 } as const satisfies CommandSpec;
 
@@ -43,6 +46,13 @@ export async function runSample(flags: FlagsOf<typeof sampleSpec>): Promise<numb
   const n = flags.n ?? (format === '.png' ? 64 : 10000);
   if (!fs.existsSync(path.dirname(path.resolve(out)))) throw new Error(`cannot write ${out}: folder ${path.dirname(out)} does not exist`);
   const checkpoint = flags.checkpoint;
+  if (flags.picture !== undefined) {
+    if (format !== '.png') throw new UsageError(`--picture writes a .png, not ${format}`);
+    if (flags.n !== undefined || flags.class !== undefined) throw new UsageError(`--picture draws a fixed layout: drop --${flags.n !== undefined ? 'n' : 'class'}`);
+    writeFileAtomic(out, encodePng(stylePictureOfRun(checkpoint, flags.picture, { seed: flags.seed, raw: flags.raw === true, truncation: flags.truncation })));
+    console.log(`wrote the ${flags.picture} picture to ${out}`);
+    return 0;
+  }
 
   const bar = new ProgressBar({ total: n, label: 'sample', unit: 'img' }); // draws only on a terminal
   const samples = sampleRun(checkpoint, {
