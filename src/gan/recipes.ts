@@ -66,6 +66,10 @@ export const RECIPES: Record<string, Recipe> = {
     summary: 'SAGAN (Zhang et al. 2019) at small scale: DCGAN-28 with self-attention at 14×14 in G and D, spectral norm in both, hinge loss, TTUR (Adam 1e-4 for G, 4e-4 for D, β (0, 0.9)), width 32, 1,600 steps or 120 s',
     config: { ...DEFAULT_SETUP, model: 'sagan', spectralNorm: 'gd', loss: 'hinge', lrG: 1e-4, lrD: 4e-4, beta1: 0, beta2: 0.9 },
   },
+  'biggan-mnist': {
+    summary: 'BigGAN (Brock et al. 2019) at small scale on MNIST: hierarchical z, shared-embedding conditional BN, residual blocks (7→14→28), attention at 14×14, projection D; spectral norm in G and D, hinge, orthogonal regularisation, EMA 0.99; width 16, batch 32, Adam 2e-4 (G) / 4e-4 (D), β (0, 0.999), 300 s',
+    config: { model: 'biggan', width: 16, batchSize: 32, lrG: 2e-4, lrD: 4e-4, emaDecay: 0.99, epochs: null, steps: 5000, timeBudget: 300 },
+  },
   'cgan-mnist': {
     summary: 'conditional MLP GAN: ask for a digit with `ganforge sample --class 7`',
     config: { model: 'cgan', epochs: 20, steps: null },

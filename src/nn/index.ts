@@ -12,3 +12,4 @@ export type { GraphOps } from './graph-ops';
 export * from './padding';
 export * from './residual';
 export * from './attention';
+export * from './conditional-norm';
