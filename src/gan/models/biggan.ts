@@ -42,6 +42,18 @@ function discriminatorChannels(shape: ImageShape, width: number): number[] {
   return Array.from({ length: count }, (_, i) => width * 2 ** i);
 }
 
+/**
+ * An embedding whose vectors start at about unit length (N(0, 1/dim) entries), the scale of BigGAN's orthogonal
+ * initialisation, rather than PyTorch's N(0, 1) (length √dim): with the spectrally normalised layers around
+ * them (σ = 1), N(0, 1) vectors let the class outweigh z in G's gains and the projection outweigh D's linear
+ * output from the first step.
+ */
+function unitEmbedding(count: number, dim: number): Embedding {
+  const embedding = new Embedding(count, dim);
+  embedding.weight.normal_(0, 1 / Math.sqrt(dim));
+  return embedding;
+}
+
 export class BigGanGenerator extends Module implements Generator {
   readonly shared: Embedding;
   readonly linear: Linear;
@@ -59,7 +71,7 @@ export class BigGanGenerator extends Module implements Generator {
     this.start = start;
     this.channels = generatorChannels(imageShape, width);
     this.chunks = latentChunks(latentDim, count + 1);
-    this.shared = this.addModule('shared', new Embedding(numClasses, SHARED_EMBEDDING_DIM));
+    this.shared = this.addModule('shared', unitEmbedding(numClasses, SHARED_EMBEDDING_DIM));
     this.linear = this.addModule('linear', new Linear(this.chunks[0], this.channels[0] * start * start));
     this.blocks = Array.from({ length: count }, (_, i) =>
       this.addModule(`block${i + 1}`, new UpBlock(this.channels[i], this.channels[i + 1], SHARED_EMBEDDING_DIM + this.chunks[i + 1])));
@@ -101,7 +113,7 @@ export class BigGanDiscriminator extends Module implements Discriminator {
     this.attention = this.addModule('attention', new SelfAttention(channels[0]));
     const top = channels[channels.length - 1];
     this.linear = this.addModule('linear', new Linear(top, 1));
-    this.embed = this.addModule('embed', new Embedding(numClasses, top));
+    this.embed = this.addModule('embed', unitEmbedding(numClasses, top));
   }
 
   /** [N, 1]: linear(h) + ⟨embed(y), h⟩, h the ReLU'd features summed over positions. */
