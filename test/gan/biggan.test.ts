@@ -57,6 +57,10 @@ describe('BigGAN networks', () => {
       assert.equal(g.blocks.length, blocks);
       assert.deepEqual(g.chunks, chunks);
       assert.deepEqual(g.linear.weight.shape, [g.channels[0] * g.start * g.start, chunks[0]]);
+      // The class vectors start at about unit length (BigGAN's orthogonal init's scale), not PyTorch's √dim.
+      const rows = g.shared.weight.toFloat32Array();
+      const lengths = Array.from({ length: 10 }, (_, k) => Math.hypot(...rows.subarray(k * SHARED_EMBEDDING_DIM, (k + 1) * SHARED_EMBEDDING_DIM)));
+      assert.ok(lengths.every((l) => l > 0.5 && l < 1.5), `class vector lengths ${lengths}`);
       g.blocks.forEach((block, i) => {
         for (const norm of [block.bn1, block.bn2]) assert.deepEqual(norm.gain.weight.shape.slice(1), [SHARED_EMBEDDING_DIM + chunks[i + 1]]);
       });
