@@ -3,6 +3,7 @@ import { DataKind, dataKindOf, ImageDataset } from '../data/dataset';
 import { manualSeed, setNumThreads } from '../torch';
 import type { TrainConfig } from './config';
 import { acganFamily } from './models/acgan';
+import { bigganFamily } from './models/biggan';
 import { cganFamily } from './models/cgan';
 import { convFamily } from './models/conv';
 import { cycleganFamily } from './models/cyclegan';
@@ -18,7 +19,7 @@ import { DataParallel, FamilyRun, ModelFamily, ModelSpec, SINGLE_PROCESS } from 
 import { shownName } from '../util/suggest';
 import { checkStabilisers } from './stabilisers';
 
-const FAMILIES: ModelFamily[] = [mlpFamily, convFamily, dcganFamily, cganFamily, acganFamily, pix2pixFamily, cycleganFamily, discoganFamily, saganFamily, starganFamily, styleganFamily, transganFamily];
+const FAMILIES: ModelFamily[] = [mlpFamily, convFamily, dcganFamily, cganFamily, acganFamily, pix2pixFamily, cycleganFamily, discoganFamily, saganFamily, starganFamily, styleganFamily, transganFamily, bigganFamily];
 
 /** The names of the built-in families (for --model's choices); registered ones are added by registerFamily. */
 export const MODEL_NAMES: readonly string[] = FAMILIES.map((f) => f.name);

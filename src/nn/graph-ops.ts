@@ -14,6 +14,10 @@ export interface GraphOps<V> {
   concat(values: V[], axis: number): V;
   /** Elementwise product, with broadcasting. */
   mul(a: V, b: V): V;
+  /** Elementwise sum, with broadcasting (residual connections, per-sample biases). */
+  add(a: V, b: V): V;
+  /** `length` entries of `axis` from `start` (BigGAN's chunks of z). */
+  slice(x: V, axis: number, start: number, length: number): V;
   /** x·scale + shift, elementwise. */
   affine(x: V, scale: number, shift: number): V;
   /** The height × width window of images [N, C, H, W] whose top-left pixel is (top, left). */
@@ -27,6 +31,8 @@ export const tensorOps: GraphOps<Tensor> = {
   reshape: (x, shape) => x.reshape([x.shape[0], ...shape]),
   concat: (values, axis) => cat(values, axis),
   mul: (a, b) => a.mul(b),
+  add: (a, b) => a.add(b),
+  slice: (x, axis, start, length) => x.narrow(axis, start, length),
   // x·scale − s and x·scale + (−s) are the same IEEE operation, so this matches a forward written with sub.
   affine: (x, scale, shift) => x.mul(scale).add(shift),
   crop: (x, top, left, height, width) => x.narrow(2, top, height).narrow(3, left, width).contiguous(),

@@ -14,3 +14,4 @@ export * from './residual';
 export * from './attention';
 export * from './transformer';
 export * from './style';
+export * from './conditional-norm';

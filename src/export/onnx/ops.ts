@@ -60,6 +60,16 @@ export class OnnxOps implements GraphOps<Value> {
     return this.graph.node('Mul', [a, b], {}, 'mul', Math.max(a.rank, b.rank));
   }
 
+  add(a: Value, b: Value): Value {
+    return this.graph.node('Add', [a, b], {}, 'add', Math.max(a.rank, b.rank));
+  }
+
+  slice(x: Value, axis: number, start: number, length: number): Value {
+    const { graph } = this;
+    const starts = graph.int64s('slice.starts', [start]), ends = graph.int64s('slice.ends', [start + length]);
+    return graph.node('Slice', [x, starts, ends, graph.int64s('slice.axes', [axis])], {}, 'slice', x.rank);
+  }
+
   crop(x: Value, top: number, left: number, height: number, width: number): Value {
     const { graph } = this;
     const starts = graph.int64s('crop.starts', [top, left]), ends = graph.int64s('crop.ends', [top + height, left + width]);
