@@ -144,7 +144,11 @@ describe('ONNX export, layer by layer', { skip: ortMissing(), timeout: 120_000 }
     const kinds = (Object.values(nn) as unknown[]).filter((v): v is Function => typeof v === 'function' && v.prototype instanceof Module && !('describe' in v.prototype));
     assert.ok(kinds.length >= 17, `found ${kinds.length} layer kinds`);
     const missing = kinds.filter((kind) => !hasLayerExport(kind)).map((kind) => kind.name);
-    assert.deepEqual(missing, [], `layer kinds without a rule in src/export/onnx/layers.ts: ${missing.join(', ')}`);
+    // StyleGAN's layers (src/nn/style.ts) alone have none: its generator draws fresh noise at every forward,
+    // which an ONNX graph cannot reproduce, so the family is not exported (onnx-families.test.ts lists it and
+    // checks that export refuses it). Any other layer kind without a rule fails here.
+    const styleLayers = ['EqualLinear', 'EqualConv2d', 'ModulatedConv2d', 'NoiseInjection', 'MinibatchStddev'];
+    assert.deepEqual(missing, styleLayers, `layer kinds without a rule in src/export/onnx/layers.ts: ${missing.join(', ')}`);
   });
 
   it('exporting leaves the network as it was: training mode, spectral-norm vectors, running statistics', () => {
