@@ -8,6 +8,7 @@ import { Domains, domainsFromLogits, domainsOf } from './domains';
 import { familyFor } from './registry';
 import type { EditingGenerator, Editor } from './types';
 import { RunDir } from './run-dir';
+import { familyOfRun } from './run-translate';
 
 export interface LoadedEditor {
   config: TrainConfig;
@@ -25,6 +26,11 @@ export interface LoadedEditor {
    */
   readDomains(images: Float32Array, count: number): Float32Array;
   dispose(): void;
+}
+
+/** Whether `run` (a run folder or checkpoint file) holds an attribute-editing model: `ganforge eval` scores its edits. */
+export function isEditingRun(run: string): boolean {
+  return familyOfRun(run)?.editor !== undefined;
 }
 
 /** The generator of an editing run (a run folder or a checkpoint file); another model's run is refused in one line. */
