@@ -12,11 +12,12 @@ import { mlpFamily } from './models/mlp';
 import { pix2pixFamily } from './models/pix2pix';
 import { saganFamily } from './models/sagan';
 import { starganFamily } from './models/stargan';
+import { agecganFamily } from './models/agecgan';
 import { DataParallel, FamilyRun, ModelFamily, ModelSpec, SINGLE_PROCESS } from './types';
 import { shownName } from '../util/suggest';
 import { checkStabilisers } from './stabilisers';
 
-const FAMILIES: ModelFamily[] = [mlpFamily, convFamily, dcganFamily, cganFamily, acganFamily, pix2pixFamily, cycleganFamily, discoganFamily, saganFamily, starganFamily];
+const FAMILIES: ModelFamily[] = [mlpFamily, convFamily, dcganFamily, cganFamily, acganFamily, pix2pixFamily, cycleganFamily, discoganFamily, saganFamily, starganFamily, agecganFamily];
 
 /** The names of the built-in families (for --model's choices); registered ones are added by registerFamily. */
 export const MODEL_NAMES: readonly string[] = FAMILIES.map((f) => f.name);

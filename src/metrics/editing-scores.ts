@@ -29,8 +29,8 @@ export interface EditingCase {
   own: Float32Array;
   /** Domain vectors' length. */
   domains: number;
-  /** The run's edit: count×C×H×W inputs and count×K targets → count×C×H×W edits in [-1, 1]. */
-  edit(images: Float32Array, targets: Float32Array, count: number): Float32Array;
+  /** The run's edit: count×C×H×W inputs, count×K targets (and the inputs' own vectors) → count×C×H×W edits in [-1, 1]. */
+  edit(images: Float32Array, targets: Float32Array, count: number, sources: Float32Array): Float32Array;
   /** Real images of the test split with their domain vectors: each value's FID reference. */
   real: { images: Float32Array; domains: Float32Array; count: number };
   /** The person of each input and of each real image, where the data says (identity.txt). */
@@ -88,7 +88,8 @@ function editAll(c: EditingCase, targets: Float32Array): Float32Array {
   const out = new Float32Array(c.count * per);
   for (let start = 0; start < c.count; start += BATCH) {
     const n = Math.min(BATCH, c.count - start);
-    out.set(c.edit(c.inputs.subarray(start * per, (start + n) * per), targets.subarray(start * c.domains, (start + n) * c.domains), n), start * per);
+    const domains = (v: Float32Array) => v.subarray(start * c.domains, (start + n) * c.domains);
+    out.set(c.edit(c.inputs.subarray(start * per, (start + n) * per), domains(targets), n, domains(c.own)), start * per);
   }
   return out;
 }

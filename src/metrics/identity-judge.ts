@@ -11,15 +11,18 @@ import { folderHash } from './reference';
 export const IDENTITY_PEOPLE = 256;
 
 /**
- * Images of the first `people` people with two or more images, labelled by person (0…people−1): all but each
- * person's last image as `train`, the last ones as `heldOut`. Null when the data names no people.
+ * Images of the first `people` people with two or more images (the last ones with `last`: Age-cGAN's own
+ * identity embedding learns other people than this judge where the data has enough), labelled by person
+ * (0…people−1): all but each person's last image as `train`, the last ones as `heldOut`. Null when the data
+ * names fewer than two such people.
  */
-export function identitySplit(data: ImageDataset, people = IDENTITY_PEOPLE): { train: ImageDataset; heldOut: ImageDataset } | null {
+export function identitySplit(data: ImageDataset, people = IDENTITY_PEOPLE, last = false): { train: ImageDataset; heldOut: ImageDataset } | null {
   const ids = data.identities;
   if (!ids) return null;
   const rowsOf = new Map<number, number[]>();
   ids.forEach((person, row) => rowsOf.set(person, [...(rowsOf.get(person) ?? []), row]));
-  const chosen = [...rowsOf.entries()].filter(([, rows]) => rows.length >= 2).slice(0, people);
+  const seenTwice = [...rowsOf.entries()].filter(([, rows]) => rows.length >= 2);
+  const chosen = last ? seenTwice.slice(-people) : seenTwice.slice(0, people);
   if (chosen.length < 2) return null;
   const classes = chosen.map(([person]) => String(person));
   const side = (pick: (rows: number[]) => number[], name: string): ImageDataset => {

@@ -67,7 +67,7 @@ export async function runEdit(flags: FlagsOf<typeof editSpec>): Promise<number> 
       const outputs = edits.map((edit) => {
         const targets = new Float32Array(chunk.length * K);
         for (let i = 0; i < chunk.length; i++) targets.set(edit.apply(own.subarray(i * K, (i + 1) * K)), i * K);
-        return editor.edit(inputs, targets, chunk.length);
+        return editor.edit(inputs, targets, chunk.length, own);
       });
       chunk.forEach((_, i) => {
         const file = path.join(flags.out, outNames[start + i]);
