@@ -36,7 +36,8 @@ describe('editing scores on the attributed faces (age edits)', () => {
     test = data.heldOut!;
     const config = { dataset: folder, imageShape: [3, SIZE, SIZE] as [number, number, number], download: false, imageSize: SIZE, grayscale: false };
     judges = await attributeJudges(config, ages, data, test);
-    identity = identityJudge(folder, data).judge!;
+    // Few epochs: the oracle's distances to itself are 0 in any feature space; the test needs no good judge.
+    identity = identityJudge(folder, data, { epochs: 5 }).judge!;
   });
   after(() => {
     judges.forEach((j) => j.classifier.net.dispose());
