@@ -128,4 +128,17 @@ describe('ganforge eval on a StarGAN run', () => {
     assert.match(refused.stderr, /--class does not apply to an editing run/);
     assert.ok(fs.existsSync(path.join(run, 'metrics.jsonl')));
   });
+
+  it('a run on class domains (MNIST) is scored on the judge\'s held-out digits, one value per class', () => {
+    const run = path.join(root, 'digits-run');
+    const trained = ganforge(['train', '--model', 'stargan', '--dataset', 'mnist', '--width', '4', '--batch-size', '8', '--steps', '2', '--out', run]);
+    assert.equal(trained.status, 0, trained.stderr);
+    const result = ganforge(['eval', '--checkpoint', run, '--n', '20', '--json', '--no-append']);
+    assert.equal(result.status, 0, result.stderr);
+    const scores = JSON.parse(result.stdout.trim().split('\n').at(-1)!);
+    assert.deepEqual(scores.attributes.map((a: { key: string }) => a.key), ['class']);
+    assert.deepEqual(scores.attributes[0].values.map((v: { value: string }) => v.value), ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    assert.match(scores.attributes[0].judge.trainedOn, /bundled MNIST/);
+    assert.match(scores.skipped.join('\n'), /identity: the test split does not name its people/);
+  });
 });
