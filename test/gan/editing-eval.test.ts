@@ -123,6 +123,11 @@ describe('ganforge eval on a StarGAN run', () => {
     assert.match(scores.skipped.join('\n'), /FID: needs at least 128 edits/);
     const record = (readMetrics(run) as unknown as Record<string, unknown>[]).find((r) => r.kind === 'eval');
     assert.equal(record?.task, 'editing');
+    const html = path.join(root, 'report.html');
+    assert.equal(ganforge(['report', run, '--out', html]).status, 0);
+    const page = fs.readFileSync(html, 'utf8');
+    assert.match(page, /<th>edit to<\/th>/);
+    assert.match(page, /→ blond/);
     const refused = ganforge(['eval', '--checkpoint', run, '--class', '1']);
     assert.notEqual(refused.status, 0);
     assert.match(refused.stderr, /--class does not apply to an editing run/);
