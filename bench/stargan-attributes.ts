@@ -1,28 +1,21 @@
 // `node dist/bench/stargan-attributes.js RUN [--grid FILE]`: how often a StarGAN run on attribute-labelled faces
 // (`ganforge data faces --attributes`) reaches the asked hair colour and age group. Every test face (people never
 // in training) is edited to each value of each one-of group, its other attributes kept from its labels, and a
-// classifier for that group reads the edit: one judge per group, the judge's own CNN trained (once, cached) on the
-// training faces labelled by the group, scored on the test faces first (its ceiling). Also prints the mean
+// classifier for that group reads the edit: the group's judge of src/metrics/attribute-judges.ts (the judge's own
+// CNN trained once, cached, on the training faces labelled by the group; its accuracy on the test faces is the
+// ceiling). `ganforge eval` on the run gives these shares among edits that change the value, with FID too. Also prints the mean
 // absolute change of the pixels (in [-1, 1] units) each edit made: small means the rest of the face stayed put.
 // --grid writes 8 test faces, each followed by its edits to every value of every group (scaled ×2).
 import * as fs from 'fs';
 import { takeOption } from './common';
-import type { ImageDataset } from '../src/data/dataset';
 import { bytesToSigned, signedToBytes } from '../src/data/pixels';
 import { loadDataset } from '../src/data/select';
 import { domainRows } from '../src/gan/domains';
 import { loadEditor } from '../src/gan/run-edit';
 import { imageGrid, scaleImage } from '../src/io/grid';
 import { encodePng } from '../src/io/png';
-import { accuracy, classifierFor } from '../src/metrics/classifier';
-import { folderHash } from '../src/metrics/reference';
-
-/** `data` labelled by the member of `columns` each image has (its one-of group's index). */
-function labelledBy(data: ImageDataset, columns: number[], names: string[]): ImageDataset {
-  const width = data.attributes!.names.length;
-  const labels = Uint8Array.from({ length: data.count }, (_, i) => columns.findIndex((k) => data.attributes!.values[i * width + k] > 0));
-  return { ...data, labels, classes: names, attributes: undefined, heldOut: undefined };
-}
+import { attributeJudges } from '../src/metrics/attribute-judges';
+import { accuracy } from '../src/metrics/classifier';
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
@@ -41,21 +34,14 @@ async function main(): Promise<void> {
   const own = domainRows(test, Array.from({ length: test.count }, (_, i) => i), domains);
   const strips: Float32Array[] = [];
   console.log(`${run} (step ${editor.step}): ${test.count} test faces of ${config.dataset}, each edited to every value of each group`);
-  for (const group of domains.groups) {
-    const values = group.values;
-    const judge = classifierFor({
-      key: `attributes-${folderHash(config.dataset)}-${group.key}-${config.imageShape.join('x')}`,
-      train: labelledBy(data, group.columns, values),
-      heldOut: labelledBy(test, group.columns, values),
-      description: `${config.dataset}: ${group.key} (${values.join(', ')})`,
-    }, { log: (line) => console.error(line) });
+  const judges = await attributeJudges(config, domains, data, test, { log: (line) => console.error(line) });
+  for (const { attribute, classifier: judge } of judges.filter((j) => domains.groups.some((g) => g.key === j.attribute.key))) {
+    const values = attribute.values;
     const shares: string[] = [];
     let total = 0;
-    for (const [v, column] of group.columns.entries()) {
+    for (const v of values.keys()) {
       const targets = new Float32Array(own.length);
-      for (let i = 0; i < test.count; i++) {
-        for (let k = 0; k < K; k++) targets[i * K + k] = group.columns.includes(k) ? (k === column ? 1 : 0) : own[i * K + k];
-      }
+      for (let i = 0; i < test.count; i++) targets.set(attribute.set(own.subarray(i * K, (i + 1) * K), v), i * K);
       const edited = editor.edit(inputs, targets, test.count);
       strips.push(edited);
       let change = 0;
@@ -64,10 +50,10 @@ async function main(): Promise<void> {
       total += share;
       shares.push(`${values[v]} ${(share * 100).toFixed(1)}% (change ${(change / edited.length).toFixed(3)})`);
     }
-    console.log(`  ${group.key.padEnd(5)} mean ${(total / values.length * 100).toFixed(1)}%: ${shares.join(', ')}`);
+    console.log(`  ${attribute.key.padEnd(5)} mean ${(total / values.length * 100).toFixed(1)}%: ${shares.join(', ')}`);
     console.log(`        judge: ${judge.description}, ${(judge.accuracy * 100).toFixed(1)}% on the real test faces (the ceiling)`);
-    judge.net.dispose();
   }
+  judges.forEach((j) => j.classifier.net.dispose());
   if (gridFile) {
     const n = Math.min(8, test.count);
     const rows = Array.from({ length: n }, (_, i) => Math.floor((i * test.count) / n));

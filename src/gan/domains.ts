@@ -148,10 +148,26 @@ export function domainsFromLogits(domains: Domains, logits: Float32Array, count:
   return out;
 }
 
-/** The domain vectors of rows `rows` of `data`, flattened [rows, K]. */
+/**
+ * The domain vectors of rows `rows` of `data`, flattened [rows, K]; attribute columns are found by name, so
+ * domains over some of the data's columns (Age-cGAN's age groups) read theirs.
+ */
 export function domainRows(data: ImageDataset, rows: readonly number[], domains: Domains): Float32Array {
   const K = domains.names.length;
   if (domains.kind === 'classes') return oneHot(rows.map((r) => data.labels![r]), K);
-  const values = data.attributes!.values;
-  return Float32Array.from(rows.flatMap((r) => Array.from(values.subarray(r * K, (r + 1) * K), (v) => (v > 0 ? 1 : 0))));
+  const { names, values } = data.attributes!;
+  const columns = domains.names.map((name) => {
+    const at = names.indexOf(name);
+    if (at < 0) throw new Error(`${data.name} has no attribute ${name} (it has ${names.join(', ')})`);
+    return at;
+  });
+  const width = names.length;
+  return Float32Array.from(rows.flatMap((r) => columns.map((k) => (values[r * width + k] > 0 ? 1 : 0))));
+}
+
+/** The domains of one group alone (Age-cGAN edits only the age group of the data's attributes). */
+export function groupDomains(domains: Domains, key: string): Domains | null {
+  const group = domains.groups.find((g) => g.key === key);
+  if (!group) return null;
+  return { names: group.columns.map((k) => domains.names[k]), groups: [{ key, columns: group.columns.map((_, i) => i), values: group.values }], kind: domains.kind };
 }

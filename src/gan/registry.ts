@@ -15,11 +15,12 @@ import { saganFamily } from './models/sagan';
 import { starganFamily } from './models/stargan';
 import { styleganFamily } from './models/stylegan';
 import { transganFamily } from './models/transgan';
+import { agecganFamily } from './models/agecgan';
 import { DataParallel, FamilyRun, ModelFamily, ModelSpec, SINGLE_PROCESS } from './types';
 import { shownName } from '../util/suggest';
 import { checkStabilisers } from './stabilisers';
 
-const FAMILIES: ModelFamily[] = [mlpFamily, convFamily, dcganFamily, cganFamily, acganFamily, pix2pixFamily, cycleganFamily, discoganFamily, saganFamily, starganFamily, styleganFamily, transganFamily, bigganFamily];
+const FAMILIES: ModelFamily[] = [mlpFamily, convFamily, dcganFamily, cganFamily, acganFamily, pix2pixFamily, cycleganFamily, discoganFamily, saganFamily, starganFamily, styleganFamily, transganFamily, bigganFamily, agecganFamily];
 
 /** The names of the built-in families (for --model's choices); registered ones are added by registerFamily. */
 export const MODEL_NAMES: readonly string[] = FAMILIES.map((f) => f.name);

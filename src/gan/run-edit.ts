@@ -1,30 +1,26 @@
-// Applying a trained attribute-editing run (StarGAN) to images: its generator and its domains, for
-// `ganforge edit` and the measurements in the README. The run's checkpoint gives G and the domain names.
+// Applying a trained attribute-editing run (StarGAN, Age-cGAN) to images: its editing function and its domains,
+// for `ganforge edit`, `ganforge eval` and the measurements in the README, all from the run's checkpoint.
 import * as fs from 'fs';
 import { noGrad, tensor, tidy } from '../torch';
 import { readCheckpoint, restoreNetwork } from './checkpoint';
 import type { TrainConfig } from './config';
 import { Domains, domainsFromLogits, domainsOf } from './domains';
 import { familyFor } from './registry';
-import type { EditingGenerator, Editor } from './types';
+import type { EditingGenerator, Editor, OpenedEditor } from './types';
 import { RunDir } from './run-dir';
+import { familyOfRun } from './run-translate';
 
-export interface LoadedEditor {
+export interface LoadedEditor extends OpenedEditor {
   config: TrainConfig;
   domains: Domains;
   /** The checkpoint's step. */
   step: number;
-  /**
-   * N×C×H×W images in [-1, 1] of the run's shape and N×K target domain vectors → the edited images (eval mode,
-   * no autograd).
-   */
-  edit(images: Float32Array, targets: Float32Array, count: number): Float32Array;
-  /**
-   * What the run's discriminator reads in N×C×H×W images: their domain vectors [N, K] of 0/1, the starting
-   * point an edit changes (images from outside the data come without labels).
-   */
-  readDomains(images: Float32Array, count: number): Float32Array;
-  dispose(): void;
+}
+
+/** Whether `run` (a run folder or checkpoint file) holds an attribute-editing model: `ganforge eval` scores its edits. */
+export function isEditingRun(run: string): boolean {
+  const family = familyOfRun(run);
+  return family?.editor !== undefined || family?.latentEditor !== undefined;
 }
 
 /** The generator of an editing run (a run folder or a checkpoint file); another model's run is refused in one line. */
@@ -35,8 +31,13 @@ export function loadEditor(run: string): LoadedEditor {
   let discriminator: ReturnType<Editor['domainReader']> | undefined;
   try {
     const { config } = checkpoint;
-    const editor = familyFor(config).editor;
-    if (!editor) throw new Error(`${file}: model '${config.model}' does not edit attributes; edit needs a stargan run`);
+    const family = familyFor(config);
+    if (family.latentEditor) {
+      const opened = family.latentEditor.open(config, (prefix, network) => restoreNetwork(checkpoint, prefix, network));
+      return { ...opened, config, domains: family.latentEditor.domains(config), step: checkpoint.progress.step };
+    }
+    const editor = family.editor;
+    if (!editor) throw new Error(`${file}: model '${config.model}' does not edit attributes; edit needs a stargan or agecgan run`);
     generator = editor.generator(config);
     restoreNetwork(checkpoint, 'G', generator);
     generator.eval();

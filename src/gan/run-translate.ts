@@ -8,27 +8,32 @@ import { readCheckpoint, restoreNetwork } from './checkpoint';
 import type { TrainConfig } from './config';
 import { familyFor } from './registry';
 import { RunDir } from './run-dir';
+import type { ModelFamily } from './types';
 import { applyGenerator } from './translation';
 
 /**
- * Whether `run` (a run folder or a checkpoint file) holds an image-to-image model: `ganforge eval` then scores its
- * test split instead of sampling noise. Anything that is not a readable checkpoint answers false, so the caller's
- * own reading reports it.
+ * The model family of `run` (a run folder or a checkpoint file), or null for anything that is not a readable
+ * checkpoint, so the caller's own reading reports it. `ganforge eval` picks how to score a run by it.
  */
-export function isTranslationRun(run: string): boolean {
+export function familyOfRun(run: string): ModelFamily | null {
   const file = fs.existsSync(run) && fs.statSync(run).isDirectory() ? new RunDir(run).checkpointPath : run;
-  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) return false;
+  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) return null;
   let checkpoint;
   try {
     checkpoint = readCheckpoint(file);
   } catch {
-    return false;
+    return null;
   }
   try {
-    return familyFor(checkpoint.config).translator !== undefined;
+    return familyFor(checkpoint.config);
   } finally {
     checkpoint.dispose();
   }
+}
+
+/** Whether `run` holds an image-to-image model: `ganforge eval` then scores its test split instead of sampling noise. */
+export function isTranslationRun(run: string): boolean {
+  return familyOfRun(run)?.translator !== undefined;
 }
 
 export interface LoadedTranslator {

@@ -9,6 +9,7 @@ import type { GraphOps, Layer, Module } from '../nn';
 import type { Optimizer } from '../optim';
 import type { Tensor } from '../torch';
 import type { TrainConfig } from './config';
+import type { Domains } from './domains';
 import type { SpectralNormTarget, Stabiliser } from './stabilisers';
 
 /** C×H×W of the data a model is built for. */
@@ -172,6 +173,29 @@ export interface Editor {
   domainReader(config: TrainConfig): Module & { judge(x: Tensor): { logits: Tensor } };
 }
 
+/** An opened editing model: what `ganforge edit` and `eval` call, on N×C×H×W images in [-1, 1] of the run's shape. */
+export interface OpenedEditor {
+  /**
+   * The images edited to target domain vectors [N, K]; `sources` are the images' own domain vectors where the
+   * caller knows them (labelled test images), else the editor reads them itself if it needs them.
+   */
+  edit(images: Float32Array, targets: Float32Array, count: number, sources?: Float32Array): Float32Array;
+  /** What the run reads in the images: their domain vectors [N, K] of 0/1. */
+  readDomains(images: Float32Array, count: number): Float32Array;
+  dispose(): void;
+}
+
+/**
+ * How `ganforge edit` rebuilds a model that edits by inverting a conditional generator (Age-cGAN: encode,
+ * optimise the latent, draw it at another age) rather than with a feed-forward editing generator (Editor).
+ */
+export interface LatentEditor {
+  /** The domains its edits move between (Age-cGAN: the age groups). */
+  domains(config: TrainConfig): Domains;
+  /** Builds its networks, loading each from the checkpoint by prefix with `restore`. */
+  open(config: TrainConfig, restore: (prefix: string, network: Module) => void): OpenedEditor;
+}
+
 export interface ModelFamily {
   name: string;
   summary: string;
@@ -207,6 +231,8 @@ export interface ModelFamily {
   translator?: Translator;
   /** Present for families that edit images into chosen domains (StarGAN). */
   editor?: Editor;
+  /** Present for families that edit images by inverting a conditional generator (Age-cGAN). */
+  latentEditor?: LatentEditor;
   /** The training aids of stabilisers.ts this family applies; a run asking for another is refused. */
   stabilisers?: readonly Stabiliser[];
 }

@@ -114,10 +114,24 @@ ${run.translationGrid ? html`<h3>Test examples: input | output | target</h3><img
 features: ${features}; ${fmt(protocol.pixels)}.</p>`;
 }
 
+/** The scores of an editing run's test split (an eval record with task 'editing'): a row per attribute and value. */
+function editingScores(last: Record<string, unknown>): SafeHtml {
+  const attributes = Array.isArray(last.attributes) ? last.attributes.filter(isRecord) : [];
+  const skipped = Array.isArray(last.skipped) ? last.skipped : [];
+  const protocol = isRecord(last.protocol) ? last.protocol : {};
+  const identity = (v: Record<string, unknown>) => (isRecord(v.identity) ? `${percent(v.identity.closerToSelf)} of ${fmt(v.identity.count)}` : '—');
+  return html`<table class="per-class"><tr><th>edit to</th><th>asked</th><th>reached</th><th>L1</th><th>L1, own value</th><th>FID</th><th>nearer same person</th></tr>
+${attributes.map((a) => html`<tr><th>${fmt(a.key)}</th><td></td><td><b>${percent(a.reached)}</b></td><td>${fmt(a.l1Changed)}</td><td></td><td></td><td></td></tr>
+${(Array.isArray(a.values) ? a.values.filter(isRecord) : []).map((v) => html`<tr><td>→ ${fmt(v.value)}</td><td>${fmt(v.asked)}</td><td>${percent(v.reached)}</td><td>${fmt(v.l1Changed)}</td><td>${fmt(v.l1Kept)}</td><td>${fmt(v.fid)}</td><td>${identity(v)}</td></tr>`)}`)}</table>
+${skipped.length > 0 && html`<ul class="muted">${skipped.map((line) => html`<li>skipped: ${typeof line === 'string' ? line.slice(0, 600) : fmt(line)}</li>`)}</ul>`}
+<p class="muted">Protocol: ${fmt(last.test_count)} test images of ${fmt(protocol.test)}, each edited to every value; reached among the edits asking for a change, by a judge per attribute; ${fmt(protocol.pixels)}.</p>`;
+}
+
 function finalScores(run: RunData): SafeHtml {
   const last = run.evals.at(-1);
   if (!last) return html`<p class="muted">No evaluation yet: run <code>ganforge eval --checkpoint</code> on this run, or train with <code>--eval-every N</code>.</p>`;
   if (last.task === 'translation') return translationScores(run, last);
+  if (last.task === 'editing') return editingScores(last);
   const protocol = isRecord(last.protocol) ? last.protocol : {};
   const extractor = isRecord(protocol.extractor) ? protocol.extractor : {};
   const rows: [string, unknown][] = [

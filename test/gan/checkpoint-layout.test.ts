@@ -19,12 +19,13 @@ const elements = (m: Module) => [...m.stateDict()].filter(([name]) => !name.ends
 
 /**
  * A labelled data set of `count` blank images of `shape` (paired or unpaired for the families that translate),
- * enough to build a run on.
+ * enough to build a run on; it names a person per image, two images each (Age-cGAN learns identities).
  */
 function blankData([c, h, w]: ImageShape, classes: number, kind: DataKind, count = 16): ImageDataset {
   const data: ImageDataset = {
     name: 'blank', images: new Uint8Array(count * c * h * w), labels: Uint8Array.from({ length: count }, (_, i) => i % classes), count,
     channels: c, height: h, width: w, classes: Array.from({ length: classes }, (_, i) => String(i)),
+    identities: Int32Array.from({ length: count }, (_, i) => i >> 1),
     ...(kind === 'paired' ? { targets: new Uint8Array(count * c * h * w) } : {}),
   };
   return kind === 'unpaired' ? { ...data, otherDomain: blankData([c, h, w], classes, 'images', count + 3) } : data;

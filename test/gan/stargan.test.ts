@@ -248,7 +248,7 @@ describe('ganforge edit', () => {
     const cases: [string[], RegExp][] = [
       [['--checkpoint', run, '--in', test, '--set', 'wings=yes'], /--set: this run has no attribute 'wings' \(it edits hair=/],
       [['--checkpoint', run, '--in', test, '--set', 'hair=blond', '--all'], /give exactly one of --set KEY=VALUE,… and --all/],
-      [['--checkpoint', noise, '--in', test, '--set', 'hair=blond'], /model 'mlp' does not edit attributes; edit needs a stargan run/],
+      [['--checkpoint', noise, '--in', test, '--set', 'hair=blond'], /model 'mlp' does not edit attributes; edit needs a stargan or agecgan run/],
     ];
     for (const [args, pattern] of cases) {
       const out = path.join(root, `refused-${cases.findIndex((c) => c[0] === args)}`);

@@ -1,7 +1,7 @@
-// `ganforge edit`: applies a trained attribute-editing run (StarGAN) to one image or a folder of images. Each
-// input starts from the domains the run's discriminator reads in it (images from outside the data come without
-// labels); --set changes the named ones, and the edit is written under the input's name. --all writes, per
-// input, a strip of the input and each single-domain edit.
+// `ganforge edit`: applies a trained attribute-editing run (StarGAN, Age-cGAN) to one image or a folder of images.
+// Each input starts from the domains the run reads in it (StarGAN's discriminator, Age-cGAN's age reader: images
+// from outside the data come without labels); --set changes the named ones, and the edit is written under the
+// input's name. --all writes, per input, a strip of the input and each single-domain edit (Age-cGAN: every age).
 import * as path from 'path';
 import { readImage } from '../../data/image-folder';
 import { bytesToSigned, signedToBytes } from '../../data/pixels';
@@ -17,15 +17,16 @@ import { ProgressBar } from '../progress';
 
 export const editSpec = {
   name: 'edit',
-  summary: 'Edit images with a trained attribute-editing run (StarGAN): each input is resized and center-cropped to the run\'s size and colour, '
-    + 'given the domains --set names (the rest as the run\'s discriminator reads them in the input), and written as a PNG of the same name.',
+  summary: 'Edit images with a trained attribute-editing run (StarGAN, or Age-cGAN: encoded, its latent optimised to keep the person, drawn at the asked age): '
+    + 'each input is resized and center-cropped to the run\'s size and colour, given the domains --set names (the rest as the run reads them in the input), '
+    + 'and written as a PNG of the same name.',
   usage: 'ganforge edit --checkpoint RUN --in FILE|DIR --out DIR (--set KEY=VALUE[,KEY=VALUE…] | --all)',
   flags: [
-    { name: 'checkpoint', type: 'path', required: true, placeholder: 'RUN|FILE', help: 'a run folder or checkpoint .safetensors of a stargan run' },
+    { name: 'checkpoint', type: 'path', required: true, placeholder: 'RUN|FILE', help: 'a run folder or checkpoint .safetensors of a stargan or agecgan run' },
     { name: 'in', type: 'path', required: true, placeholder: 'FILE|DIR', help: 'one PNG/JPEG image, or a folder of them (the images directly in it)' },
     { name: 'out', type: 'path', alias: 'o', required: true, placeholder: 'DIR', help: 'folder for the edits (created): NAME.png for each input NAME.png / NAME.jpg' },
     { name: 'set', type: 'string', placeholder: 'KEY=VALUE,…', help: 'the domains to set: one-of groups by key (hair=blond, age=old, class=7 for digit classes), binary attributes by name (eyeglasses=yes, smiling=no); an unknown one lists the run\'s choices' },
-    { name: 'all', type: 'boolean', help: 'instead of --set: write each input followed by every single-domain edit, side by side' },
+    { name: 'all', type: 'boolean', help: 'instead of --set: write each input followed by every single-domain edit, side by side (an agecgan run: the input at every age group)' },
     { name: 'batch-size', type: 'int', min: 1, max: 4096, default: 64, placeholder: 'N', help: 'images edited per batch' },
     DEVICE_FLAG,
   ],
@@ -33,6 +34,7 @@ export const editSpec = {
     'ganforge edit --checkpoint runs/stargan-faces --in photos/ --set hair=blond,age=old --out edited/',
     'ganforge edit --checkpoint runs/stargan-mnist --in digit.png --set class=8 --out eights/',
     'ganforge edit --checkpoint runs/stargan-faces --in photos/ --all --out strips/',
+    'ganforge edit --checkpoint runs/agecgan-faces --in photos/ --set age=old --out older/',
   ],
 } as const satisfies CommandSpec;
 
@@ -67,7 +69,7 @@ export async function runEdit(flags: FlagsOf<typeof editSpec>): Promise<number> 
       const outputs = edits.map((edit) => {
         const targets = new Float32Array(chunk.length * K);
         for (let i = 0; i < chunk.length; i++) targets.set(edit.apply(own.subarray(i * K, (i + 1) * K)), i * K);
-        return editor.edit(inputs, targets, chunk.length);
+        return editor.edit(inputs, targets, chunk.length, own);
       });
       chunk.forEach((_, i) => {
         const file = path.join(flags.out, outNames[start + i]);

@@ -6,11 +6,15 @@ import * as path from 'path';
 import { sampleRun } from '../../gan/run-samples';
 import { isPerClassRun } from '../../gan/per-class';
 import { RunDir } from '../../gan/run-dir';
+import { editingEvalOf } from '../../gan/editing-eval';
+import { isEditingRun, loadEditor } from '../../gan/run-edit';
 import { isTranslationRun, loadTranslator } from '../../gan/run-translate';
 import { translationEvalOf, translationGrid } from '../../gan/translation-eval';
 import { writeFileAtomic } from '../../io/atomic';
 import { encodePng } from '../../io/png';
 import { evalRecord, formatResult, Judge } from '../../metrics/judge';
+import { editingRecord, formatEditingScores, scoreEditing } from '../../metrics/editing-scores';
+import { classifierExtractor } from '../../metrics/extractor';
 import { targetDomainJudge, TargetJudge } from '../../metrics/translation-judge';
 import { formatTranslationScores, scoreTranslation, translationRecord } from '../../metrics/translation-scores';
 import { readSamples, readSamplesEarly, SampleSet } from '../../metrics/samples-file';
@@ -22,13 +26,15 @@ import { ProgressBar } from '../progress';
 export const evalSpec = {
   name: 'eval',
   summary: 'Score a run or a file of samples: FID, KID, Inception-style score, precision/recall and class coverage; '
-    + 'an image-to-image run (pix2pix) on its test split: FID against the held-out targets, L1/PSNR/SSIM to the targets and the share whose class survives.',
+    + 'an image-to-image run (pix2pix) on its test split: FID against the held-out targets, L1/PSNR/SSIM to the targets and the share whose class survives; '
+    + 'an editing run (StarGAN, Age-cGAN) on its test split: each image edited to every value of every attribute, the share its judge reads as the value, '
+    + 'the pixel L1 of the edit, FID against real test images of the value, and identity distance where the data names people.',
   usage: 'ganforge eval --checkpoint runs/NAME [--n 10000] [--json] | ganforge eval --samples FILE [--dataset mnist]',
   flags: [
     { name: 'checkpoint', type: 'path', placeholder: 'RUN', help: 'a run folder (or checkpoint file) to sample from' },
     { name: 'samples', type: 'path', placeholder: 'FILE|DIR', help: 'score these instead: .idx, .npy (N×C×H×W, [0, 1]) or a folder of PNGs' },
     { name: 'dataset', type: 'string', placeholder: 'NAME|DIR', help: "the reference data for --samples (default: mnist; with --checkpoint: the run's); for a translation run, the data whose classifier reads its outputs (e.g. mnist for edges2digits; default: a classifier trained on the run's own labelled training targets)" },
-    { name: 'n', type: 'int', min: 2, placeholder: 'N', default: 10000, help: 'images to generate (translation runs: at most N test images, spread over the split)' },
+    { name: 'n', type: 'int', min: 2, placeholder: 'N', default: 10000, help: 'images to generate (translation and editing runs: at most N test images, spread over the split)' },
     { name: 'seed', type: 'int', min: 0, default: 0, placeholder: 'S', help: 'seed of the noise' },
     { name: 'class', key: 'classIndex', type: 'int', min: 0, placeholder: 'K', help: 'generate class K only (conditional and --per-class runs): the class shares then show how often K comes out' },
     { name: 'truncation', type: 'number', min: 1e-3, max: 100, placeholder: 'ψ', help: 'with --checkpoint: draw with the truncation trick (BigGAN\'s, every noise entry within ±ψ; for stylegan runs StyleGAN\'s, w pulled towards its average by ψ); the score is not appended to the run (default: off)' },
@@ -44,6 +50,7 @@ export const evalSpec = {
     'ganforge eval --checkpoint runs/mlp --n 2000 --json',
     'ganforge eval --samples other-tool-digits.idx --dataset mnist',
     'ganforge eval --checkpoint runs/pix2pix-edges2digits --dataset mnist   # a translation run: its test split',
+    'ganforge eval --checkpoint runs/stargan-faces --n 300   # an editing run: 300 test faces, each edited to every value',
   ],
 } as const satisfies CommandSpec;
 
@@ -57,6 +64,12 @@ export async function runEval(flags: FlagsOf<typeof evalSpec>): Promise<number> 
   if (checkpoint && isTranslationRun(checkpoint)) {
     if (flags.truncation !== undefined) throw new UsageError('--truncation applies to runs that draw from noise; a translation run translates its test split');
     return evalTranslation(checkpoint, flags);
+  }
+  if (checkpoint && isEditingRun(checkpoint)) {
+    for (const [given, flag] of [[flags.truncation, 'truncation'], [flags.class, 'class'], [flags.dataset, 'dataset'], [flags.extractor, 'extractor']] as const) {
+      if (given !== undefined) throw new UsageError(`--${flag} does not apply to an editing run: it is scored on its own test split by judges trained on its own data`);
+    }
+    return evalEditing(checkpoint, flags);
   }
 
   // What to score, and against which data: samples generated from the run, or read from a samples file, come
@@ -146,6 +159,30 @@ async function evalTranslation(run: string, flags: FlagsOf<typeof evalSpec>): Pr
   } finally {
     translator.dispose();
     judge?.extractor?.dispose();
+  }
+  return 0;
+}
+
+/**
+ * An editing run: its test split edited to every value of every attribute and scored (src/metrics/editing-scores.ts);
+ * the scores go to metrics.jsonl as an eval record with task 'editing'.
+ */
+async function evalEditing(run: string, flags: FlagsOf<typeof evalSpec>): Promise<number> {
+  const editor = loadEditor(run);
+  let judged: Awaited<ReturnType<typeof editingEvalOf>> | null = null;
+  try {
+    const feedback = classifierFeedback();
+    judged = await editingEvalOf(editor, { limit: flags.n, classifier: feedback });
+    feedback.finish();
+    const identity = judged.identity ? classifierExtractor(judged.identity) : null;
+    const scores = await scoreEditing(judged.testCase, judged.judges, identity, judged.noIdentity);
+    if (flags.json === true) console.log(JSON.stringify({ source: run, step: editor.step, ...scores }));
+    else console.log(`${run} (step ${editor.step})\n` + formatEditingScores(scores).map((l) => `  ${l}`).join('\n'));
+    if (flags['no-append'] !== true && fs.statSync(run).isDirectory()) new RunDir(run).appendRecord({ kind: 'eval', step: editor.step, ...editingRecord(scores) });
+  } finally {
+    editor.dispose();
+    judged?.judges.forEach((j) => j.classifier.net.dispose());
+    judged?.identity?.net.dispose();
   }
   return 0;
 }
