@@ -2,15 +2,41 @@
 // how often a conditional run draws the class it is asked for. Trains the recipe (plus any train flags after
 // `--`) for the budget, scores it (`ganforge eval --n 2000`), then asks for each class in turn
 // (`ganforge eval --class K --n N`) and prints the share the judge's classifier reads as K, per class, with the
-// mean and the worst. The judge's classifier is 97% accurate on held-out real digits, which bounds what a share
-// can show.
+// mean and the worst, beside the share of the judge's own held-out real digits of each class that its classifier
+// reads as that class: a generator's share can hardly pass that ceiling.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { bytesToSigned } from '../src/data/pixels';
 import { writeFileAtomic } from '../src/io/atomic';
+import { classCoverage } from '../src/metrics/coverage';
+import { Judge } from '../src/metrics/judge';
 import { evalJson, ganforgeRun, option } from './common';
 
-function main(): void {
+/** Per class K, the share of the judge's held-out real images of class K that its classifier reads as K. */
+async function judgeCeiling(dataset: string): Promise<number[]> {
+  const judge = await Judge.create(dataset);
+  try {
+    const { heldOut } = judge.reference;
+    const classes = judge.extractor.classes!;
+    const per = heldOut.channels * heldOut.height * heldOut.width;
+    const ceiling: number[] = [];
+    for (let k = 0; k < classes.length; k++) {
+      const rows = [...heldOut.labels!.keys()].filter((i) => heldOut.labels![i] === k);
+      const bytes = new Uint8Array(rows.length * per);
+      rows.forEach((row, j) => bytes.set(heldOut.images.subarray(row * per, (row + 1) * per), j * per));
+      const extracted = await judge.extractor.extract(bytesToSigned(bytes), [rows.length, heldOut.channels, heldOut.height, heldOut.width]);
+      ceiling.push(classCoverage(extracted.probabilities!, classes).shares[k]);
+      extracted.features.dispose();
+      extracted.probabilities!.dispose();
+    }
+    return ceiling;
+  } finally {
+    judge.dispose();
+  }
+}
+
+async function main(): Promise<void> {
   const recipe = option('recipe', 'default');
   const budget = option('budget', '120');
   const n = option('n', '500');
@@ -35,7 +61,13 @@ function main(): void {
   console.log(`\n${row.steps} steps in ${row.seconds.toFixed(0)} s; FID ${row.score.fid.toFixed(1)}, precision ${row.score.precision.toFixed(2)}, recall ${row.score.recall.toFixed(2)} (2,000 samples)`);
   console.log(`asked class, ${n} samples each: ${shares.map((s, k) => `${k}: ${pct(s)}`).join('  ')}`);
   console.log(`mean ${pct(mean)}, worst ${pct(shares[worst])} (class ${worst})`);
-  writeFileAtomic(path.join(out, 'results.json'), JSON.stringify({ recipe, extra, budget, seed, steps: row.steps, seconds: row.seconds, score: row.score, shares }, null, 2));
+  // The judge of the run's own data set, as `ganforge eval` picks it.
+  const ceiling = await judgeCeiling(JSON.parse(fs.readFileSync(path.join(row.run, 'config.json'), 'utf8')).dataset);
+  console.log(`the judge on its held-out real digits: ${ceiling.map((s, k) => `${k}: ${pct(s)}`).join('  ')}`);
+  writeFileAtomic(path.join(out, 'results.json'), JSON.stringify({ recipe, extra, budget, seed, steps: row.steps, seconds: row.seconds, score: row.score, shares, ceiling }, null, 2));
 }
 
-main();
+main().catch((err) => {
+  console.error(`bench:asked-class: ${(err as Error).message}`);
+  process.exitCode = 1;
+});

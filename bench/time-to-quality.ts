@@ -90,13 +90,51 @@ function pytorchSide(out: string, times: number[], n: number, seed: number, thre
   return { name: 'PyTorch', snapshots, fid: [] };
 }
 
-/** The first snapshot time at which FID is at or below `level`, or null. */
-function timeToReach(side: Side, level: number): number | null {
-  const k = side.fid.findIndex((f) => f <= level);
-  return k < 0 ? null : side.snapshots[k].seconds;
+/**
+ * When FID first reaches `level`: between the last snapshot above it and the first at or below it, FID is taken
+ * to fall exponentially (linear in log FID), as it roughly does; null when no snapshot reaches it.
+ */
+function timeToReach(snapshots: { seconds: number }[], fid: number[], level: number): number | null {
+  const k = fid.findIndex((f) => f <= level);
+  if (k < 0) return null;
+  if (k === 0) return snapshots[0].seconds;
+  const [t0, t1] = [snapshots[k - 1].seconds, snapshots[k].seconds];
+  const [a, b] = [Math.log(fid[k - 1]), Math.log(fid[k])];
+  return t0 + ((a - Math.log(level)) / (a - b)) * (t1 - t0);
+}
+
+/** The table, the times to each level and the chart, from measured sides (or a results.json read back). */
+function report(out: string, times: number[], budget: number, sides: Side[]): void {
+  console.log(`\nseconds  ${sides.map((side) => `${side.name} steps  ${side.name} FID`).join('  ')}`);
+  for (const seconds of times) {
+    const cells = sides.map((side) => {
+      const k = side.snapshots.findIndex((s) => s.seconds === seconds);
+      const [steps, fid] = k < 0 ? ['-', '-'] : [String(side.snapshots[k].steps), side.fid[k].toFixed(1)];
+      return `${steps.padStart(side.name.length + 6)} ${fid.padStart(side.name.length + 4)}`;
+    });
+    console.log(`${String(seconds).padStart(7)}  ${cells.join('  ')}`);
+  }
+  for (const level of LEVELS) {
+    const shown = (t: number | null) => (t === null ? `not within ${budget} s` : `${t.toFixed(0)} s`);
+    console.log(`time to FID ≤ ${level}: ${sides.map((side) => `${side.name} ${shown(timeToReach(side.snapshots, side.fid, level))}`).join(', ')}`);
+  }
+  const chart = lineChartSvg({
+    title: 'FID against training time (default recipe, same judge)',
+    xLabel: 'seconds of training', yLabel: 'FID',
+    series: sides.map((side) => ({ name: side.name, points: side.snapshots.map((s, k) => [s.seconds, side.fid[k]] as [number, number]) })),
+  });
+  writeFileAtomic(path.join(out, 'fid-vs-time.svg'), chart);
+  console.log(`chart: ${path.join(out, 'fid-vs-time.svg')}`);
 }
 
 function main(): void {
+  const from = option('from', '');
+  if (from) {
+    // Prints the report again from a run's results.json (e.g. after changing how it is computed).
+    const saved = JSON.parse(fs.readFileSync(from, 'utf8')) as { times: number[]; budget?: number; sides: Side[] };
+    report(path.dirname(path.resolve(from)), saved.times, saved.budget ?? Math.max(...saved.times), saved.sides);
+    return;
+  }
   const budget = Number(option('budget', '120'));
   const times = option('snapshots', '10,20,30,45,60,90,120').split(',').map(Number).filter((t) => t > 0 && t <= budget);
   if (times.length === 0) throw new Error('--snapshots: no time within --budget');
@@ -116,28 +154,8 @@ function main(): void {
     side.fid = side.snapshots.map((s) => evalJson(['--samples', s.file, '--dataset', 'mnist']).fid as number);
   }
 
-  console.log('\nseconds  ganforge steps  ganforge FID  PyTorch steps  PyTorch FID');
-  for (const seconds of times) {
-    const cell = (side: Side) => {
-      const k = side.snapshots.findIndex((s) => s.seconds === seconds);
-      return k < 0 ? ['-', '-'] : [String(side.snapshots[k].steps), side.fid[k].toFixed(1)];
-    };
-    const [os1, of1] = cell(ours);
-    const [ts1, tf1] = cell(theirs);
-    console.log(`${String(seconds).padStart(7)} ${os1.padStart(15)} ${of1.padStart(13)} ${ts1.padStart(14)} ${tf1.padStart(12)}`);
-  }
-  for (const level of LEVELS) {
-    const shown = (t: number | null) => (t === null ? `not within ${budget} s` : `${t} s`);
-    console.log(`time to FID ≤ ${level}: ganforge ${shown(timeToReach(ours, level))}, PyTorch ${shown(timeToReach(theirs, level))}`);
-  }
-  const chart = lineChartSvg({
-    title: 'FID against training time (default recipe, same judge)',
-    xLabel: 'seconds of training', yLabel: 'FID',
-    series: [ours, theirs].map((side) => ({ name: side.name, points: side.snapshots.map((s, k) => [s.seconds, side.fid[k]] as [number, number]) })),
-  });
-  writeFileAtomic(path.join(out, 'fid-vs-time.svg'), chart);
-  writeFileAtomic(path.join(out, 'results.json'), JSON.stringify({ times, threads, sides: [ours, theirs] }, null, 2));
-  console.log(`chart: ${path.join(out, 'fid-vs-time.svg')}`);
+  writeFileAtomic(path.join(out, 'results.json'), JSON.stringify({ times, budget, threads, sides: [ours, theirs] }, null, 2));
+  report(out, times, budget, [ours, theirs]);
 }
 
 main();
