@@ -21,6 +21,7 @@ import { decodePng } from '../../src/io/png';
 import { manualSeed, memory, randn, tensor, tidy } from '../../src/torch';
 import { ganforge, readMetrics, tempDir } from '../helpers/fixtures';
 import { assertSameTensors, trainInTwoSessions } from '../helpers/same-checkpoint';
+import { stepRun } from '../helpers/tiny-run';
 
 const SIZE = 16;
 const root = tempDir('agecgan');
@@ -82,12 +83,7 @@ describe('Age-cGAN trains', () => {
 
   it('a few steps: finite losses, live tensors flat', () => {
     const run = buildRun(config(data), data);
-    const live: number[] = [];
-    const scalars = [];
-    for (let step = 0; step < 10; step++) {
-      scalars.push(run.step({ step, epoch: Math.floor(step / run.batchesPerEpoch) + 1, batchInEpoch: step % run.batchesPerEpoch }));
-      live.push(memory().liveTensors);
-    }
+    const { scalars, live } = stepRun(run, 10);
     run.dispose();
     for (const s of scalars) for (const key of ['loss_d', 'loss_g', 'loss_e', 'loss_id', 'loss_age']) assert.ok(Number.isFinite(s[key]), `${key}: ${JSON.stringify(s)}`);
     assert.equal(new Set(live.slice(2)).size, 1, `live tensors flat: ${[...new Set(live)]}`);

@@ -20,6 +20,7 @@ import { manualSeed, memory, randn, setDefaultDType, tensor, tidy } from '../../
 import { ganforge, readMetrics, tempDir } from '../helpers/fixtures';
 import { gradcheck, values } from '../helpers/gradcheck';
 import { assertSameRun, trainInTwoSessions } from '../helpers/same-checkpoint';
+import { stepRun } from '../helpers/tiny-run';
 
 /**
  * Unpaired digits: domain A `countA` bundled digits, domain B `countB` other digits inverted (255 − x), so the
@@ -133,13 +134,7 @@ describe('CycleGAN and DiscoGAN train', () => {
     it(`${model}: a few steps on tiny unpaired digits: finite losses, the cycle loss falls, live tensors flat`, () => {
       const data = unpairedDigits(32, 20, 8);
       const run = buildRun(config(model, { poolSize: model === 'cyclegan' ? 6 : 0 }), data);
-      const live: number[] = [];
-      const scalars = [];
-      for (let step = 0; step < 16; step++) {
-        const epoch = Math.floor(step / run.batchesPerEpoch) + 1;
-        scalars.push(run.step({ step, epoch, batchInEpoch: step % run.batchesPerEpoch }));
-        live.push(memory().liveTensors);
-      }
+      const { scalars, live } = stepRun(run, 16);
       run.dispose();
       const keys = ['loss_d_a', 'loss_d_b', 'loss_g_ab', 'loss_g_ba', 'loss_cycle', ...(model === 'cyclegan' ? ['loss_idt'] : [])];
       for (const s of scalars) for (const key of keys) assert.ok(Number.isFinite(s[key]), `${model} ${key}: ${JSON.stringify(s)}`);

@@ -10,7 +10,8 @@ import { gradientPenalty, ganLoss } from '../../src/gan/losses';
 import { allFamilies, buildRun, familyFor } from '../../src/gan/registry';
 import { resolveConfig } from '../../src/gan/resolve';
 import type { AdversarialRun } from '../../src/gan/adversarial';
-import { memory, randn, tensor, tidy } from '../../src/torch';
+import { randn, tensor, tidy } from '../../src/torch';
+import { stepRun } from '../helpers/tiny-run';
 
 function tinyMnist(count: number): ImageDataset {
   const full = loadBundledMnist();
@@ -35,13 +36,7 @@ function configFor(data: ImageDataset, flags: Partial<TrainConfig>): TrainConfig
 /** Trains `steps` steps; returns the scalars, and checks live tensors stay flat after the first steps. */
 function trainFew(config: TrainConfig, data: ImageDataset, steps: number) {
   const run = buildRun(config, data) as AdversarialRun;
-  const live: number[] = [];
-  const scalars = [];
-  for (let step = 0; step < steps; step++) {
-    const epoch = Math.floor(step / run.batchesPerEpoch) + 1;
-    scalars.push(run.step({ step, epoch, batchInEpoch: step % run.batchesPerEpoch }));
-    live.push(memory().liveTensors);
-  }
+  const { scalars, live } = stepRun(run, steps);
   const grid = tidy(() => run.samplingGenerator.forward(run.fixedNoise.narrow(0, 0, 4), run.fixedLabels?.narrow(0, 0, 4)).shape);
   run.dispose();
   assert.equal(new Set(live.slice(3)).size, 1, `live tensors flat: ${[...new Set(live)]}`);

@@ -18,6 +18,7 @@ import { manualSeed, memory, randn, setDefaultDType, tidy } from '../../src/torc
 import { ganforge, readMetrics, tempDir } from '../helpers/fixtures';
 import { gradcheck, values } from '../helpers/gradcheck';
 import { assertSameRun, trainInTwoSessions } from '../helpers/same-checkpoint';
+import { stepRun } from '../helpers/tiny-run';
 
 /** `count` bundled digits as pairs: the edge map as input, the digit as target; `test` more as the held-out split. */
 function edgePairs(count: number, test: number, offset = 0): ImageDataset {
@@ -99,13 +100,7 @@ describe('pix2pix trains', () => {
     const data = edgePairs(32, 8);
     for (const norm of ['batch', 'instance'] as const) {
       const run = buildRun(config({ norm }), data);
-      const live: number[] = [];
-      const scalars = [];
-      for (let step = 0; step < 16; step++) {
-        const epoch = Math.floor(step / run.batchesPerEpoch) + 1;
-        scalars.push(run.step({ step, epoch, batchInEpoch: step % run.batchesPerEpoch }));
-        live.push(memory().liveTensors);
-      }
+      const { scalars, live } = stepRun(run, 16);
       run.dispose();
       for (const s of scalars) for (const key of ['loss_d', 'loss_g', 'loss_l1', 'd_x', 'd_g_z', 'd_g_z2']) assert.ok(Number.isFinite(s[key]), `${norm} ${key}: ${JSON.stringify(s)}`);
       assert.equal(new Set(live.slice(2)).size, 1, `${norm}: live tensors flat: ${[...new Set(live)]}`);

@@ -20,6 +20,7 @@ import { ganforge, readMetrics, tempDir } from '../helpers/fixtures';
 import { gradcheck, values } from '../helpers/gradcheck';
 import { assertSameTensors, trainInTwoSessions } from '../helpers/same-checkpoint';
 import { train } from '../../src/gan/trainer';
+import { stepRun } from '../helpers/tiny-run';
 
 /** `count` bundled digits spread over the classes, and `test` more as the held-out split. */
 function digits(count: number, test: number): ImageDataset {
@@ -150,13 +151,7 @@ describe('StarGAN trains', () => {
   for (const [what, data] of cases) {
     it(`${what}: finite losses, live tensors flat`, () => {
       const run = buildRun(config(data, {}), data);
-      const live: number[] = [];
-      const scalars = [];
-      for (let step = 0; step < 12; step++) {
-        const epoch = Math.floor(step / run.batchesPerEpoch) + 1;
-        scalars.push(run.step({ step, epoch, batchInEpoch: step % run.batchesPerEpoch }));
-        live.push(memory().liveTensors);
-      }
+      const { scalars, live } = stepRun(run, 12);
       run.dispose();
       for (const s of scalars) for (const key of ['loss_d', 'loss_d_cls']) assert.ok(Number.isFinite(s[key]), `${key}: ${JSON.stringify(s)}`);
       const withG = scalars.filter((s) => 'loss_g' in s);

@@ -20,6 +20,7 @@ import { decodePng, encodePng } from '../../src/io/png';
 import { manualSeed, memory, noGrad, randn, tidy } from '../../src/torch';
 import { ganforge, mnistSubsetFolder, readMetrics, tempDir } from '../helpers/fixtures';
 import { assertSameTensors, trainInTwoSessions } from '../helpers/same-checkpoint';
+import { stepRun } from '../helpers/tiny-run';
 
 function digits(count: number): ImageDataset {
   const all = loadBundledMnist();
@@ -201,13 +202,7 @@ describe('StyleGAN trains', () => {
   it('finite losses, lazy R1 every 4 steps, flat live tensors, w_avg moving and shared with the moving average', () => {
     const data = digits(24);
     const run = buildRun(config(data, {}), data) as AdversarialRun;
-    const live: number[] = [];
-    const scalars = [];
-    for (let step = 0; step < 12; step++) {
-      const epoch = Math.floor(step / run.batchesPerEpoch) + 1;
-      scalars.push(run.step({ step, epoch, batchInEpoch: step % run.batchesPerEpoch }));
-      live.push(memory().liveTensors);
-    }
+    const { scalars, live } = stepRun(run, 12);
     for (const s of scalars) for (const key of ['loss_d', 'loss_g']) assert.ok(Number.isFinite(s[key]), `${key}: ${JSON.stringify(s)}`);
     assert.deepEqual(scalars.flatMap((s, i) => ('r1' in s ? [i] : [])), [0, 4, 8]);
     assert.ok(scalars.every((s) => !('r1' in s) || (Number.isFinite(s.r1) && s.r1 >= 0)));

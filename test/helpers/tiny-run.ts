@@ -1,10 +1,12 @@
 // Tiny runs for tests that train, kill and mutate many times: an IDX folder of small digits (MNIST
-// subsampled to SIDE×SIDE) and rewriting a checkpoint's metadata or tensors.
+// subsampled to SIDE×SIDE), rewriting a checkpoint's metadata or tensors, and stepping a built run.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeIdx } from '../../src/data/idx';
 import { loadBundledMnist } from '../../src/data/mnist';
+import type { FamilyRun, Scalars } from '../../src/gan/types';
 import { decodeSafetensors, encodeSafetensors, RawTensor } from '../../src/io/safetensors';
+import { memory } from '../../src/torch';
 import { tempDir } from './fixtures';
 
 /** `count` bundled digits subsampled to side×side (nearest pixel), as an IDX folder with labels. */
@@ -50,4 +52,18 @@ export function rewriteCheckpoint(bytes: Buffer, edit: (parts: CheckpointParts &
 export function copyRun(from: string, to: string): string {
   fs.cpSync(from, to, { recursive: true });
   return to;
+}
+
+/**
+ * Trains `steps` steps of a built run, epoch by epoch, reading the live-tensor count after each: what every
+ * family's "finite losses, flat live-tensor count" test needs.
+ */
+export function stepRun(run: FamilyRun, steps: number): { scalars: Scalars[]; live: number[] } {
+  const scalars: Scalars[] = [];
+  const live: number[] = [];
+  for (let step = 0; step < steps; step++) {
+    scalars.push(run.step({ step, epoch: Math.floor(step / run.batchesPerEpoch) + 1, batchInEpoch: step % run.batchesPerEpoch }));
+    live.push(memory().liveTensors);
+  }
+  return { scalars, live };
 }
