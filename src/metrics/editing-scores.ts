@@ -15,16 +15,10 @@ import type { AttributeJudge } from './attribute-judges';
 import type { ExtractorInfo, FeatureExtractor } from './extractor';
 import { classifierExtractor } from './extractor';
 import { fid } from './fid';
+import type { TestImages } from './translation-scores';
 
-export interface EditingCase {
-  /** The edited split, e.g. 'data/faces (test)'. */
-  description: string;
-  count: number;
-  channels: number;
-  height: number;
-  width: number;
-  /** count×C×H×W in [-1, 1]. */
-  inputs: Float32Array;
+/** An editing run's test split (e.g. 'data/faces (test)') and how to edit it. */
+export interface EditingCase extends TestImages {
   /** Each input's own domain vector, count×K of 0/1 (its labels). */
   own: Float32Array;
   /** Domain vectors' length. */

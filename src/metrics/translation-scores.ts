@@ -12,15 +12,20 @@ import type { ExtractorInfo, FeatureExtractor } from './extractor';
 import { fid } from './fid';
 import { meanAbsoluteError, psnr, ssim } from './image-similarity';
 
-export interface TranslationCase {
-  /** The translated split, e.g. 'data/edges2digits (test, AtoB)'. */
+/** The images of a test split that a translation or an edit starts from. */
+export interface TestImages {
+  /** The split, e.g. 'data/edges2digits (test, AtoB)'. */
   description: string;
   count: number;
   channels: number;
   height: number;
   width: number;
-  /** count×C×H×W in [-1, 1]: what was translated, and what came out. */
+  /** count×C×H×W in [-1, 1]. */
   inputs: Float32Array;
+}
+
+export interface TranslationCase extends TestImages {
+  /** count×C×H×W in [-1, 1]: what came out of translating the inputs. */
   outputs: Float32Array;
   /** Paired data: each input's true counterpart (count×C×H×W in [-1, 1]); null for unpaired data. */
   targets: Float32Array | null;
