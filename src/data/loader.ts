@@ -65,6 +65,14 @@ export class BatchLoader {
   }
 
   /**
+   * Batch `n` (0-based) counted across this loader's own epochs, one after another: for a second data set that
+   * runs beside the one that sets a run's epochs (a second domain, an identity set) and ends its epochs elsewhere.
+   */
+  batchInSequence(n: number): Batch {
+    return this.batch(Math.floor(n / this.batchesPerEpoch) + 1, n % this.batchesPerEpoch);
+  }
+
+  /**
    * This rank's slice of batch `index` (0-based) of epoch `epoch` (1-based). Deterministic in (seed, epoch,
    * index): every rank draws the same epoch order and takes its own rows of the global batch.
    */

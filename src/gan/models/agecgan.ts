@@ -132,8 +132,7 @@ class AgecganRun implements FamilyRun {
   step(at: StepPosition): Scalars {
     const batch = this.loader.batch(at.epoch, at.batchInEpoch);
     // The identity batches run through their own epochs of their own (smaller) set, in step order.
-    const perEpoch = this.identityLoader.batchesPerEpoch;
-    const people = this.identityLoader.batch(Math.floor(at.step / perEpoch) + 1, at.step % perEpoch);
+    const people = this.identityLoader.batchInSequence(at.step);
     try {
       return tidy(() => {
         const ages = this.ageColumns ? batch.attributes!.indexSelect(1, this.ageColumns).argmax(1) : batch.labels!;

@@ -178,8 +178,7 @@ class TwoWayRun implements FamilyRun {
     const a = this.loaderA.batch(at.epoch, at.batchInEpoch);
     // Domain B's batches run on through its own epochs, which end at other steps when the domains differ in size.
     const global = (at.epoch - 1) * this.loaderA.batchesPerEpoch + at.batchInEpoch;
-    const perEpochB = this.loaderB.batchesPerEpoch;
-    const b = this.loaderB.batch(Math.floor(global / perEpochB) + 1, global % perEpochB);
+    const b = this.loaderB.batchInSequence(global);
     try {
       return this.#update(a.images, b.images, at.step);
     } finally {
