@@ -6,9 +6,8 @@ import { readCheckpoint, restoreNetwork } from './checkpoint';
 import type { TrainConfig } from './config';
 import { Domains, domainsFromLogits, domainsOf } from './domains';
 import { familyFor } from './registry';
-import type { EditingGenerator, Editor, OpenedEditor } from './types';
+import type { EditingGenerator, Editor, ModelFamily, OpenedEditor } from './types';
 import { RunDir } from './run-dir';
-import { familyOfRun } from './run-translate';
 
 export interface LoadedEditor extends OpenedEditor {
   config: TrainConfig;
@@ -17,10 +16,9 @@ export interface LoadedEditor extends OpenedEditor {
   step: number;
 }
 
-/** Whether `run` (a run folder or checkpoint file) holds an attribute-editing model: `ganforge eval` scores its edits. */
-export function isEditingRun(run: string): boolean {
-  const family = familyOfRun(run);
-  return family?.editor !== undefined || family?.latentEditor !== undefined;
+/** Whether a family's runs edit attributes (StarGAN's editing generator, Age-cGAN's latent editor): `ganforge eval` scores their edits. */
+export function editsAttributes(family: ModelFamily): boolean {
+  return family.editor !== undefined || family.latentEditor !== undefined;
 }
 
 /** The generator of an editing run (a run folder or a checkpoint file); another model's run is refused in one line. */

@@ -31,11 +31,6 @@ export function familyOfRun(run: string): ModelFamily | null {
   }
 }
 
-/** Whether `run` holds an image-to-image model: `ganforge eval` then scores its test split instead of sampling noise. */
-export function isTranslationRun(run: string): boolean {
-  return familyOfRun(run)?.translator !== undefined;
-}
-
 export interface LoadedTranslator {
   generator: Module & Layer;
   config: TrainConfig;

@@ -7,8 +7,8 @@ import { sampleRun } from '../../gan/run-samples';
 import { isPerClassRun } from '../../gan/per-class';
 import { RunDir } from '../../gan/run-dir';
 import { editingEvalOf } from '../../gan/editing-eval';
-import { isEditingRun, loadEditor } from '../../gan/run-edit';
-import { isTranslationRun, loadTranslator } from '../../gan/run-translate';
+import { editsAttributes, loadEditor } from '../../gan/run-edit';
+import { familyOfRun, loadTranslator } from '../../gan/run-translate';
 import { translationEvalOf, translationGrid } from '../../gan/translation-eval';
 import { writeFileAtomic } from '../../io/atomic';
 import { encodePng } from '../../io/png';
@@ -61,11 +61,14 @@ export async function runEval(flags: FlagsOf<typeof evalSpec>): Promise<number> 
   if ((checkpoint === undefined) === (samplesFile === undefined)) throw new UsageError('give --checkpoint or --samples (one of them)');
   const json = flags.json === true;
   if (flags.truncation !== undefined && samplesFile !== undefined) throw new UsageError('--truncation applies to --checkpoint (it changes how the run draws its noise), not to --samples');
-  if (checkpoint && isTranslationRun(checkpoint)) {
+  // The run's family decides how it is scored: read once (a checkpoint is read whole), null for --samples or for
+  // a run that cannot be read, whose own reading below reports why.
+  const family = checkpoint ? familyOfRun(checkpoint) : null;
+  if (checkpoint && family?.translator) {
     if (flags.truncation !== undefined) throw new UsageError('--truncation applies to runs that draw from noise; a translation run translates its test split');
     return evalTranslation(checkpoint, flags);
   }
-  if (checkpoint && isEditingRun(checkpoint)) {
+  if (checkpoint && family && editsAttributes(family)) {
     for (const [given, flag] of [[flags.truncation, 'truncation'], [flags.class, 'class'], [flags.dataset, 'dataset'], [flags.extractor, 'extractor']] as const) {
       if (given !== undefined) throw new UsageError(`--${flag} does not apply to an editing run: it is scored on its own test split by judges trained on its own data`);
     }
