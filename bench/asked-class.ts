@@ -7,32 +7,34 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { pickRows } from '../src/data/dataset';
 import { bytesToSigned } from '../src/data/pixels';
 import { writeFileAtomic } from '../src/io/atomic';
 import { classCoverage } from '../src/metrics/coverage';
-import { Judge } from '../src/metrics/judge';
-import { evalJson, ganforgeRun, option } from './common';
+import { classifierFor } from '../src/metrics/classifier';
+import { classifierExtractor } from '../src/metrics/extractor';
+import { referenceData } from '../src/metrics/reference';
+import { evalJson, ganforgeRun, option, simdFlags } from './common';
 
 /** Per class K, the share of the judge's held-out real images of class K that its classifier reads as K. */
 async function judgeCeiling(dataset: string): Promise<number[]> {
-  const judge = await Judge.create(dataset);
+  // The judge's own classifier and held-out split, as `ganforge eval` builds them (without the reference's features).
+  const reference = await referenceData(dataset);
+  const { heldOut } = reference;
+  const extractor = classifierExtractor(classifierFor(reference));
   try {
-    const { heldOut } = judge.reference;
-    const classes = judge.extractor.classes!;
-    const per = heldOut.channels * heldOut.height * heldOut.width;
+    const classes = extractor.classes!;
     const ceiling: number[] = [];
     for (let k = 0; k < classes.length; k++) {
-      const rows = [...heldOut.labels!.keys()].filter((i) => heldOut.labels![i] === k);
-      const bytes = new Uint8Array(rows.length * per);
-      rows.forEach((row, j) => bytes.set(heldOut.images.subarray(row * per, (row + 1) * per), j * per));
-      const extracted = await judge.extractor.extract(bytesToSigned(bytes), [rows.length, heldOut.channels, heldOut.height, heldOut.width]);
+      const real = pickRows(heldOut, [...heldOut.labels!.keys()].filter((i) => heldOut.labels![i] === k), `class ${k}`);
+      const extracted = await extractor.extract(bytesToSigned(real.images), [real.count, real.channels, real.height, real.width]);
       ceiling.push(classCoverage(extracted.probabilities!, classes).shares[k]);
       extracted.features.dispose();
       extracted.probabilities!.dispose();
     }
     return ceiling;
   } finally {
-    judge.dispose();
+    extractor.dispose();
   }
 }
 
@@ -45,8 +47,7 @@ async function main(): Promise<void> {
   const extra = dash >= 0 ? process.argv.slice(dash + 1) : [];
   const out = path.resolve(option('out', path.join('runs', `asked-class-${recipe}-${budget}s`)));
   fs.mkdirSync(out, { recursive: true });
-  const cpuFlags = [...new Set(fs.readFileSync('/proc/cpuinfo', 'utf8').match(/\b(avx512f|avx2|fma)\b/g) ?? [])].sort().join(' ');
-  console.log(`asked class: --recipe ${recipe} ${extra.join(' ')} for ${budget} s; ${os.cpus().length} CPUs (${cpuFlags || 'no AVX2/AVX-512'}), load average ${os.loadavg()[0].toFixed(1)}`);
+  console.log(`asked class: --recipe ${recipe} ${extra.join(' ')} for ${budget} s; ${os.cpus().length} CPUs (${simdFlags()}), load average ${os.loadavg()[0].toFixed(1)}`);
 
   const row = ganforgeRun(`${recipe}-seed${seed}`, out, ['--recipe', recipe, '--steps', '100000000', ...extra], budget, seed, '2000');
   const classes = (row.score.coverage.shares as number[]).length;

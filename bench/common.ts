@@ -12,6 +12,12 @@ export const ROOT = path.join(__dirname, '..', '..');
 export const CLI = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const REFERENCE = path.join(ROOT, 'bench', 'reference', 'gan_reference.py');
 
+/** The SIMD flags that decide libtorch's kernels here (figures are compared only between machines that share them). */
+export function simdFlags(): string {
+  const info = fs.readFileSync('/proc/cpuinfo', 'utf8');
+  return ['avx512f', 'avx2', 'fma'].filter((f) => new RegExp(`\\b${f}\\b`).test(info)).join(' ') || 'none of avx512f/avx2/fma';
+}
+
 /** `--name VALUE` from the command line, or `fallback`. */
 export function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -46,7 +52,11 @@ export function defaultRecipeReferenceArgs(): string[] {
     '--class-weight', String(config.classWeight), '--classify-fakes', config.classifyFakes ? '1' : '0', '--fixed-noise', String(config.gridSize)];
 }
 
-export interface ReferenceReport { torch: string; threads: number; step_ms: number[]; losses: number[][] }
+export interface ReferenceReport {
+  torch: string; threads: number; step_ms: number[]; losses: number[][];
+  /** With --snapshots: the steps done at each snapshot, by its seconds as written in the file names. */
+  snapshot_steps?: Record<string, number>;
+}
 
 /**
  * The Python that runs the reference: $GANFORGE_PYTHON where set (e.g. a CUDA torch in a virtual environment),

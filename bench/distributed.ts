@@ -16,7 +16,7 @@ import * as path from 'path';
 import { freePort } from '../src/dist/launch';
 import { modelFamily } from '../src/gan/registry';
 import type { AdversarialFamily } from '../src/gan/adversarial';
-import { CLI, option, ROOT } from './common';
+import { CLI, option, ROOT, simdFlags } from './common';
 
 const STEPS = Number(option('steps', '60'));
 const MODELS = option('models', 'mlp,dcgan').split(',');
@@ -28,9 +28,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 function cpuFlags(): string {
   const info = fs.readFileSync('/proc/cpuinfo', 'utf8');
-  const flags = ['avx512f', 'avx2', 'fma'].filter((f) => new RegExp(`\\b${f}\\b`).test(info));
   const model = /model name\s*:\s*(.*)/.exec(info)?.[1] ?? 'unknown CPU';
-  return `${model}; ${os.availableParallelism()} cores; flags ${flags.join(' ') || 'none of avx512f/avx2/fma'}`;
+  return `${model}; ${os.availableParallelism()} cores; flags ${simdFlags()}`;
 }
 
 interface Timing { stepMs: number; syncMs: number | null; imagesPerS: number }

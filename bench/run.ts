@@ -16,7 +16,7 @@ import { buildRun } from '../src/gan/registry';
 import { cudaDeviceCount, libtorchVersion, numThreads, Precision, PRECISIONS, resolveDevice, setDefaultDevice, withPrecision } from '../src/torch';
 import { writeIdx } from '../src/data/idx';
 import type { ImageDataset } from '../src/data/dataset';
-import { option, PYTHON, runReference, writeBundledMnistIdx } from './common';
+import { option, PYTHON, runReference, simdFlags, writeBundledMnistIdx } from './common';
 
 interface BenchCase {
   name: string;
@@ -137,11 +137,10 @@ function main(): void {
     }
     return random;
   };
-  const cpuFlags = fs.readFileSync('/proc/cpuinfo', 'utf8').match(/\b(avx512f|avx2|fma)\b/g) ?? [];
 
   console.log(`ganforge bench: libtorch ${libtorchVersion()}, PyTorch ${torchVersion ?? 'not installed'}; ${os.cpus().length} CPUs; ` +
     `up to ${steps} timed steps after ${warmup} warm-up, ${rounds} alternating rounds`);
-  console.log(`device: ${device}${device === 'cpu' ? ` (${os.cpus()[0]?.model}; ${[...new Set(cpuFlags)].sort().join(' ') || 'no AVX2/AVX-512'})` : ` (${cudaDeviceCount()} visible)`}, precision ${precision}, both sides`);
+  console.log(`device: ${device}${device === 'cpu' ? ` (${os.cpus()[0]?.model}; ${simdFlags()})` : ` (${cudaDeviceCount()} visible)`}, precision ${precision}, both sides`);
   if (!torchVersion) console.log(`PyTorch reference skipped: ${PYTHON} has no torch (apt-get install python3-torch, or set GANFORGE_PYTHON)`);
   const rows: string[][] = [['case', 'ganforge ms/step', 'PyTorch ms/step', 'ganforge img/s', 'PyTorch img/s', 'ratio']];
   for (const benchCase of CASES.filter((c) => only.includes(c.name))) {

@@ -13,7 +13,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { writeFileAtomic } from '../src/io/atomic';
 import { lineChartSvg } from '../src/io/plot';
-import { CLI, option } from './common';
+import { CLI, option, simdFlags } from './common';
 
 /** Allowed growth of resident memory after the warm-up, as a fraction of its level just after it. */
 const RSS_TOLERANCE = 0.05;
@@ -42,9 +42,7 @@ function main(): void {
   const run = earlier ? path.resolve(earlier) : path.join(out, 'run');
   fs.mkdirSync(out, { recursive: true });
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-  const flags = fs.readFileSync('/proc/cpuinfo', 'utf8').match(/^flags\s*:(.*)$/m)?.[1] ?? '';
-  const simd = ['avx512f', 'avx2', 'fma'].filter((f) => flags.split(' ').includes(f)).join(' ') || 'none of avx512f/avx2/fma';
-  console.log(`soak: ganforge train --model ${model} --steps ${steps} (records every ${every} steps) on ${os.cpus().length}× ${cpu} [${simd}]`);
+  console.log(`soak: ganforge train --model ${model} --steps ${steps} (records every ${every} steps) on ${os.cpus().length}× ${cpu} [${simdFlags()}]`);
   const started = Date.now();
   if (!earlier) {
     fs.rmSync(run, { recursive: true, force: true });

@@ -12,15 +12,15 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { writeFileAtomic } from '../src/io/atomic';
-import { encodeNpy } from '../src/io/npy';
+import { decodeNpy, encodeNpy } from '../src/io/npy';
 import { lineChartSvg } from '../src/io/plot';
 import { loadBundledMnist } from '../src/data/mnist';
 import { writeIdx } from '../src/data/idx';
 import { resolveConfig } from '../src/gan/resolve';
 import { buildRun } from '../src/gan/registry';
-import { manualSeed, numThreads, randomState, setRandomState } from '../src/torch';
-import { decodeNpy } from '../src/io/npy';
-import { defaultRecipeReferenceArgs, evalJson, option, runReference, writeBundledMnistIdx } from './common';
+import { drawSeeded } from '../src/gan/sampling';
+import { numThreads } from '../src/torch';
+import { defaultRecipeReferenceArgs, evalJson, option, runReference, simdFlags, writeBundledMnistIdx } from './common';
 
 /** FID levels whose first crossing is reported. */
 const LEVELS = [100, 50, 25];
@@ -52,10 +52,7 @@ function ganforgeSide(out: string, times: number[], n: number, seed: number): { 
         const seconds = pending.shift()!;
         // As the trainer does around its scoring: the samples' noise comes from its own seed, and training
         // goes on with the random stream as it was.
-        const state = randomState();
-        manualSeed(seed + 1);
-        const { images, shape } = run.sample!(n);
-        setRandomState(state);
+        const { images, shape } = drawSeeded(seed + 1, () => run.sample!(n));
         const file = path.join(out, `ganforge-${seconds}s.npy`);
         writeSamples(file, images, shape);
         snapshots.push({ seconds, steps: step + 1, file });
@@ -75,8 +72,7 @@ function pytorchSide(out: string, times: number[], n: number, seed: number, thre
   writeIdx(labelsFile, [mnist.count], mnist.labels!);
   const prefix = path.join(out, 'pytorch-raw');
   const report = runReference([...defaultRecipeReferenceArgs(), '--data', dataFile, '--labels', labelsFile, '--steps', '100000000', '--warmup', '0', '--time-budget', String(Math.max(...times)), '--seed', String(seed),
-    '--threads', String(threads), '--snapshots', times.join(','), '--snapshot-prefix', prefix, '--samples-count', String(n)]) as
-    ReturnType<typeof runReference> & { snapshot_steps?: Record<string, number> };
+    '--threads', String(threads), '--snapshots', times.join(','), '--snapshot-prefix', prefix, '--samples-count', String(n)]);
   const snapshots: Snapshot[] = [];
   for (const seconds of times) {
     const raw = `${prefix}-${seconds}s.npy`;
@@ -142,9 +138,8 @@ function main(): void {
   const seed = Number(option('seed', '1'));
   const out = path.resolve(option('out', path.join('runs', `time-to-quality-${budget}s`)));
   fs.mkdirSync(out, { recursive: true });
-  const cpuFlags = [...new Set(fs.readFileSync('/proc/cpuinfo', 'utf8').match(/\b(avx512f|avx2|fma)\b/g) ?? [])].sort().join(' ');
   console.log(`time to quality: the default recipe in ganforge and PyTorch (reference ${defaultRecipeReferenceArgs().join(' ')}), snapshots at ${times.join(', ')} s of training`);
-  console.log(`machine: ${os.cpus().length} CPUs, ${os.cpus()[0]?.model} (${cpuFlags || 'no AVX2/AVX-512'}); load average now ${os.loadavg()[0].toFixed(1)}`);
+  console.log(`machine: ${os.cpus().length} CPUs, ${os.cpus()[0]?.model} (${simdFlags()}); load average now ${os.loadavg()[0].toFixed(1)}`);
 
   console.log('training ganforge …');
   const { side: ours, threads } = ganforgeSide(out, times, n, seed);
