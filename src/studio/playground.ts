@@ -34,6 +34,12 @@ function stamp(file: string): string {
   return `${s.size}:${s.mtimeMs}:${s.ino}`;
 }
 
+/** Where a run's playground cache and its two files are. */
+function cacheFiles(runFolder: string): { cache: string; modelFile: string; infoFile: string } {
+  const cache = path.join(runFolder, CACHE_FOLDER);
+  return { cache, modelFile: path.join(cache, MODEL_FILE), infoFile: path.join(cache, INFO_FILE) };
+}
+
 /** `file` as a real path inside `folder` (a run's real folder), or null. */
 function inside(root: RunsRoot, folder: string, file: string): string | null {
   const real = root.contained(file);
@@ -55,8 +61,7 @@ export class PlaygroundModels {
     const dir = new RunDir(runFolder);
     const checkpoint = inside(this.root, runFolder, dir.checkpointPath);
     if (checkpoint === null || !fs.statSync(checkpoint).isFile()) throw new HttpError(409, `${name} has no checkpoint yet`);
-    const cache = path.join(runFolder, CACHE_FOLDER);
-    const modelFile = path.join(cache, MODEL_FILE), infoFile = path.join(cache, INFO_FILE);
+    const { modelFile, infoFile } = cacheFiles(runFolder);
     const current = stamp(checkpoint);
     const cached = this.#readCache(runFolder, infoFile, modelFile);
     if (cached?.checkpoint === current) return { model: cached.model, file: inside(this.root, runFolder, modelFile)! };
@@ -87,8 +92,7 @@ export class PlaygroundModels {
       }
       const model = JSON.parse(stdout.trim().split('\n').at(-1)!) as PlaygroundModel;
       const bytes = await fs.promises.readFile(onnx);
-      const cache = path.join(runFolder, CACHE_FOLDER);
-      const modelFile = path.join(cache, MODEL_FILE), infoFile = path.join(cache, INFO_FILE);
+      const { modelFile, infoFile } = cacheFiles(runFolder);
       this.#makeCacheFolder(runFolder);
       // The model first, its description last: a reader that finds the description finds its model.
       writeFileAtomic(modelFile, bytes);
@@ -100,7 +104,7 @@ export class PlaygroundModels {
   }
 
   #makeCacheFolder(runFolder: string): void {
-    const cache = path.join(runFolder, CACHE_FOLDER);
+    const { cache } = cacheFiles(runFolder);
     try {
       fs.mkdirSync(cache);
     } catch (err) {
