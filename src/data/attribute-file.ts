@@ -102,8 +102,8 @@ export function formatAttributeText(table: AttributeTable): string {
 }
 
 /**
- * The columns `wanted` of `table`, in that order (`--select Black_Hair,Blond_Hair`); a name the file lacks is an
- * error listing the names it has.
+ * The columns `wanted` of `table`, in that order (config key `attributes: Black_Hair,Blond_Hair`); a name the
+ * file lacks is an error listing the names it has.
  */
 export function selectAttributes(table: AttributeTable, wanted: readonly string[]): AttributeTable {
   const columns = wanted.map((name) => {

@@ -152,8 +152,8 @@ export async function loadListedFolder(dir: string, o: { size: number; grayscale
 }
 
 /**
- * The data with only the attribute columns `wanted`, in that order (`--select Black_Hair,Blond_Hair`), its
- * held-out split likewise. Data without attributes, or a name it lacks, is an error naming the choices.
+ * The data with only the attribute columns `wanted`, in that order (config key `attributes:
+ * Black_Hair,Blond_Hair`), its held-out split likewise. Data without attributes, or a name it lacks, is an error naming the choices.
  */
 export function selectDatasetAttributes(data: ImageDataset, wanted: readonly string[]): ImageDataset {
   const pick = (d: ImageDataset): ImageDataset => {

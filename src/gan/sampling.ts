@@ -69,9 +69,9 @@ export function sampleInBatches(
   generator: Generator, n: number, batchSize: number, onBatch: (data: Float32Array, count: number) => void,
   labelsFor?: (start: number, count: number) => Tensor, truncation?: number,
 ): void {
+  const ownTruncation = truncation !== undefined && generator.forwardTruncated !== undefined;
   for (let done = 0; done < n; done += batchSize) {
     const count = Math.min(batchSize, n - done);
-    const ownTruncation = truncation !== undefined && generator.forwardTruncated !== undefined;
     const z = truncation === undefined || ownTruncation ? randn([count, generator.latentDim]) : truncatedNoise([count, generator.latentDim], truncation);
     const labels = labelsFor?.(done, count);
     try {
