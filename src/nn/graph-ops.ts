@@ -16,12 +16,13 @@ export interface GraphOps<V> {
   mul(a: V, b: V): V;
   /** Elementwise sum, with broadcasting (residual connections, per-sample biases). */
   add(a: V, b: V): V;
-  /** `length` entries of `axis` from `start` (BigGAN's chunks of z). */
-  slice(x: V, axis: number, start: number, length: number): V;
+  /**
+   * The block of `lengths[i]` entries from `starts[i]` along each of `axes` (BigGAN's chunks of z along axis 1;
+   * the U-Net's crop of its padded output along axes 2 and 3).
+   */
+  slice(x: V, axes: number[], starts: number[], lengths: number[]): V;
   /** x·scale + shift, elementwise. */
   affine(x: V, scale: number, shift: number): V;
-  /** The height × width window of images [N, C, H, W] whose top-left pixel is (top, left). */
-  crop(x: V, top: number, left: number, height: number, width: number): V;
   /** Vectors [N, K] as K constant maps [N, K, height, width] (StarGAN's target domains beside the image). */
   tile(v: V, channels: number, height: number, width: number): V;
 }
@@ -32,9 +33,8 @@ export const tensorOps: GraphOps<Tensor> = {
   concat: (values, axis) => cat(values, axis),
   mul: (a, b) => a.mul(b),
   add: (a, b) => a.add(b),
-  slice: (x, axis, start, length) => x.narrow(axis, start, length),
+  slice: (x, axes, starts, lengths) => axes.reduce((y, axis, i) => y.narrow(axis, starts[i], lengths[i]), x).contiguous(),
   // x·scale − s and x·scale + (−s) are the same IEEE operation, so this matches a forward written with sub.
   affine: (x, scale, shift) => x.mul(scale).add(shift),
-  crop: (x, top, left, height, width) => x.narrow(2, top, height).narrow(3, left, width).contiguous(),
   tile: (v, channels, height, width) => v.reshape([v.shape[0], channels, 1, 1]).expand([v.shape[0], channels, height, width]),
 };

@@ -64,16 +64,10 @@ export class OnnxOps implements GraphOps<Value> {
     return this.graph.node('Add', [a, b], {}, 'add', Math.max(a.rank, b.rank));
   }
 
-  slice(x: Value, axis: number, start: number, length: number): Value {
+  slice(x: Value, axes: number[], starts: number[], lengths: number[]): Value {
     const { graph } = this;
-    const starts = graph.int64s('slice.starts', [start]), ends = graph.int64s('slice.ends', [start + length]);
-    return graph.node('Slice', [x, starts, ends, graph.int64s('slice.axes', [axis])], {}, 'slice', x.rank);
-  }
-
-  crop(x: Value, top: number, left: number, height: number, width: number): Value {
-    const { graph } = this;
-    const starts = graph.int64s('crop.starts', [top, left]), ends = graph.int64s('crop.ends', [top + height, left + width]);
-    return graph.node('Slice', [x, starts, ends, graph.int64s('crop.axes', [2, 3])], {}, 'crop', x.rank);
+    const begin = graph.int64s('slice.starts', starts), end = graph.int64s('slice.ends', starts.map((s, i) => s + lengths[i]));
+    return graph.node('Slice', [x, begin, end, graph.int64s('slice.axes', axes)], {}, 'slice', x.rank);
   }
 
   tile(v: Value, channels: number, height: number, width: number): Value {

@@ -87,7 +87,7 @@ export class BigGanGenerator extends Module implements Generator {
   describe<V>(ops: GraphOps<V>, z: V, labels?: V): V {
     const y = ops.layer(this.shared, requireLabels(labels, 'biggan generator'));
     const starts = chunkStarts(this.chunks);
-    const chunk = (i: number) => ops.slice(z, 1, starts[i], this.chunks[i]);
+    const chunk = (i: number) => ops.slice(z, [1], [starts[i]], [this.chunks[i]]);
     let h = ops.reshape(ops.layer(this.linear, chunk(0)), [this.channels[0], this.start, this.start]);
     const attendAfter = generatorAttentionAfter(this.imageShape);
     this.blocks.forEach((block, i) => {

@@ -117,7 +117,7 @@ export class UNetGenerator extends Module implements Layer {
     }
     if (!this.pad) return h;
     const { top, left, size } = this.#crop;
-    return ops.crop(h, top, left, size, size);
+    return ops.slice(h, [2, 3], [top, left], [size, size]);
   }
 }
 
