@@ -208,7 +208,8 @@ export interface ModelFamily {
   dataKind?: DataKind;
   /**
    * Intra-op threads that train this family fastest on a 2-core CPU (measured; default 1). Convolutions with
-   * wide feature maps gain from 2; GEMM-bound models lose, as OpenBLAS already uses every core.
+   * wide feature maps gain from 2; GEMM-bound models lose, as OpenBLAS already uses every core. On a busy machine
+   * the thread governor (src/torch/thread-governor.ts) lowers a count of 2 while other processes hold the cores.
    */
   threads?: number;
   /** Hyperparameters that come with the architecture (its paper's or tutorial's). */

@@ -2,6 +2,7 @@
 // input (BCE, MSE) or int64 class indices (cross-entropy). Reductions: 'mean' (default), 'sum', 'none'.
 import { native, Reduction } from './native';
 import { Tensor } from './tensor';
+import { convTranspose2d as routedConvTranspose2d } from './conv-transpose';
 
 /** x · weightᵀ + bias, in one fused call (torch.nn.functional.linear). */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor): Tensor {
@@ -34,7 +35,7 @@ export function dropout(x: Tensor, p: number, training: boolean): Tensor {
 
 // ---- convolution, normalisation, pooling, resampling ----
 export type Pair = number | [number, number];
-const pair = (v: Pair): number[] => (typeof v === 'number' ? [v, v] : [v[0], v[1]]);
+const pair = (v: Pair): [number, number] => (typeof v === 'number' ? [v, v] : [v[0], v[1]]);
 
 export interface ConvOptions {
   stride?: Pair;
@@ -48,11 +49,15 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor, o: ConvOptions 
   return new Tensor(native.conv2d(x.handle, weight.handle, bias?.handle, pair(o.stride ?? 1), pair(o.padding ?? 0), pair(o.dilation ?? 1), o.groups ?? 1));
 }
 
-/** Transposed 2-D convolution; weight is [Cin, Cout/groups, kh, kw] as in PyTorch. */
+/**
+ * Transposed 2-D convolution; weight is [Cin, Cout/groups, kh, kw] as in PyTorch. DCGAN's shapes go through faster
+ * exact rewrites (conv-transpose.ts), the rest through libtorch's kernel.
+ */
 export function convTranspose2d(x: Tensor, weight: Tensor, bias?: Tensor, o: ConvOptions & { outputPadding?: Pair } = {}): Tensor {
-  return new Tensor(native.convTranspose2d(
-    x.handle, weight.handle, bias?.handle, pair(o.stride ?? 1), pair(o.padding ?? 0), pair(o.outputPadding ?? 0), o.groups ?? 1, pair(o.dilation ?? 1),
-  ));
+  return routedConvTranspose2d(x, weight, bias, {
+    stride: pair(o.stride ?? 1), padding: pair(o.padding ?? 0), outputPadding: pair(o.outputPadding ?? 0),
+    groups: o.groups ?? 1, dilation: pair(o.dilation ?? 1),
+  });
 }
 
 export interface NormOptions {

@@ -60,6 +60,7 @@ export const acganFamily = adversarialFamily({
   name: 'acgan',
   summary: 'AC-GAN: DCGAN with the class in G and an auxiliary classifier head on D',
   conditioning: 'auxiliary',
+  threads: 2, // as DCGAN's; at the default recipe's width 32, 56–63 vs 79 ms/step with 1
   // 100 grid images: with ten classes, a 10×10 grid of one class per column.
   defaults: { lrG: 2e-4, lrD: 2e-4, beta1: 0.5, loss: 'non-saturating', gridSize: 100 },
   unsupported: (spec: ModelSpec) => unlabelledReason(spec) ?? unsupportedSize(spec),
