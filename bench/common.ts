@@ -2,6 +2,7 @@
 // file it reads, and `ganforge eval --json`.
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { writeIdx } from '../src/data/idx';
 import { loadBundledMnist } from '../src/data/mnist';
@@ -68,6 +69,27 @@ export const PYTHON = process.env.GANFORGE_PYTHON ?? '/usr/bin/python3';
 export function runReference(args: string[]): ReferenceReport {
   const out = execFileSync(PYTHON, [REFERENCE, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 });
   return JSON.parse(out);
+}
+
+/**
+ * The thread counts PyTorch is timed at: 1, ganforge's count and every core, so that ganforge is compared with
+ * PyTorch at its fastest (on 2 cores libtorch's transposed convolution runs 3–4× slower with 2 threads than with 1,
+ * so the count that suits ganforge is not PyTorch's best). On a GPU the count hardly matters: ganforge's only.
+ */
+export function referenceThreadCounts(ours: number, device = 'cpu'): number[] {
+  if (device !== 'cpu') return [ours];
+  return [...new Set([1, ours, os.cpus().length])].sort((a, b) => a - b);
+}
+
+/** The count of `candidates` at which the reference (`args`: model, data, …) runs its steps fastest, by a short trial. */
+export function fastestReferenceThreads(args: string[], candidates: number[]): number {
+  if (candidates.length === 1) return candidates[0];
+  const medianMs = (threads: number) => {
+    const times = runReference([...args, '--steps', '12', '--warmup', '3', '--threads', String(threads)]).step_ms.sort((a, b) => a - b);
+    return times[times.length >> 1];
+  };
+  const timed = candidates.map((threads) => ({ threads, ms: medianMs(threads) }));
+  return timed.reduce((a, b) => (a.ms <= b.ms ? a : b)).threads;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- eval's JSON output, read field by field by the callers

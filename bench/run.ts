@@ -18,7 +18,7 @@ import { buildRun } from '../src/gan/registry';
 import { cudaDeviceCount, libtorchVersion, numThreads, Precision, PRECISIONS, resolveDevice, setDefaultDevice, withPrecision } from '../src/torch';
 import { writeIdx } from '../src/data/idx';
 import type { ImageDataset } from '../src/data/dataset';
-import { option, PYTHON, runReference, simdFlags, writeBundledMnistIdx } from './common';
+import { option, PYTHON, referenceThreadCounts, runReference, simdFlags, writeBundledMnistIdx } from './common';
 
 interface BenchCase {
   name: string;
@@ -105,16 +105,6 @@ function pythonTorchVersion(): string | null {
   } catch {
     return null;
   }
-}
-
-/**
- * The thread counts PyTorch is timed at: 1, ganforge's count for the case and every core, so that the ratio is taken
- * against PyTorch's fastest (on 2 cores libtorch's transposed convolution runs 3–4× slower with 2 threads than with
- * 1, so the count ganforge prefers is not PyTorch's best). On a GPU the count hardly matters: ganforge's only.
- */
-function referenceThreadCounts(ours: number, device: string): number[] {
-  if (device !== 'cpu') return [ours];
-  return [...new Set([1, ours, os.cpus().length])].sort((a, b) => a - b);
 }
 
 function timeReference(

@@ -6,8 +6,9 @@
 // time. Every snapshot is then scored by the same judge (`ganforge eval --samples`), and the table, the time
 // each side needed to reach FID 100, 50 and 25, and a chart (DIR/fid-vs-time.svg) are written.
 //
-// Both sides run the same thread count (ganforge's choice for the family, GANFORGE_THREADS where set), so
-// a difference in the curves is a difference in speed per step, since the math is the same.
+// ganforge runs at its family's thread count (GANFORGE_THREADS where set) and PyTorch at whichever of 1, that
+// count and every core a short trial finds fastest, so each side runs as fast as it can here; the math is the
+// same (to float rounding), so a difference in the curves is a difference in speed per step.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -20,7 +21,9 @@ import { resolveConfig } from '../src/gan/resolve';
 import { buildRun } from '../src/gan/registry';
 import { drawSeeded } from '../src/gan/sampling';
 import { numThreads } from '../src/torch';
-import { defaultRecipeReferenceArgs, evalJson, option, runReference, simdFlags, writeBundledMnistIdx } from './common';
+import {
+  defaultRecipeReferenceArgs, evalJson, fastestReferenceThreads, option, referenceThreadCounts, runReference, simdFlags, writeBundledMnistIdx,
+} from './common';
 
 /** FID levels whose first crossing is reported. */
 const LEVELS = [100, 50, 25];
@@ -65,13 +68,16 @@ function ganforgeSide(out: string, times: number[], n: number, seed: number): { 
 }
 
 /** The PyTorch twin for the same snapshots; its raw [-1, 1] files are rescaled for the judge. */
-function pytorchSide(out: string, times: number[], n: number, seed: number, threads: number): Side {
+function pytorchSide(out: string, times: number[], n: number, seed: number, ganforgeThreads: number): { side: Side; threads: number } {
   const mnist = loadBundledMnist();
   const dataFile = writeBundledMnistIdx(out);
   const labelsFile = path.join(out, 'mnist-labels-idx1-ubyte');
   writeIdx(labelsFile, [mnist.count], mnist.labels!);
   const prefix = path.join(out, 'pytorch-raw');
-  const report = runReference([...defaultRecipeReferenceArgs(), '--data', dataFile, '--labels', labelsFile, '--steps', '100000000', '--warmup', '0', '--time-budget', String(Math.max(...times)), '--seed', String(seed),
+  const model = [...defaultRecipeReferenceArgs(), '--data', dataFile, '--labels', labelsFile, '--seed', String(seed)];
+  const threads = fastestReferenceThreads(model, referenceThreadCounts(ganforgeThreads));
+  console.log(`training PyTorch (${threads} intra-op thread${threads > 1 ? 's' : ''}, its fastest here) …`);
+  const report = runReference([...model, '--steps', '100000000', '--warmup', '0', '--time-budget', String(Math.max(...times)),
     '--threads', String(threads), '--snapshots', times.join(','), '--snapshot-prefix', prefix, '--samples-count', String(n)]);
   const snapshots: Snapshot[] = [];
   for (const seconds of times) {
@@ -83,7 +89,7 @@ function pytorchSide(out: string, times: number[], n: number, seed: number, thre
     fs.rmSync(raw);
     snapshots.push({ seconds, steps: report.snapshot_steps?.[String(seconds)] ?? NaN, file });
   }
-  return { name: 'PyTorch', snapshots, fid: [] };
+  return { side: { name: 'PyTorch', snapshots, fid: [] }, threads };
 }
 
 /**
@@ -143,13 +149,12 @@ function main(): void {
 
   console.log('training ganforge …');
   const { side: ours, threads } = ganforgeSide(out, times, n, seed);
-  console.log(`training PyTorch (${threads} intra-op thread${threads > 1 ? 's' : ''}, as ganforge) …`);
-  const theirs = pytorchSide(out, times, n, seed, threads);
+  const { side: theirs, threads: pytorchThreads } = pytorchSide(out, times, n, seed, threads);
   for (const side of [ours, theirs]) {
     side.fid = side.snapshots.map((s) => evalJson(['--samples', s.file, '--dataset', 'mnist']).fid as number);
   }
 
-  writeFileAtomic(path.join(out, 'results.json'), JSON.stringify({ times, budget, threads, sides: [ours, theirs] }, null, 2));
+  writeFileAtomic(path.join(out, 'results.json'), JSON.stringify({ times, budget, threads, pytorchThreads, sides: [ours, theirs] }, null, 2));
   report(out, times, budget, [ours, theirs]);
 }
 

@@ -26,6 +26,13 @@ if (files.length === 0) {
   process.exit(1);
 }
 // Tests keep their downloads and trained classifiers in the repo's .cache/ (git-ignored), not in ~/.cache.
-const env = { ...process.env, GANFORGE_CACHE: process.env.GANFORGE_CACHE ?? path.join(root, '.cache', 'test') };
+// One intra-op thread unless the caller says otherwise: the thread governor would otherwise move a two-thread
+// family between 1 and 2 threads as the machine's load changes, which changes convolution rounding, and the
+// exact-resume tests compare runs bit for bit (the governor has tests of its own, on scripted readings).
+const env = {
+  ...process.env,
+  GANFORGE_CACHE: process.env.GANFORGE_CACHE ?? path.join(root, '.cache', 'test'),
+  GANFORGE_THREADS: process.env.GANFORGE_THREADS ?? '1',
+};
 const result = spawnSync(process.execPath, ['--test', '--test-concurrency=1', ...files], { stdio: 'inherit', env });
 process.exit(result.status ?? 1);
