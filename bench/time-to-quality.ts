@@ -122,7 +122,7 @@ function report(out: string, times: number[], budget: number, sides: Side[]): vo
   }
   const chart = lineChartSvg({
     title: 'FID against training time (default recipe, same judge)',
-    xLabel: 'seconds of training', yLabel: 'FID',
+    xLabel: 'seconds of training', yLabel: 'FID', logY: true,
     series: sides.map((side) => ({ name: side.name, points: side.snapshots.map((s, k) => [s.seconds, side.fid[k]] as [number, number]) })),
   });
   writeFileAtomic(path.join(out, 'fid-vs-time.svg'), chart);

@@ -204,6 +204,7 @@ export class RunDir {
         title: 'FID against the held-out data (lower is better)',
         xLabel: 'step',
         yLabel: 'FID',
+        logY: true,
         series: [{ name: 'FID', points: evals.map((r) => [r.step, r.fid as number] as [number, number]) }],
       }));
     }

@@ -14,6 +14,11 @@ export interface ChartOptions {
   width?: number;
   /** Pixels; default 360. */
   height?: number;
+  /**
+   * A logarithmic y axis, for values spanning decades (FID falls from over 1,000 to 30 in a run): points with
+   * y ≤ 0 are left out, ticks fall at 1, 2 and 5 × 10^k.
+   */
+  logY?: boolean;
 }
 
 // Matplotlib's default cycle: colours people already read as "series 1, 2, 3…".
@@ -39,6 +44,22 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
   // The bounds are in units of the step, so a range ending near ±1.8e308 cannot overflow into an endless loop.
   const last = Math.floor(hi / step + 1e-9);
   for (let k = Math.ceil(lo / step - 1e-9); k <= last; k++) ticks.push(Number((k * step).toPrecision(12)));
+  return ticks;
+}
+
+/** Ticks for a logarithmic axis over [lo, hi] (values, not logarithms): 1, 2 and 5 × 10^k, or only 10^k over many decades. */
+export function logTicks(lo: number, hi: number): number[] {
+  if (!(lo > 0) || !(hi >= lo) || !Number.isFinite(hi)) return [];
+  const first = Math.floor(Math.log10(lo));
+  const last = Math.ceil(Math.log10(hi));
+  const mantissas = last - first > 4 ? [1] : [1, 2, 5];
+  const ticks: number[] = [];
+  for (let k = first; k <= last; k++) {
+    for (const m of mantissas) {
+      const v = Number((m * 10 ** k).toPrecision(12));
+      if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9)) ticks.push(v);
+    }
+  }
   return ticks;
 }
 
@@ -102,24 +123,28 @@ export function lineChartSvg(options: ChartOptions): string {
   const plotH = height - margin.top - margin.bottom;
   if (!(plotW > 0 && plotH > 0)) throw new Error(`chart: ${width}×${height} leaves no room to plot`);
   // Points come from files: anything but two finite numbers (NaN, Infinity, a string) is left out.
+  const logY = options.logY === true;
   const series = options.series.map((s) => ({
     name: String(s.name),
-    points: downsample(s.points.filter((p) => Array.isArray(p) && Number.isFinite(p[0]) && Number.isFinite(p[1]))),
+    points: downsample(s.points.filter((p) => Array.isArray(p) && Number.isFinite(p[0]) && Number.isFinite(p[1]) && (!logY || p[1] > 0))),
   }));
   const all = series.flatMap((s) => s.points);
   const [xMin, xMax] = extent(all.map((p) => p[0]));
-  const [yMin, yMax] = extent(all.map((p) => p[1]));
+  // On a log axis positions are taken in log10 y; the ticks and labels stay values.
+  const position = (y: number) => (logY ? Math.log10(y) : y);
+  const [yMin, yMax] = extent(all.map((p) => position(p[1])));
   // Halved before subtracting, so that values near ±1.8e308 cannot overflow into Infinity and then NaN.
   const fraction = (v: number, lo: number, hi: number) => (v / 2 - lo / 2) / (hi / 2 - lo / 2);
   const sx = (x: number) => (margin.left + fraction(x, xMin, xMax) * plotW).toFixed(1);
-  const sy = (y: number) => (margin.top + (1 - fraction(y, yMin, yMax)) * plotH).toFixed(1);
+  const sy = (y: number) => (margin.top + (1 - fraction(position(y), yMin, yMax)) * plotH).toFixed(1);
+  const yTicks = logY ? logTicks(10 ** yMin, 10 ** yMax) : niceTicks(yMin, yMax);
   const bottom = margin.top + plotH;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
     `<text x="${margin.left}" y="22" font-size="14" font-weight="bold">${escapeXml(options.title)}</text>`,
   ];
-  for (const t of niceTicks(yMin, yMax)) {
+  for (const t of yTicks) {
     parts.push(`<line x1="${margin.left}" x2="${margin.left + plotW}" y1="${sy(t)}" y2="${sy(t)}" stroke="#e5e5e5"/>`);
     parts.push(`<text x="${margin.left - 6}" y="${(Number(sy(t)) + 4).toFixed(1)}" text-anchor="end">${formatTick(t)}</text>`);
   }
@@ -130,7 +155,8 @@ export function lineChartSvg(options: ChartOptions): string {
   parts.push(`<rect x="${margin.left}" y="${margin.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#333"/>`);
   parts.push(`<text x="${margin.left + plotW / 2}" y="${height - 10}" text-anchor="middle">${escapeXml(options.xLabel)}</text>`);
   if (options.yLabel) {
-    parts.push(`<text transform="translate(16 ${margin.top + plotH / 2}) rotate(-90)" text-anchor="middle">${escapeXml(options.yLabel)}</text>`);
+    const label = logY ? `${options.yLabel} (log scale)` : options.yLabel;
+    parts.push(`<text transform="translate(16 ${margin.top + plotH / 2}) rotate(-90)" text-anchor="middle">${escapeXml(label)}</text>`);
   }
   series.forEach((s, i) => {
     const colour = COLOURS[i % COLOURS.length];

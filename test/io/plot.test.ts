@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { downsample, escapeXml, lineChartSvg, niceTicks } from '../../src/io/plot';
+import { downsample, escapeXml, lineChartSvg, logTicks, niceTicks } from '../../src/io/plot';
 
 /** Checks that every tag closes in order and no raw '<' or '&' sits in text; returns the element names. */
 function checkWellFormed(svg: string): string[] {
@@ -112,9 +112,31 @@ describe('lineChartSvg', () => {
     for (const y of ['0.2', '0.4', '0.6', '0.8']) assert.ok(labels.includes(y), `y tick ${y} in ${labels}`);
     for (const x of ['0', '5000', '10000', '25000']) assert.ok(labels.includes(x), `x tick ${x} in ${labels}`);
   });
+
+
+  it('a log y axis places each decade equally apart, drops y ≤ 0 and labels ticks with values', () => {
+    const svg = lineChartSvg({
+      title: 't', xLabel: 'x', yLabel: 'FID', logY: true, width: 400, height: 300,
+      series: [{ name: 's', points: [[0, 1000], [1, 100], [2, 10], [3, 0], [4, -5]] }],
+    });
+    checkWellFormed(svg.trim());
+    // Box y 36…252: 1000 at the top, 10 at the bottom, 100 exactly half way (a linear axis would put it at 90%).
+    assert.deepEqual(polylines(svg)[0].map(([, y]) => y), [36, 144, 252]);
+    const labels = [...svg.matchAll(/text-anchor="end">([^<]+)</g)].map((m) => m[1]);
+    for (const y of ['10', '20', '50', '100', '200', '500', '1000']) assert.ok(labels.includes(y), `y tick ${y} in ${labels}`);
+    assert.match(svg, />FID \(log scale\)</);
+  });
 });
 
 describe('chart helpers', () => {
+  it('logTicks: 1, 2 and 5 × 10^k inside the range, only powers of ten over many decades, none for y ≤ 0', () => {
+    assert.deepEqual(logTicks(27, 1369), [50, 100, 200, 500, 1000]);
+    assert.deepEqual(logTicks(0.3, 4), [0.5, 1, 2]);
+    assert.deepEqual(logTicks(1e-3, 1e5), [0.001, 0.01, 0.1, 1, 10, 100, 1000, 10000, 100000]);
+    assert.deepEqual(logTicks(0, 10), []);
+    assert.deepEqual(logTicks(-1, 10), []);
+  });
+
   it('niceTicks picks 1, 2 or 5 × 10^k inside the range', () => {
     assert.deepEqual(niceTicks(0, 1), [0, 0.2, 0.4, 0.6, 0.8, 1]);
     assert.deepEqual(niceTicks(3, 47), [10, 20, 30, 40]);
