@@ -17,13 +17,16 @@
 //   Derivation (one axis): output o = s·i − p + k takes x[i]·W[k]; for o = s·m + a, k = s·d + a + p with d = m − i,
 //   so phase a reads x[m − d] for every d with 0 ≤ s·d + a + p < kernel. Padding x by L = max d on the left and
 //   R = −min d on the right, tap t of a (L + R + 1)-wide kernel reads x[m + t − L], i.e. d = L − t.
-//   On a CUDA device cuDNN has a proper transposed convolution, and the zero taps would only cost, so the
-//   sub-pixel form is used on the CPU only.
+//   It does 9/4 of the transposed convolution's multiply-adds for k4 s2 p1 (the zero taps), which oneDNN's
+//   speed repays only with more than one thread: measured on 2 cores, DCGAN-28's 128→64 layer forward and
+//   backward took 53 ms in libtorch's kernel and 92 ms sub-pixel with 1 thread, but 192 ms against 45 ms with 2.
+//   So it is taken on the CPU with 2 or more intra-op threads (the thread governor may lower the count while a run
+//   trains, and the route follows). On a CUDA device cuDNN has a proper transposed convolution: not used there.
 //
 // GANFORGE_PLAIN_CONV_TRANSPOSE=1 sends every call to libtorch's kernel, as PyTorch computes it: the parity test
 // uses it to show bit-identical losses against the PyTorch reference (as GANFORGE_UNFUSED_ADAM=1 does for Adam).
 import { native } from './native';
-import { cat, zeros } from './create';
+import { cat, numThreads, zeros } from './create';
 import { Tensor } from './tensor';
 import { tidy } from './scope';
 
@@ -44,15 +47,24 @@ export function libtorchConvTranspose2d(x: Tensor, weight: Tensor, bias: Tensor 
 
 const ALWAYS_LIBTORCH = process.env.GANFORGE_PLAIN_CONV_TRANSPOSE === '1';
 
+export type ConvTransposeRoute = 'one-pixel' | 'sub-pixel' | 'libtorch';
+
+/** Which route a call takes, from its shapes, geometry, device and intra-op thread count (see the top of this file). */
+export function convTransposeRoute(xShape: number[], weightShape: number[], g: ConvTransposeGeometry, device: string, threads: number): ConvTransposeRoute {
+  // Malformed shapes go to libtorch, which checks them and says what is wrong.
+  if (ALWAYS_LIBTORCH || !isPlain(g) || xShape.length !== 4 || weightShape.length !== 4 || xShape[1] !== weightShape[0]) return 'libtorch';
+  if (xShape[2] === 1 && xShape[3] === 1 && g.padding[0] === 0 && g.padding[1] === 0) return 'one-pixel';
+  if (subPixelApplies(weightShape, g) && device === 'cpu' && threads > 1) return 'sub-pixel';
+  return 'libtorch';
+}
+
 /** The transposed convolution, by the fastest exact route for its shape and device. */
 export function convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | undefined, g: ConvTransposeGeometry): Tensor {
-  if (ALWAYS_LIBTORCH || !isPlain(g) || x.shape.length !== 4 || weight.shape.length !== 4 || x.shape[1] !== weight.shape[0]) {
-    // libtorch checks the shapes and says what is wrong.
-    return libtorchConvTranspose2d(x, weight, bias, g);
+  switch (convTransposeRoute(x.shape, weight.shape, g, x.device, numThreads())) {
+    case 'one-pixel': return onePixelConvTranspose2d(x, weight, bias);
+    case 'sub-pixel': return subPixelConvTranspose2d(x, weight, bias, g.stride, g.padding);
+    case 'libtorch': return libtorchConvTranspose2d(x, weight, bias, g);
   }
-  if (x.shape[2] === 1 && x.shape[3] === 1 && g.padding[0] === 0 && g.padding[1] === 0) return onePixelConvTranspose2d(x, weight, bias);
-  if (subPixelApplies(weight.shape, g) && x.device === 'cpu') return subPixelConvTranspose2d(x, weight, bias, g.stride, g.padding);
-  return libtorchConvTranspose2d(x, weight, bias, g);
 }
 
 function isPlain(g: ConvTransposeGeometry): boolean {

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { grad, memory, randn, Tensor, tidy } from '../../src/torch';
 import {
-  convTranspose2d, ConvTransposeGeometry, libtorchConvTranspose2d, onePixelConvTranspose2d, subPixelApplies, subPixelConvTranspose2d,
+  convTranspose2d, ConvTransposeGeometry, convTransposeRoute, libtorchConvTranspose2d, onePixelConvTranspose2d, subPixelApplies, subPixelConvTranspose2d,
 } from '../../src/torch/conv-transpose';
 import { gradcheck, values } from '../helpers/gradcheck';
 
@@ -77,6 +77,19 @@ describe('transposed convolution routes', () => {
       for (const t of inputs) t.dispose();
       for (const gap of gaps) assert.ok(gap < 1e-12, `${JSON.stringify(g)}: gaps ${gaps}`);
     }
+  });
+
+  it('the router takes each route where it pays: one pixel anywhere, sub-pixel on a CPU with 2+ threads only', () => {
+    const dcganUp = geometry([2, 2], [1, 1]);
+    assert.equal(convTransposeRoute([64, 100, 1, 1], [100, 128, 7, 7], geometry([1, 1], [0, 0]), 'cpu', 1), 'one-pixel');
+    assert.equal(convTransposeRoute([64, 100, 1, 1], [100, 128, 7, 7], geometry([1, 1], [0, 0]), 'cuda:0', 1), 'one-pixel');
+    assert.equal(convTransposeRoute([64, 128, 7, 7], [128, 64, 4, 4], dcganUp, 'cpu', 2), 'sub-pixel');
+    assert.equal(convTransposeRoute([64, 128, 7, 7], [128, 64, 4, 4], dcganUp, 'cpu', 1), 'libtorch', 'one thread: libtorch\'s kernel is faster');
+    assert.equal(convTransposeRoute([64, 128, 7, 7], [128, 64, 4, 4], dcganUp, 'cuda:0', 2), 'libtorch', 'cuDNN has its own');
+    assert.equal(convTransposeRoute([64, 128, 7, 7], [128, 64, 4, 4], geometry([2, 2], [1, 1], { outputPadding: [1, 1] }), 'cpu', 2), 'libtorch');
+    assert.equal(convTransposeRoute([64, 128, 7, 7], [128, 64, 4, 4], geometry([2, 2], [1, 1], { groups: 2 }), 'cpu', 2), 'libtorch');
+    assert.equal(convTransposeRoute([64, 128, 7, 7], [128, 64, 3, 3], dcganUp, 'cpu', 2), 'libtorch', 'kernel − 2·padding ≠ stride');
+    assert.equal(convTransposeRoute([64, 127, 7, 7], [128, 64, 4, 4], dcganUp, 'cpu', 2), 'libtorch', 'mismatched channels: libtorch reports it');
   });
 
   it('finite differences agree with both routes\' autograd', () => {
