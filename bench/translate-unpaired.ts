@@ -8,6 +8,9 @@
 //     shoes2bags' measure),
 //   - the judge's accuracy on the real images of the target domain (the ceiling),
 //   - the cycle L1, mean |F(G(a)) − a| (or |G(F(b)) − b|) in pixels of [-1, 1],
+//   - FID of the translations against the real target test images in the judge's features, beside the FID of as
+//     many real training images of the target domain against the same test images (what a perfect translator
+//     would score: the floor),
 //   - the translations' diversity in the judge's features against the real target images' (src/metrics/
 //     diversity.ts): near 0 when the generator collapsed to a few outputs whatever the input, which the class
 //     shares above cannot show (a collapsed shoes → bags generator still draws "bags").
@@ -17,7 +20,7 @@
 // command's output.
 import * as fs from 'fs';
 import { takeOption } from './common';
-import type { ImageDataset } from '../src/data/dataset';
+import { ImageDataset, pickRows } from '../src/data/dataset';
 import { bytesToSigned, signedToBytes } from '../src/data/pixels';
 import { loadDataset } from '../src/data/select';
 import type { Direction } from '../src/data/paired';
@@ -28,8 +31,9 @@ import { scaleImage } from '../src/io/grid';
 import { encodePng } from '../src/io/png';
 import { ClassifierNet, classifierFor } from '../src/metrics/classifier';
 import { featureDiversity } from '../src/metrics/diversity';
+import { fid } from '../src/metrics/fid';
 import { referenceData } from '../src/metrics/reference';
-import { noGrad, tensor, tidy } from '../src/torch';
+import { noGrad, Tensor, tensor, tidy } from '../src/torch';
 
 /**
  * The judge's class and features for each image (N×C×H×W bytes), its colour channels averaged when it reads gray.
@@ -60,9 +64,9 @@ function predict(net: ClassifierNet, judgeChannels: number, data: ImageDataset):
   return { predicted, features };
 }
 
-/** featureDiversity of two feature sets held as [N × D] arrays. */
-function diversity(outputs: Float32Array, reference: Float32Array, count: number, refCount: number): number {
-  return tidy(() => featureDiversity(tensor(outputs, [count, outputs.length / count]), tensor(reference, [refCount, reference.length / refCount])));
+/** A score of two feature sets held as [N × D] arrays. */
+function compare(score: (outputs: Tensor, reference: Tensor) => number, outputs: Float32Array, reference: Float32Array, count: number, refCount: number): number {
+  return tidy(() => score(tensor(outputs, [count, outputs.length / count]), tensor(reference, [refCount, reference.length / refCount])));
 }
 
 const share = (flags: boolean[]) => flags.filter(Boolean).length / flags.length;
@@ -102,7 +106,14 @@ async function main(): Promise<void> {
     console.log(`    reads as the target domain  ${percent(share(predicted.map((p) => targetClasses.has(p))))} (classes ${[...targetClasses].sort((a, b) => a - b).join(', ')})`);
     console.log(`    judge on real targets       ${percent(share(onTarget.map((p, i) => p === target.labels![i])))} (the ceiling)`);
     console.log(`    cycle L1                    ${(l1 / inputs.length).toFixed(4)} (pixels in [-1, 1])`);
-    console.log(`    diversity                   ${diversity(features, targetFeatures, source.count, target.count).toFixed(3)} (judge features, outputs / real targets; near 0: collapsed)`);
+    // The floor: real training images of the target domain, as many as there are translations (spread over the set).
+    const train = direction === 'AtoB' ? data.otherDomain! : data;
+    const floorRows = Array.from({ length: Math.min(source.count, train.count) }, (_, i) => Math.floor((i * train.count) / Math.min(source.count, train.count)));
+    const { features: floorFeatures } = predict(judge.net, judgeChannels, pickRows(train, floorRows, 'floor'));
+    const fidOut = compare((o, r) => fid(r, o), features, targetFeatures, source.count, target.count);
+    const fidFloor = compare((o, r) => fid(r, o), floorFeatures, targetFeatures, floorRows.length, target.count);
+    console.log(`    FID vs real targets         ${fidOut.toFixed(2)} (real training targets: ${fidFloor.toFixed(2)}, the floor)`);
+    console.log(`    diversity                   ${compare(featureDiversity, features, targetFeatures, source.count, target.count).toFixed(3)} (judge features, outputs / real targets; near 0: collapsed)`);
     const per = source.channels * source.height * source.width;
     const n = Math.min(picks, source.count);
     const rows = Array.from({ length: n }, (_, i) => Math.floor((i * source.count) / n));
