@@ -143,7 +143,7 @@ export async function scoreTranslation(c: TranslationCase, extractor: FeatureExt
   let diversity: number | null = null;
   let survival: ClassSurvival | null = null;
   if (!extractor) {
-    skipped.push(`FID, class survival: ${noExtractor}`);
+    skipped.push(`FID, diversity, class survival: ${noExtractor}`);
   } else {
     const out = await extract(extractor, c.outputs, c.count, c);
     const ref = await extract(extractor, c.targetDomain.images, c.targetDomain.count, c);

@@ -89,7 +89,7 @@ describe('translation scores with the judge (bundled MNIST classifier)', { timeo
         'FID: needs at least 128 test images and 128 target-domain images (one per feature dimension), got 50 and 400',
       ]);
       const none = await scoreTranslation(small, null, 'no labels here');
-      assert.deepEqual(none.skipped.at(-1), 'FID, class survival: no labels here');
+      assert.deepEqual(none.skipped.at(-1), 'FID, diversity, class survival: no labels here');
     } finally {
       extractor.dispose();
     }
