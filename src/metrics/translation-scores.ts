@@ -3,12 +3,15 @@
 // mapping) and this file scores it the same way:
 //   - FID of the outputs against held-out images of the target domain, in a feature extractor's space (the judge's
 //     classifier for that domain), when both sets have at least one image per feature dimension;
+//   - in the same space, the outputs' diversity against the target domain's (src/metrics/diversity.ts): a
+//     translator that collapsed to a few outputs whatever the input scores near 0 though each output may pass;
 //   - for paired data, L1, PSNR and SSIM against each input's own target;
 //   - for labelled data, the share of outputs the classifier reads as the class each input should become (the same
 //     class for edges → digits; another, e.g. shoe → bag, where the case says so), overall and per source class.
 import { signedToUnit } from '../data/pixels';
 import type { Tensor } from '../torch';
 import type { ExtractorInfo, FeatureExtractor } from './extractor';
+import { featureDiversity } from './diversity';
 import { fid } from './fid';
 import { meanAbsoluteError, psnr, ssim } from './image-similarity';
 
@@ -66,6 +69,11 @@ export interface TranslationScores {
   psnr: number | null;
   ssim: number | null;
   fid: number | null;
+  /**
+   * Mean pairwise feature distance of the outputs over that of the held-out target-domain images: near 0 for a
+   * collapsed translator, about 1 for outputs as varied as real targets.
+   */
+  diversity: number | null;
   classSurvival: ClassSurvival | null;
   /** One line per score not measured, saying why. */
   skipped: string[];
@@ -132,9 +140,10 @@ export async function scoreTranslation(c: TranslationCase, extractor: FeatureExt
   }
 
   let fidValue: number | null = null;
+  let diversity: number | null = null;
   let survival: ClassSurvival | null = null;
   if (!extractor) {
-    skipped.push(`FID, class survival: ${noExtractor}`);
+    skipped.push(`FID, diversity, class survival: ${noExtractor}`);
   } else {
     const out = await extract(extractor, c.outputs, c.count, c);
     const ref = await extract(extractor, c.targetDomain.images, c.targetDomain.count, c);
@@ -145,6 +154,8 @@ export async function scoreTranslation(c: TranslationCase, extractor: FeatureExt
       } else {
         fidValue = fid(ref.features, out.features);
       }
+      if (c.count < 2 || c.targetDomain.count < 2) skipped.push('diversity: needs at least 2 test images and 2 target-domain images');
+      else diversity = featureDiversity(out.features, ref.features);
       const classes = extractor.classes;
       if (!c.labels) skipped.push('class survival: the test images carry no class labels');
       else if (!out.probabilities || !classes) skipped.push('class survival: the feature extractor does not classify');
@@ -178,7 +189,7 @@ export async function scoreTranslation(c: TranslationCase, extractor: FeatureExt
     }
   }
   return {
-    count: c.count, l1, psnr: peak, ssim: structural, fid: fidValue, classSurvival: survival, skipped,
+    count: c.count, l1, psnr: peak, ssim: structural, fid: fidValue, diversity, classSurvival: survival, skipped,
     protocol: {
       test: c.description, targetDomain: c.targetDomain.description, targetDomainCount: c.targetDomain.count,
       pixels: PIXEL_PROTOCOL, extractor: extractor?.info ?? null,
@@ -192,6 +203,7 @@ const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
 export function formatTranslationScores(s: TranslationScores): string[] {
   const lines: string[] = [];
   if (s.fid !== null) lines.push(`FID              ${s.fid.toFixed(2)} (outputs vs ${s.protocol.targetDomainCount} held-out target-domain images)`);
+  if (s.diversity !== null) lines.push(`diversity        ${s.diversity.toFixed(3)} (mean pairwise feature distance of the outputs / of the target-domain images; near 0: collapsed)`);
   if (s.l1 !== null) lines.push(`L1               ${s.l1.toFixed(4)}`);
   if (s.psnr !== null) lines.push(`PSNR             ${Number.isFinite(s.psnr) ? s.psnr.toFixed(2) : '∞'} dB`);
   if (s.ssim !== null) lines.push(`SSIM             ${s.ssim.toFixed(4)}`);
@@ -211,7 +223,7 @@ export function formatTranslationScores(s: TranslationScores): string[] {
 /** The fields of a metrics.jsonl eval record for a translation run (`ganforge report` reads these). */
 export function translationRecord(s: TranslationScores): Record<string, unknown> {
   return {
-    task: 'translation', test_count: s.count, fid: s.fid, l1: s.l1,
+    task: 'translation', test_count: s.count, fid: s.fid, diversity: s.diversity, l1: s.l1,
     // JSON has no Infinity: identical images (PSNR ∞) are written as the string 'inf'.
     psnr: s.psnr === null ? null : Number.isFinite(s.psnr) ? s.psnr : 'inf', ssim: s.ssim,
     class_survival: s.classSurvival?.share ?? null, class_survival_on_targets: s.classSurvival?.onTargets ?? null,

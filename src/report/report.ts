@@ -98,7 +98,8 @@ function translationScores(run: RunData, last: Record<string, unknown>): SafeHtm
   const protocol = isRecord(last.protocol) ? last.protocol : {};
   const extractor = isRecord(protocol.extractor) ? protocol.extractor : null;
   const rows: [string, string][] = [
-    ['step', fmt(last.step)], ['test images', fmt(last.test_count)], ['FID vs held-out targets', fmt(last.fid)], ['L1 to the targets', fmt(last.l1)],
+    ['step', fmt(last.step)], ['test images', fmt(last.test_count)], ['FID vs held-out targets', fmt(last.fid)],
+    ['diversity (1: as varied as real targets)', fmt(last.diversity)], ['L1 to the targets', fmt(last.l1)],
     ['PSNR (dB)', fmt(last.psnr)], ['SSIM', fmt(last.ssim)], ['class survives translation', percent(last.class_survival)],
     ['… on the real targets (ceiling)', percent(last.class_survival_on_targets)],
   ];

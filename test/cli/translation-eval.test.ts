@@ -25,6 +25,7 @@ describe('ganforge eval on a translation run', { timeout: 600_000 }, () => {
     assert.equal(s.step, 3);
     assert.equal(s.count, 130);
     assert.ok(Number.isFinite(s.fid) && s.fid > 0, `FID ${s.fid}`);
+    assert.ok(Number.isFinite(s.diversity) && s.diversity > 0, `diversity ${s.diversity}`);
     assert.ok(s.l1 > 0 && s.l1 <= 2, `L1 ${s.l1}`);
     assert.ok(Number.isFinite(s.psnr) && s.psnr > 0, `PSNR ${s.psnr}`);
     assert.ok(s.ssim > -1 && s.ssim < 1, `SSIM ${s.ssim}`);
@@ -43,6 +44,7 @@ describe('ganforge eval on a translation run', { timeout: 600_000 }, () => {
     assert.equal(last.l1, s.l1);
     assert.equal(last.ssim, s.ssim);
     assert.equal(last.class_survival, cs.share);
+    assert.equal(last.diversity, s.diversity);
     // 16 examples, three 28-pixel columns each, two examples per row.
     const grid = decodePng(fs.readFileSync(path.join(run, 'translation-test.png')));
     assert.ok(grid.width > 6 * 28 && grid.width < 6 * 28 + 7 * 4 && grid.height > 8 * 28, `${grid.width}×${grid.height}`);
@@ -52,7 +54,7 @@ describe('ganforge eval on a translation run', { timeout: 600_000 }, () => {
     const result = ganforge(['eval', '--checkpoint', run, '--no-append']);
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /L1\s+\d\.\d{4}\n\s+PSNR\s+\d+\.\d\d dB\n\s+SSIM\s+-?\d\.\d{4}\n/);
-    assert.match(result.stdout, /skipped\s+FID, class survival: .* has 16 labelled training targets, fewer than the 128 of one batch of the judge's classifier/);
+    assert.match(result.stdout, /skipped\s+FID, diversity, class survival: .* has 16 labelled training targets, fewer than the 128 of one batch of the judge's classifier/);
     assert.equal(fs.readFileSync(path.join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').filter((l) => l.includes('"task":"translation"')).length, 1);
     const refused = ganforge(['eval', '--checkpoint', run, '--class', '3']);
     assert.notEqual(refused.status, 0);
@@ -67,6 +69,7 @@ describe('ganforge eval on a translation run', { timeout: 600_000 }, () => {
     assert.match(page, /<th>class survives translation<\/th><td>\d+\.\d\d%<\/td>/);
     assert.match(page, /<th>SSIM<\/th><td>-?\d\.\d+/);
     assert.match(page, /<th>FID vs held-out targets<\/th><td>\d/);
+    assert.match(page, /<th>diversity \(1: as varied as real targets\)<\/th><td>\d/);
     assert.match(page, /<table class="per-class"><tr><th>class<\/th>/);
     assert.match(page, /Test examples: input \| output \| target<\/h3><img class="grid" src="data:image\/png;base64,/);
     assert.ok(page.includes('pairs-&lt;i&gt;x&lt;/i&gt;'), 'the folder name is escaped');

@@ -9,10 +9,12 @@ import { after, before, describe, it } from 'node:test';
 import type { ImageDataset } from '../../src/data/dataset';
 import { loadBundledMnist } from '../../src/data/mnist';
 import type { TrainConfig } from '../../src/gan/config';
-import { ResnetGenerator, resnetGeneratorSize } from '../../src/gan/models/translation-parts';
+import { PatchDiscriminator, ResnetGenerator, resnetGeneratorSize } from '../../src/gan/models/translation-parts';
 import { HistoryPool } from '../../src/gan/models/two-way';
 import { learningRateFactor } from '../../src/optim';
 import { buildRun } from '../../src/gan/registry';
+// After the registry: discogan.ts reached first would meet the registry half-built through config.ts.
+import { discriminatorHidden } from '../../src/gan/models/discogan';
 import { resolveConfig } from '../../src/gan/resolve';
 import { train } from '../../src/gan/trainer';
 import { decodePng } from '../../src/io/png';
@@ -129,6 +131,30 @@ describe('the history pool and the rate schedule', () => {
   });
 });
 
+describe('DiscoGAN\'s discriminator, layer by layer (for feature matching)', () => {
+  it('gives the logits of forward and the outputs of its normalised blocks; refuses another network', () => {
+    manualSeed(3);
+    const before = memory().liveTensors;
+    const d = new PatchDiscriminator(1, 28, 4, 'batch');
+    try {
+      tidy(() => {
+        const x = randn([5, 1, 28, 28]);
+        const { logits, hidden } = discriminatorHidden(d, x);
+        const direct = d.forward(x);
+        assert.deepEqual(logits.shape, direct.shape);
+        assert.ok(logits.sub(direct).abs().max().item() < 1e-6, 'the same logits as forward');
+        // 28 → 14 → 7 (the second, normalised, strided block) → 6 (the stride-1 normalised block): two hidden outputs.
+        assert.deepEqual(hidden.map((h) => h.shape), [[5, 8, 7, 7], [5, 16, 6, 6]]);
+        assert.ok(hidden.every((h) => h.min().item() < 0 && h.max().item() > 0), 'LeakyReLU outputs, both signs');
+        assert.throws(() => discriminatorHidden(d.main, x), /feature matching reads a PatchDiscriminator's layers/);
+      });
+    } finally {
+      d.dispose();
+    }
+    assert.equal(memory().liveTensors, before, 'every tensor freed');
+  });
+});
+
 describe('CycleGAN and DiscoGAN train', () => {
   for (const model of ['cyclegan', 'discogan'] as const) {
     it(`${model}: a few steps on tiny unpaired digits: finite losses, the cycle loss falls, live tensors flat`, () => {
@@ -136,9 +162,12 @@ describe('CycleGAN and DiscoGAN train', () => {
       const run = buildRun(config(model, { poolSize: model === 'cyclegan' ? 6 : 0 }), data);
       const { scalars, live } = stepRun(run, 16);
       run.dispose();
-      const keys = ['loss_d_a', 'loss_d_b', 'loss_g_ab', 'loss_g_ba', 'loss_cycle', ...(model === 'cyclegan' ? ['loss_idt'] : [])];
+      const keys = ['loss_d_a', 'loss_d_b', 'loss_g_ab', 'loss_g_ba', 'loss_cycle', ...(model === 'cyclegan' ? ['loss_idt'] : ['loss_fm'])];
       for (const s of scalars) for (const key of keys) assert.ok(Number.isFinite(s[key]), `${model} ${key}: ${JSON.stringify(s)}`);
       if (model === 'discogan') assert.ok(!('loss_idt' in scalars[0]), 'no identity loss');
+      // Feature matching is DiscoGAN's alone: CycleGAN's step is as it was.
+      if (model === 'cyclegan') assert.ok(!('loss_fm' in scalars[0]), 'no feature matching');
+      else assert.ok(scalars.every((s) => s.loss_fm > 0), 'a translated batch differs from a real one in D\'s features');
       assert.equal(new Set(live.slice(2)).size, 1, `${model}: live tensors flat: ${[...new Set(live)]}`);
       const early = (scalars[0].loss_cycle + scalars[1].loss_cycle) / 2;
       const late = (scalars[14].loss_cycle + scalars[15].loss_cycle) / 2;

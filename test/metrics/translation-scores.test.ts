@@ -1,6 +1,6 @@
 // Class survival and the other translation scores on constructed "translators" whose answers are known: the
 // identity (every output is its own target), a translator that turns each digit into a digit of the next class,
-// and hand-made predictions for the per-class shares.
+// a translator that collapsed to one output, and hand-made predictions for the per-class shares.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { pickRows } from '../../src/data/dataset';
@@ -42,6 +42,7 @@ describe('translation scores with the judge (bundled MNIST classifier)', { timeo
       assert.equal(identity.psnr, Infinity);
       assert.ok(Math.abs(identity.ssim! - 1) < 1e-9);
       assert.ok(identity.fid! < 1e-6, `FID of a set with itself ${identity.fid}`);
+      assert.ok(Math.abs(identity.diversity! - 1) < 1e-12, `diversity of a set against itself ${identity.diversity}`);
       assert.equal(identity.classSurvival!.share, identity.classSurvival!.onTargets);
       assert.equal(identity.classSurvival!.share, accuracy(judge.net, test));
       assert.deepEqual(identity.skipped, []);
@@ -66,6 +67,16 @@ describe('translation scores with the judge (bundled MNIST classifier)', { timeo
       const kept = await scoreTranslation(base(next, (l) => l), extractor);
       assert.ok(kept.classSurvival!.share <= 1 - expectedShare + 1e-12, `a class-changing translator keeps ${kept.classSurvival!.share}`);
       assert.ok(kept.l1! > 0.1 && kept.ssim! < 0.5, `L1 ${kept.l1}, SSIM ${kept.ssim}`);
+      // Other real digits in place of each: as varied as the real set, give or take sampling.
+      assert.ok(Math.abs(kept.diversity! - 1) < 0.1, `real digits score diversity ${kept.diversity}`);
+
+      // Collapsed: every input becomes the split's first digit. Its class share may still be high for one class,
+      // but diversity reads 0 and FID is far from the real set's.
+      const collapsed = new Float32Array(images.length);
+      for (let i = 0; i < test.count; i++) collapsed.set(images.subarray(0, per), i * per);
+      const one = await scoreTranslation(base(collapsed, (l) => l), extractor);
+      assert.ok(one.diversity! < 1e-6, `a collapsed translator scores diversity ${one.diversity}`);
+      assert.ok(one.fid! > 10 * (mapped.fid! + 1), `collapsed FID ${one.fid} against real digits' ${mapped.fid}`);
 
       // Unpaired (no targets) and too few images for FID: those scores are skipped with a line each.
       const small = { ...base(images.subarray(0, 50 * per), (l) => l), count: 50, inputs: images.subarray(0, 50 * per), targets: null, labels: test.labels!.subarray(0, 50) };
@@ -78,7 +89,7 @@ describe('translation scores with the judge (bundled MNIST classifier)', { timeo
         'FID: needs at least 128 test images and 128 target-domain images (one per feature dimension), got 50 and 400',
       ]);
       const none = await scoreTranslation(small, null, 'no labels here');
-      assert.deepEqual(none.skipped.at(-1), 'FID, class survival: no labels here');
+      assert.deepEqual(none.skipped.at(-1), 'FID, diversity, class survival: no labels here');
     } finally {
       extractor.dispose();
     }

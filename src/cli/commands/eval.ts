@@ -26,7 +26,7 @@ import { ProgressBar } from '../progress';
 export const evalSpec = {
   name: 'eval',
   summary: 'Score a run or a file of samples: FID, KID, Inception-style score, precision/recall and class coverage; '
-    + 'an image-to-image run (pix2pix) on its test split: FID against the held-out targets, L1/PSNR/SSIM to the targets and the share whose class survives; '
+    + 'an image-to-image run (pix2pix, cyclegan, discogan) on its test split: FID against the held-out targets, the diversity of the outputs against theirs (0: collapsed), L1/PSNR/SSIM to the targets (paired data) and the share whose class survives; '
     + 'an editing run (StarGAN, Age-cGAN) on its test split: each image edited to every value of every attribute, the share its judge reads as the value, '
     + 'the pixel L1 of the edit, FID against real test images of the value, and identity distance where the data names people.',
   usage: 'ganforge eval --checkpoint runs/NAME [--n 10000] [--json] | ganforge eval --samples FILE [--dataset mnist]',

@@ -31,6 +31,13 @@ export interface TwoWayDesign {
   discriminator(config: TrainConfig): Network;
   /** The distance between a reconstruction and its original: CycleGAN's L1, DiscoGAN's L2 (squared error). */
   reconstruction: 'l1' | 'l2';
+  /**
+   * Opt-in (DiscoGAN; CycleGAN leaves it out): feature matching (Salimans et al. 2016) in each generator's
+   * adversarial term, as DiscoGAN's reference code has it: (1 − weight)·GAN + weight·FM, where FM sums over D's
+   * hidden layers the mean squared difference between the batch means of their outputs on real and on translated
+   * images. `hidden` runs a discriminator and returns its logits and the hidden layers' outputs.
+   */
+  featureMatching?: { weight: number; hidden(d: Network, x: Tensor): { logits: Tensor; hidden: Tensor[] } };
   generatorSize(config: TrainConfig): { size: number; label: string };
   discriminatorSize(config: TrainConfig): { size: number; label: string };
 }
@@ -105,12 +112,13 @@ export class HistoryPool {
 }
 
 /** The log line of a two-way run: both Ds, both generators' GAN losses, the reconstruction and (if on) identity. */
-function logFields(identity: boolean): LogField[] {
+function logFields(identity: boolean, featureMatching: boolean): LogField[] {
   const fields: LogField[] = [
     { label: 'D_A / D_B', keys: ['loss_d_a', 'loss_d_b'] },
     { label: 'GAN_AB / GAN_BA', keys: ['loss_g_ab', 'loss_g_ba'] },
     { label: 'Cycle', keys: ['loss_cycle'] },
   ];
+  if (featureMatching) fields.push({ label: 'FM', keys: ['loss_fm'] });
   return identity ? [...fields, { label: 'Idt', keys: ['loss_idt'] }] : fields;
 }
 
@@ -156,7 +164,7 @@ class TwoWayRun implements FamilyRun {
     const count = previewCount(config.gridSize);
     this.fixedA = fixedExamples(dataset, count).inputs;
     this.fixedB = fixedExamples({ ...other, heldOut: dataset.heldOut?.otherDomain }, count).inputs;
-    this.logFields = logFields(config.identityWeight > 0);
+    this.logFields = logFields(config.identityWeight > 0, design.featureMatching !== undefined);
     this.networks = new Map<string, Module>([['G', this.G], ['F', this.F], ['D_A', this.DA], ['D_B', this.DB]]);
     this.optimizers = new Map([['optG', this.optimizerG], ['optD', this.optimizerD]]);
     const tensors: [string, Tensor][] = [['fixed_a', this.fixedA], ['fixed_b', this.fixedB]];
@@ -214,12 +222,24 @@ class TwoWayRun implements FamilyRun {
       let ganBA: Tensor;
       let cycle: Tensor;
       let identity: Tensor | null = null;
+      let matching: Tensor | null = null;
       let total: Tensor;
       try {
-        ganAB = loss.generator(DB.forward(fakeB));
-        ganBA = loss.generator(DA.forward(fakeA));
+        const fm = this.design.featureMatching;
+        if (fm) {
+          const ab = this.#matched(fm.hidden, DB, fakeB, realB);
+          const ba = this.#matched(fm.hidden, DA, fakeA, realA);
+          ganAB = ab.gan;
+          ganBA = ba.gan;
+          matching = ab.matching.add(ba.matching);
+          total = ganAB.add(ganBA).mul(1 - fm.weight).add(matching.mul(fm.weight));
+        } else {
+          ganAB = loss.generator(DB.forward(fakeB));
+          ganBA = loss.generator(DA.forward(fakeA));
+          total = ganAB.add(ganBA);
+        }
         cycle = this.#distance(F.forward(fakeB), realA).add(this.#distance(G.forward(fakeA), realB));
-        total = ganAB.add(ganBA).add(cycle.mul(config.cycleWeight));
+        total = total.add(cycle.mul(config.cycleWeight));
         if (config.identityWeight > 0) {
           identity = this.#distance(G.forward(realB), realB).add(this.#distance(F.forward(realA), realA));
           total = total.add(identity.mul(config.cycleWeight * config.identityWeight));
@@ -244,8 +264,25 @@ class TwoWayRun implements FamilyRun {
         loss_g: total.item(), loss_g_ab: ganAB.item(), loss_g_ba: ganBA.item(), loss_cycle: cycle.item(), lr_factor: factor,
       };
       if (identity) scalars.loss_idt = identity.item();
+      if (matching) scalars.loss_fm = matching.item();
       return scalars;
     });
+  }
+
+  /**
+   * G's GAN loss on d(fake) and the feature-matching distance of fake against real images in d's hidden layers
+   * (d frozen by the caller; the real images' features carry no gradient anyway).
+   */
+  #matched(hidden: NonNullable<TwoWayDesign['featureMatching']>['hidden'], d: Network, fake: Tensor, real: Tensor): { gan: Tensor; matching: Tensor } {
+    const onFake = hidden(d, fake);
+    const onReal = noGrad(() => hidden(d, real));
+    if (onFake.hidden.length === 0) throw new Error(`${this.design.name}: feature matching needs the discriminator's hidden layers`);
+    let matching = zeros([]);
+    onFake.hidden.forEach((f, i) => {
+      const gap = f.mean([0]).sub(onReal.hidden[i].mean([0]));
+      matching = matching.add(gap.mul(gap).mean());
+    });
+    return { gan: this.loss.generator(onFake.logits), matching };
   }
 
   /** A | G(A) | F(G(A)) | B | F(B) | G(F(B)) for the fixed (held-out) images of each domain. */
