@@ -11,7 +11,7 @@ import type { Image } from '../../io/png';
 import type { Layer, Module } from '../../nn';
 import { learningRateFactor, Optimizer } from '../../optim';
 import { adamFor } from '../optimizers';
-import { cat, keep, noGrad, rand, randint, Tensor, tensor, tidy, zeros } from '../../torch';
+import { cat, keep, noGrad, rand, randint, randn, Tensor, tensor, tidy, zeros } from '../../torch';
 import { totalSteps, TrainConfig } from '../config';
 import { ganLoss, GanLoss } from '../losses';
 import { applyGenerator, exampleGrid, fixedExamples, previewCount } from '../translation';
@@ -196,6 +196,16 @@ class TwoWayRun implements FamilyRun {
     });
   }
 
+  /**
+   * A translation as the other generator reads it in the cycle: with `cycleNoise` σ > 0, plus N(0, σ²) noise from
+   * the seeded generator (saved with the run, so a resume continues exactly), which drowns any copy of the source
+   * hidden in faint detail; off (the papers' step), the translation itself and no random draw.
+   */
+  #toReconstruct(translation: Tensor): Tensor {
+    const sigma = this.config.cycleNoise;
+    return sigma > 0 ? translation.add(randn(translation.shape).mul(sigma)) : translation;
+  }
+
   #update(realA: Tensor, realB: Tensor, step: number): Scalars {
     return tidy(() => {
       const { G, F, DA, DB, optimizerG, optimizerD, loss, config } = this;
@@ -218,7 +228,7 @@ class TwoWayRun implements FamilyRun {
       try {
         ganAB = loss.generator(DB.forward(fakeB));
         ganBA = loss.generator(DA.forward(fakeA));
-        cycle = this.#distance(F.forward(fakeB), realA).add(this.#distance(G.forward(fakeA), realB));
+        cycle = this.#distance(F.forward(this.#toReconstruct(fakeB)), realA).add(this.#distance(G.forward(this.#toReconstruct(fakeA)), realB));
         total = ganAB.add(ganBA).add(cycle.mul(config.cycleWeight));
         if (config.identityWeight > 0) {
           identity = this.#distance(G.forward(realB), realB).add(this.#distance(F.forward(realA), realA));
