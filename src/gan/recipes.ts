@@ -127,7 +127,7 @@ export const RECIPES: Record<string, Recipe> = {
     // ones, which this domain pair does not need (README "Unpaired translation").
     config: {
       model: 'cyclegan', dataset: 'data/mnist2mnistm', imageSize: 28, grayscale: false, width: 16, residualBlocks: 3, batchSize: 4,
-      lrG: 4e-4, lrD: 4e-4, identityWeight: 0, epochs: null, steps: 2500, timeBudget: 600,
+      lrG: 4e-4, lrD: 4e-4, identityWeight: 0, cycleWeight: 5, direction: 'BtoA', epochs: null, steps: 2500, timeBudget: 600,
     },
   },
   'discogan-shoes2bags': {
