@@ -4,7 +4,8 @@
 // (a → G(a) → F(G(a)) ≈ a and b → F(b) → G(F(b)) ≈ b), then both Ds; the A | G(A) | F(G(A)) and B | F(B) | G(F(B))
 // preview, the checkpoint layout and the translator. A family supplies its networks, the distance its
 // reconstructions are measured in, and its defaults (CycleGAN adds the identity loss and a history pool of fakes
-// through config keys that DiscoGAN leaves at 0).
+// through config keys that DiscoGAN leaves at 0; `cycleNoise`, off by default for both, is opt-in noise on the
+// translations the cycle reads back).
 import type { ImageDataset } from '../../data/dataset';
 import { BatchLoader } from '../../data/loader';
 import type { Image } from '../../io/png';
