@@ -63,6 +63,7 @@ export const CONFIG_FLAGS = [
   { name: 'ortho', key: 'orthoBeta', type: 'number', min: 0, placeholder: 'β', help: "orthogonal regularisation β‖WᵀW ⊙ (1 − I)‖² on G's weights (BigGAN: 1e-4; default: off)" },
   { name: 'cycle-weight', key: 'cycleWeight', type: 'number', min: 0, placeholder: 'λ', help: 'cyclegan, discogan, stargan: weight of the reconstruction loss A→B→A and B→A→B, or G(G(x, c′), c) → x (default: 10 for cyclegan and stargan, 1 for discogan)' },
   { name: 'identity-weight', key: 'identityWeight', type: 'number', min: 0, placeholder: 'SHARE', help: 'cyclegan: identity loss weight as a share of --cycle-weight (default: 0.5; 0: off)' },
+  { name: 'cycle-noise', key: 'cycleNoise', type: 'number', min: 0, placeholder: 'σ', help: 'cyclegan, discogan: σ of Gaussian noise added to each translation before it is translated back, against hiding the source in faint detail (e.g. 0.1; default: off)' },
   { name: 'pool-size', key: 'poolSize', type: 'int', min: 0, max: 10_000, placeholder: 'N', help: "cyclegan: translated images in each discriminator's history pool (default: 50; 0: off)" },
   { name: 'residual-blocks', key: 'residualBlocks', type: 'int', min: 1, max: 64, placeholder: 'N', help: 'cyclegan, stargan: residual blocks in each generator (default: 6)' },
   { name: 'lr-decay-start', key: 'lrDecayStart', type: 'number', min: 0, max: 1, placeholder: 'SHARE', help: "cyclegan, discogan, stargan: share of the run's steps after which the learning rates fall linearly to 0 (default: 0.5 for cyclegan and stargan, 1 = constant for discogan)" },

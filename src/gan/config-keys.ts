@@ -121,6 +121,7 @@ export const CONFIG_KEY_SPECS: { readonly [K in keyof TrainConfig]: ConfigKeySpe
   orthoBeta: { type: 'number', range: { integer: false, min: 0 }, help: "weight β of BigGAN's orthogonal regularisation β‖WᵀW ⊙ (1 − I)‖² on G's weights (0: off)" },
   cycleWeight: { type: 'number', range: { integer: false, min: 0 }, help: 'cyclegan, discogan, stargan: weight λ of the reconstruction loss A → B → A and B → A → B (CycleGAN: L1, λ = 10; DiscoGAN: L2, 1), or G(G(x, c′), c) → x (StarGAN: L1, λ_rec = 10)' },
   identityWeight: { type: 'number', range: { integer: false, min: 0 }, help: "cyclegan: weight of the identity loss |G(b) − b| + |F(a) − a| as a share of cycleWeight (the paper's 0.5; 0: off)" },
+  cycleNoise: { type: 'number', range: { integer: false, min: 0 }, help: 'cyclegan, discogan: standard deviation of Gaussian noise added to each translation before the other generator reconstructs it, so the translation cannot pass its source on in faint detail (0: off)' },
   poolSize: { type: 'integer', range: nonNegativeInt(10_000), help: "cyclegan: translated images kept in each discriminator's history pool, which D sees half the time instead of the newest (0: off)" },
   residualBlocks: { type: 'integer', range: positiveInt(64), help: 'cyclegan, stargan: residual blocks in each ResNet generator (CycleGAN: 6 at 128 pixels, 9 at 256; StarGAN: 6)' },
   lrDecayStart: { type: 'number', range: { integer: false, min: 0, max: 1 }, help: "cyclegan, discogan, stargan: share of the run's steps after which the learning rates fall linearly towards 0 (1: constant)" },

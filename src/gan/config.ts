@@ -91,6 +91,13 @@ export interface TrainConfig {
   cycleWeight: number;
   /** CycleGAN: weight of the identity loss as a share of cycleWeight (0.5: the paper's 0.5·λ; 0: off). */
   identityWeight: number;
+  /**
+   * CycleGAN, DiscoGAN: σ of the Gaussian noise added to G(a) before F reconstructs a (and to F(b) before G), 0: off.
+   * Against "steganography" (Chu et al. 2017): without it a generator can hide its source in detail too faint
+   * for its discriminator, which the other generator reads back, so the cycle holds while the visible
+   * translation drops the content; noise of this size drowns such detail (Bashkirova et al. 2019).
+   */
+  cycleNoise: number;
   /** CycleGAN: fakes kept in each discriminator's history pool (0: D sees only the newest fakes). */
   poolSize: number;
   /** CycleGAN: residual blocks in each ResNet generator. */
@@ -158,6 +165,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   orthoBeta: 0,
   cycleWeight: 10,
   identityWeight: 0.5,
+  cycleNoise: 0,
   poolSize: 50,
   residualBlocks: 6,
   lrDecayStart: 1,
@@ -244,7 +252,7 @@ export function mergeConfig(base: TrainConfig, overrides: Record<string, unknown
 const ADDED_KEYS: Partial<TrainConfig> = {
   tensorboard: false, precision: 'fp32', syncBn: false, direction: 'AtoB', norm: 'batch', l1Weight: 100,
   spectralNorm: 'none', diffAugment: '', r1Gamma: 0, r1Every: 1, orthoBeta: 0,
-  cycleWeight: 10, identityWeight: 0.5, poolSize: 50, residualBlocks: 6, lrDecayStart: 1,
+  cycleWeight: 10, identityWeight: 0.5, cycleNoise: 0, poolSize: 50, residualBlocks: 6, lrDecayStart: 1,
   classWeight: 1, attributes: null, attributeFile: null, classifyFakes: true,
 };
 

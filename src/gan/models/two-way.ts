@@ -4,14 +4,15 @@
 // (a → G(a) → F(G(a)) ≈ a and b → F(b) → G(F(b)) ≈ b), then both Ds; the A | G(A) | F(G(A)) and B | F(B) | G(F(B))
 // preview, the checkpoint layout and the translator. A family supplies its networks, the distance its
 // reconstructions are measured in, and its defaults (CycleGAN adds the identity loss and a history pool of fakes
-// through config keys that DiscoGAN leaves at 0).
+// through config keys that DiscoGAN leaves at 0; `cycleNoise`, off by default for both, is opt-in noise on the
+// translations the cycle reads back).
 import type { ImageDataset } from '../../data/dataset';
 import { BatchLoader } from '../../data/loader';
 import type { Image } from '../../io/png';
 import type { Layer, Module } from '../../nn';
 import { learningRateFactor, Optimizer } from '../../optim';
 import { adamFor } from '../optimizers';
-import { cat, keep, noGrad, rand, randint, Tensor, tensor, tidy, zeros } from '../../torch';
+import { cat, keep, noGrad, rand, randint, randn, Tensor, tensor, tidy, zeros } from '../../torch';
 import { totalSteps, TrainConfig } from '../config';
 import { ganLoss, GanLoss } from '../losses';
 import { applyGenerator, exampleGrid, fixedExamples, previewCount } from '../translation';
@@ -204,6 +205,16 @@ class TwoWayRun implements FamilyRun {
     });
   }
 
+  /**
+   * A translation as the other generator reads it in the cycle: with `cycleNoise` σ > 0, plus N(0, σ²) noise from
+   * the seeded generator (saved with the run, so a resume continues exactly), which drowns any copy of the source
+   * hidden in faint detail; off (the papers' step), the translation itself and no random draw.
+   */
+  #toReconstruct(translation: Tensor): Tensor {
+    const sigma = this.config.cycleNoise;
+    return sigma > 0 ? translation.add(randn(translation.shape).mul(sigma)) : translation;
+  }
+
   #update(realA: Tensor, realB: Tensor, step: number): Scalars {
     return tidy(() => {
       const { G, F, DA, DB, optimizerG, optimizerD, loss, config } = this;
@@ -238,7 +249,7 @@ class TwoWayRun implements FamilyRun {
           ganBA = loss.generator(DA.forward(fakeA));
           total = ganAB.add(ganBA);
         }
-        cycle = this.#distance(F.forward(fakeB), realA).add(this.#distance(G.forward(fakeA), realB));
+        cycle = this.#distance(F.forward(this.#toReconstruct(fakeB)), realA).add(this.#distance(G.forward(this.#toReconstruct(fakeA)), realB));
         total = total.add(cycle.mul(config.cycleWeight));
         if (config.identityWeight > 0) {
           identity = this.#distance(G.forward(realB), realB).add(this.#distance(F.forward(realA), realA));
