@@ -8,8 +8,8 @@
 // norm in G and D (added by the wrapper), hinge loss, orthogonal regularisation, EMA of G; truncation at
 // sampling is `sample --truncation`. Widths halve per block from G's first map (mirrored in D), as DCGAN's do,
 // where BigGAN keeps them wide: what a 2-core CPU can train.
-import { BatchNorm, Conv2d, Embedding, GraphOps, Linear, Module, ReLU, SelfAttention, Sequential, Tanh, tensorOps } from '../../nn';
-import { Tensor, tidy } from '../../torch';
+import { BatchNorm, Conv2d, Embedding, GraphOps, Linear, Module, ReLU, SelfAttention, Sequential, Tanh, tensorOps, withoutSpectralNorm } from '../../nn';
+import { cat, Tensor, tidy } from '../../torch';
 import { adversarialFamily } from '../adversarial';
 import type { Discriminator, Generator, ImageShape, ModelSpec } from '../types';
 import { chunkStarts, DownBlock, downBlockSize, latentChunks, UpBlock, upBlockSize } from './biggan-parts';
@@ -104,6 +104,15 @@ export class BigGanDiscriminator extends Module implements Discriminator {
   readonly linear: Linear;
   /** The projection's class embedding: one vector per class in the space of D's pooled features. */
   readonly embed: Embedding;
+  /**
+   * The auxiliary classifier (AC-GAN's head, not the paper's): class logits from D's last feature map, read whole
+   * as AC-GAN's head reads its trunk's (a conv with the map's size), and never spectrally normalised. It reads the
+   * map rather than the pooled h because the sum over positions keeps no layout: on 16 pooled features of digits
+   * a classifier's cross-entropy stays near ln 10 for 100 steps, on the 7×7 map it falls to ~0.5 (README
+   * "BigGAN"). The shared step trains it on real images (classifyFakes false, the family's default) and adds its
+   * loss on G's images, ×classWeight, to G's: the class signal the projection gives too weakly in a CPU run.
+   */
+  readonly classifier: Conv2d;
 
   constructor(imageShape: ImageShape, numClasses: number, width: number) {
     super();
@@ -114,9 +123,13 @@ export class BigGanDiscriminator extends Module implements Discriminator {
     const top = channels[channels.length - 1];
     this.linear = this.addModule('linear', new Linear(top, 1));
     this.embed = this.addModule('embed', unitEmbedding(numClasses, top));
+    this.classifier = this.addModule('aux', withoutSpectralNorm(new Conv2d(top, numClasses, stagesFor(imageShape)!.start)));
   }
 
-  /** [N, 1]: linear(h) + ⟨embed(y), h⟩, h the ReLU'd features summed over positions. */
+  /**
+   * [N, 1 + classes]: linear(h) + ⟨embed(y), h⟩, h the ReLU'd features summed over positions, then the
+   * auxiliary classifier's logits from the ReLU'd feature map.
+   */
   forward(x: Tensor, labels?: Tensor): Tensor {
     return tidy(() => {
       let h = x;
@@ -124,9 +137,11 @@ export class BigGanDiscriminator extends Module implements Discriminator {
         h = block.forward(h);
         if (i === 0) h = this.attention.forward(h);
       });
-      const pooled = h.relu().sum([2, 3]);
+      const features = h.relu();
+      const pooled = features.sum([2, 3]);
       const projection = this.embed.forward(requireLabels(labels, 'biggan discriminator')).mul(pooled).sum([1], true);
-      return this.linear.forward(pooled).add(projection);
+      const classes = this.classifier.forward(features).reshape([x.shape[0], -1]);
+      return cat([this.linear.forward(pooled).add(projection), classes], 1);
     });
   }
 }
@@ -140,6 +155,7 @@ export const bigganFamily = adversarialFamily({
   // classes, a 10×10 grid of one class per column.
   defaults: {
     lrG: 1e-4, lrD: 4e-4, beta1: 0, beta2: 0.999, loss: 'hinge', spectralNorm: 'gd', orthoBeta: 1e-4, emaDecay: 0.999, gridSize: 100,
+    classifyFakes: false, classWeight: 3,
   },
   unsupported: (spec: ModelSpec) => unlabelledReason(spec) ?? unsupportedSize(spec) ?? tooFewLatents(spec),
   generator: (spec: ModelSpec) => new BigGanGenerator(spec.latentDim, spec.imageShape, spec.numClasses, spec.width ?? DEFAULT_WIDTH),
@@ -153,7 +169,7 @@ export const bigganFamily = adversarialFamily({
     for (let i = 0; i < count; i++) generator += upBlockSize(g[i], g[i + 1], SHARED_EMBEDDING_DIM + chunks[i + 1]);
     generator += selfAttentionSize(g[generatorAttentionAfter(imageShape) + 1]) + batchNorm(g[count]) + conv(g[count], imageShape[0], 3);
     const d = discriminatorChannels(imageShape, w);
-    let discriminator = selfAttentionSize(d[0]) + linear(d[count - 1], 1) + embedding(numClasses, d[count - 1]);
+    let discriminator = selfAttentionSize(d[0]) + linear(d[count - 1], 1) + embedding(numClasses, d[count - 1]) + conv(d[count - 1], numClasses, start);
     d.forEach((out, i) => (discriminator += downBlockSize(i === 0 ? imageShape[0] : d[i - 1], out, true)));
     return { generator, discriminator };
   },
