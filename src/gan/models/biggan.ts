@@ -4,8 +4,9 @@
 // norms of one residual up block (gain 1 + linear, bias linear); self-attention at half the image side; then
 // BN-ReLU-conv3×3-tanh. D: residual down blocks with self-attention after the first, ReLU, a sum over the
 // positions, and a linear output plus the projection term ⟨embed(y), h⟩ (Miyato & Koyama 2018), through which
-// D judges whether the image fits its class. The paper's training settings are the family's defaults: spectral
-// norm in G and D (added by the wrapper), hinge loss, orthogonal regularisation, EMA of G; truncation at
+// D judges whether the image fits its class; beside it, not from the paper, AC-GAN's auxiliary classifier,
+// without which G barely learned the class in a CPU run's steps (see BigGanDiscriminator.classifier). The
+// paper's training settings are the family's defaults: spectral norm in G and D (added by the wrapper), hinge loss, orthogonal regularisation, EMA of G; truncation at
 // sampling is `sample --truncation`. Widths halve per block from G's first map (mirrored in D), as DCGAN's do,
 // where BigGAN keeps them wide: what a 2-core CPU can train.
 import { BatchNorm, Conv2d, Embedding, GraphOps, Linear, Module, ReLU, SelfAttention, Sequential, Tanh, tensorOps, withoutSpectralNorm } from '../../nn';
@@ -148,7 +149,7 @@ export class BigGanDiscriminator extends Module implements Discriminator {
 
 export const bigganFamily = adversarialFamily({
   name: 'biggan',
-  summary: 'BigGAN: class-conditional residual GAN with a hierarchical latent, shared-embedding conditional batch norm, self-attention and a projection D (spectral norm in G and D, hinge, orthogonal regularisation, EMA)',
+  summary: 'BigGAN: class-conditional residual GAN with a hierarchical latent, shared-embedding conditional batch norm, self-attention and a projection D with an auxiliary classifier learning on real images (spectral norm in G and D, hinge, orthogonal regularisation, EMA)',
   conditioning: 'conditional',
   // The paper's: Adam 1e-4 (G) / 4e-4 (D), β (0, 0.999), hinge, spectral norm in G and D, β_ortho 1e-4; EMA
   // 0.999 (the paper's 0.9999 averages over ~10k steps, longer than a CPU run lasts). 100 grid images: with ten
