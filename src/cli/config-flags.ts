@@ -52,8 +52,8 @@ export const CONFIG_FLAGS = [
   { name: 'norm', key: 'norm', type: 'string', choices: NORM_KINDS, help: 'pix2pix: normalisation in G and D (default: batch, as in the paper)' },
   { name: 'attributes', key: 'attributeFile', type: 'path', placeholder: 'FILE', help: "image folders: CelebA's list_attr_celeba.txt (or any file in its format) labelling the folder's images" },
   { name: 'select', key: 'attributes', type: 'string', placeholder: 'A,B,…', help: 'attribute-labelled data: the attribute columns to learn, e.g. Black_Hair,Blond_Hair,Brown_Hair,Gray_Hair,Young (default: all)' },
-  { name: 'class-weight', key: 'classWeight', type: 'number', min: 0, placeholder: 'λ', help: "acgan, stargan: weight of G's classification loss (StarGAN: also D's on real images) (default: 1; the default recipe: 3)" },
-  { name: 'classify-fakes', key: 'classifyFakes', type: 'boolean', help: "acgan: D's classifier also learns on G's images (the paper; default); --no-classify-fakes: on real images only (the default recipe)" },
+  { name: 'class-weight', key: 'classWeight', type: 'number', min: 0, placeholder: 'λ', help: "acgan, biggan, stargan: weight of G's classification loss (StarGAN: also D's on real images) (default: 1; the default recipe and biggan: 3)" },
+  { name: 'classify-fakes', key: 'classifyFakes', type: 'boolean', help: "acgan, biggan: D's classifier also learns on G's images (AC-GAN's paper; acgan's default); --no-classify-fakes: on real images only (the default recipe; biggan's default)" },
   { name: 'l1-weight', key: 'l1Weight', type: 'number', min: 0, placeholder: 'λ', help: "pix2pix: weight of the L1 distance to the target beside the GAN loss (default: 100)" },
   // Stabilisers and aids (src/gan/stabilisers.ts), one block.
   { name: 'spectral-norm', key: 'spectralNorm', type: 'string', choices: SPECTRAL_NORM_TARGETS, help: 'spectral norm on every weight layer of D (d, as SNGAN) or of G and D (gd, as SAGAN/BigGAN) (default: none)' },

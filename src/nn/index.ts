@@ -5,7 +5,7 @@ export * as init from './init';
 export * from './conv';
 export * from './norm';
 export * from './resample';
-export { effectiveWeight, spectralNorm_, spectralNormalize, spectralVector } from './spectral-norm';
+export { effectiveWeight, spectralNorm_, spectralNormalize, spectralVector, withoutSpectralNorm } from './spectral-norm';
 export type { SpectralNormLayer } from './spectral-norm';
 export { tensorOps } from './graph-ops';
 export type { GraphOps } from './graph-ops';

@@ -15,15 +15,28 @@ function isSpectralNormLayer(m: Module): m is Module & SpectralNormLayer {
   return typeof (m as Partial<SpectralNormLayer>).enableSpectralNorm === 'function';
 }
 
+/** Layers spectralNorm_ leaves alone (withoutSpectralNorm). */
+const exempt = new WeakSet<Module>();
+
+/**
+ * Marks `layer` so that spectralNorm_ leaves it as it is, and returns it: for a head whose outputs must grow past
+ * what σ(W) = 1 allows on features of bounded size, as class logits must for a cross-entropy to fall (BigGAN's
+ * auxiliary classifier, whose spectrally normalised first try stayed near ln 10).
+ */
+export function withoutSpectralNorm<T extends Module>(layer: T): T {
+  exempt.add(layer);
+  return layer;
+}
+
 /**
  * Spectral norm on every weight layer of `network` (PyTorch's `spectral_norm` applied to each Linear and conv,
  * as SNGAN does to all of D), in module order, so the same seed draws the same u vectors. Embeddings and
- * normalisation layers are left as they are. Returns the number of layers it normalised.
+ * normalisation layers are left as they are, and so are layers marked withoutSpectralNorm. Returns the number of layers it normalised.
  */
 export function spectralNorm_(network: Module): number {
   let count = 0;
   for (const m of network.modules()) {
-    if (isSpectralNormLayer(m) && !m.weightU) {
+    if (isSpectralNormLayer(m) && !m.weightU && !exempt.has(m)) {
       m.enableSpectralNorm();
       count++;
     }

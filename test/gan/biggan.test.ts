@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import type { ImageDataset } from '../../src/data/dataset';
 import { loadBundledMnist } from '../../src/data/mnist';
-import type { AdversarialRun } from '../../src/gan/adversarial';
+import { buildDiscriminator, type AdversarialRun } from '../../src/gan/adversarial';
 import type { TrainConfig } from '../../src/gan/config';
 import { BigGanDiscriminator, BigGanGenerator, bigganFamily, SHARED_EMBEDDING_DIM } from '../../src/gan/models/biggan';
 import { chunkStarts, latentChunks } from '../../src/gan/models/biggan-parts';
@@ -85,14 +85,14 @@ describe('BigGAN networks', () => {
     }
   });
 
-  it('D: linear(h) + ⟨embed(y), h⟩ with h the ReLU\'d features summed over positions, as computed by hand', () => {
+  it('D: linear(h) + ⟨embed(y), h⟩ with h the ReLU\'d features summed over positions, then the auxiliary class logits from the whole ReLU\'d map, as computed by hand', () => {
     manualSeed(2);
     const d = new BigGanDiscriminator([1, 28, 28], 10, 4);
     tidy(() => {
       const x = randn([3, 1, 28, 28]);
       const labels = [2, 7, 7];
       const out = d.forward(x, tensor(labels, [3], 'int64'));
-      assert.deepEqual(out.shape, [3, 1]);
+      assert.deepEqual(out.shape, [3, 11]);
       // h from the blocks (attention after the first), then the head in plain JS.
       let features = d.blocks[0].forward(x);
       features = d.attention.forward(features);
@@ -100,17 +100,38 @@ describe('BigGAN networks', () => {
       const [, channels, height, width] = features.shape;
       const f = features.toFloat32Array();
       const w = d.linear.weight.toFloat32Array(), b = d.linear.bias!.toFloat32Array()[0], e = d.embed.weight.toFloat32Array();
+      // The classifier: a conv the size of the map, i.e. Σ over channels and positions of weight · ReLU(feature).
+      const a = d.classifier.weight.toFloat32Array(), ab = d.classifier.bias!.toFloat32Array();
+      const positions = height * width;
       const got = out.toFloat32Array();
+      const close = (value: number, expected: number, what: string) =>
+        assert.ok(Math.abs(value - expected) < 1e-3 * Math.max(1, Math.abs(expected)), `${what}: ${value} vs ${expected}`);
       labels.forEach((y, n) => {
-        let expected = b;
-        for (let c = 0; c < channels; c++) {
-          let h = 0;
-          for (let p = 0; p < height * width; p++) h += Math.max(0, f[(n * channels + c) * height * width + p]);
-          expected += (w[c] + e[y * channels + c]) * h;
+        const h = Array.from({ length: channels }, (_, c) => {
+          let sum = 0;
+          for (let p = 0; p < height * width; p++) sum += Math.max(0, f[(n * channels + c) * height * width + p]);
+          return sum;
+        });
+        close(got[n * 11], h.reduce((s, hc, c) => s + (w[c] + e[y * channels + c]) * hc, b), `sample ${n}, adversarial`);
+        for (let k = 0; k < 10; k++) {
+          let logit = ab[k];
+          for (let c = 0; c < channels; c++) {
+            for (let p = 0; p < positions; p++) logit += a[(k * channels + c) * positions + p] * Math.max(0, f[(n * channels + c) * positions + p]);
+          }
+          close(got[n * 11 + 1 + k], logit, `sample ${n}, class ${k}`);
         }
-        assert.ok(Math.abs(got[n] - expected) < 1e-3 * Math.max(1, Math.abs(expected)), `sample ${n}: ${got[n]} vs ${expected}`);
       });
     });
+    d.dispose();
+  });
+
+  it('spectral norm (the family\'s gd) covers every weight layer of D but the auxiliary classifier', () => {
+    manualSeed(3);
+    const d = buildDiscriminator(bigganFamily.parts, { imageShape: [1, 28, 28], latentDim: 100, numClasses: 10, width: 4, spectralNorm: 'gd' });
+    const normalised = d.namedBuffers().filter(([name]) => name.endsWith('weight_u')).map(([name]) => name.replace(/\.weight_u$/, ''));
+    const weighted = d.namedParameters().filter(([name]) => name.endsWith('.weight') && !name.startsWith('embed')).map(([name]) => name.replace(/\.weight$/, ''));
+    assert.ok(weighted.includes('aux'));
+    assert.deepEqual(normalised.sort(), weighted.filter((name) => name !== 'aux').sort());
     d.dispose();
   });
 
@@ -139,6 +160,26 @@ describe('BigGAN training', () => {
     }
     run.dispose();
     assert.equal(new Set(live.slice(2)).size, 1, `live tensors flat: ${[...new Set(live)]}`);
+  });
+
+  it('G\'s loss carries D\'s class cross-entropy ×classWeight (the family\'s defaults: weight 3, the classifier learning on real digits only)', () => {
+    assert.deepEqual([config(data).classifyFakes, config(data).classWeight], [false, 3]);
+    // One step from the same seed for several weights: D's step does not depend on the weight, so G's losses
+    // differ only by weight × the same cross-entropy, and (L₃ − L₀) / (L₁ − L₀) is 3.
+    const first = (classWeight: number) => {
+      manualSeed(7);
+      const run = buildRun(config(data, { classWeight }), data) as AdversarialRun;
+      try {
+        return run.step({ step: 0, epoch: 1, batchInEpoch: 0 });
+      } finally {
+        run.dispose();
+      }
+    };
+    const [l0, l1, l3] = [0, 1, 3].map(first);
+    assert.equal(l1.loss_d, l0.loss_d, "D's step ignores the weight");
+    const crossEntropy = l1.loss_g - l0.loss_g;
+    assert.ok(crossEntropy > 0.5 && crossEntropy < 20, `G's class cross-entropy ${crossEntropy}`);
+    assert.ok(Math.abs((l3.loss_g - l0.loss_g) / crossEntropy - 3) < 1e-3, `${l3.loss_g - l0.loss_g} vs 3 × ${crossEntropy}`);
   });
 
   it('through the trainer and the CLI: --class K and --truncation (the same seed, the same picture), and a resume that ends bit-identical', async () => {

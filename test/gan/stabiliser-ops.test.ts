@@ -7,7 +7,7 @@ import {
   AugmentDraws, diffAugment, drawsFor, parseDiffAugment, randBrightness, randContrast, randCutout, randSaturation, randTranslation,
 } from '../../src/gan/diffaugment';
 import { orthogonalPenalty, orthogonalWeights, r1Due, r1Penalty, r1Weight } from '../../src/gan/regularisers';
-import { ConvTranspose2d, Embedding, Linear, Sequential, spectralNorm_, spectralNormalize } from '../../src/nn';
+import { ConvTranspose2d, Embedding, Linear, Sequential, spectralNorm_, spectralNormalize, withoutSpectralNorm } from '../../src/nn';
 import { F, manualSeed, memory, tensor, Tensor, tidy } from '../../src/torch';
 import { gradcheck, values } from '../helpers/gradcheck';
 
@@ -198,6 +198,20 @@ describe('spectral norm of a transposed convolution', () => {
     assert.equal(spectralNorm_(net), 1);
     assert.deepEqual(layer.weightU!.shape, [3]);
     assert.equal(spectralNorm_(net), 0, 'a second call adds nothing');
+    net.dispose();
+  });
+});
+
+describe('spectral norm left off a layer', () => {
+  it('spectralNorm_ skips a layer marked withoutSpectralNorm and normalises the others', () => {
+    manualSeed(3);
+    const kept = new Linear(4, 3);
+    const spared = withoutSpectralNorm(new Linear(3, 2));
+    const net = new Sequential(kept as never, spared as never);
+    assert.equal(spectralNorm_(net), 1);
+    assert.deepEqual(kept.weightU!.shape, [3]);
+    assert.equal(spared.weightU, null);
+    assert.deepEqual(net.namedBuffers().map(([name]) => name), ['0.weight_u']);
     net.dispose();
   });
 });

@@ -4,12 +4,13 @@
 // norms of one residual up block (gain 1 + linear, bias linear); self-attention at half the image side; then
 // BN-ReLU-conv3×3-tanh. D: residual down blocks with self-attention after the first, ReLU, a sum over the
 // positions, and a linear output plus the projection term ⟨embed(y), h⟩ (Miyato & Koyama 2018), through which
-// D judges whether the image fits its class. The paper's training settings are the family's defaults: spectral
-// norm in G and D (added by the wrapper), hinge loss, orthogonal regularisation, EMA of G; truncation at
+// D judges whether the image fits its class; beside it, not from the paper, AC-GAN's auxiliary classifier,
+// without which G barely learned the class in a CPU run's steps (see BigGanDiscriminator.classifier). The
+// paper's training settings are the family's defaults: spectral norm in G and D (added by the wrapper), hinge loss, orthogonal regularisation, EMA of G; truncation at
 // sampling is `sample --truncation`. Widths halve per block from G's first map (mirrored in D), as DCGAN's do,
 // where BigGAN keeps them wide: what a 2-core CPU can train.
-import { BatchNorm, Conv2d, Embedding, GraphOps, Linear, Module, ReLU, SelfAttention, Sequential, Tanh, tensorOps } from '../../nn';
-import { Tensor, tidy } from '../../torch';
+import { BatchNorm, Conv2d, Embedding, GraphOps, Linear, Module, ReLU, SelfAttention, Sequential, Tanh, tensorOps, withoutSpectralNorm } from '../../nn';
+import { cat, Tensor, tidy } from '../../torch';
 import { adversarialFamily } from '../adversarial';
 import type { Discriminator, Generator, ImageShape, ModelSpec } from '../types';
 import { chunkStarts, DownBlock, downBlockSize, latentChunks, UpBlock, upBlockSize } from './biggan-parts';
@@ -104,6 +105,15 @@ export class BigGanDiscriminator extends Module implements Discriminator {
   readonly linear: Linear;
   /** The projection's class embedding: one vector per class in the space of D's pooled features. */
   readonly embed: Embedding;
+  /**
+   * The auxiliary classifier (AC-GAN's head, not the paper's): class logits from D's last feature map, read whole
+   * as AC-GAN's head reads its trunk's (a conv with the map's size), and never spectrally normalised. It reads the
+   * map rather than the pooled h because the sum over positions keeps no layout: on 16 pooled features of digits
+   * a classifier's cross-entropy stays near ln 10 for 100 steps, on the 7×7 map it falls to ~0.5 (README
+   * "BigGAN"). The shared step trains it on real images (classifyFakes false, the family's default) and adds its
+   * loss on G's images, ×classWeight, to G's: the class signal the projection gives too weakly in a CPU run.
+   */
+  readonly classifier: Conv2d;
 
   constructor(imageShape: ImageShape, numClasses: number, width: number) {
     super();
@@ -114,9 +124,13 @@ export class BigGanDiscriminator extends Module implements Discriminator {
     const top = channels[channels.length - 1];
     this.linear = this.addModule('linear', new Linear(top, 1));
     this.embed = this.addModule('embed', unitEmbedding(numClasses, top));
+    this.classifier = this.addModule('aux', withoutSpectralNorm(new Conv2d(top, numClasses, stagesFor(imageShape)!.start)));
   }
 
-  /** [N, 1]: linear(h) + ⟨embed(y), h⟩, h the ReLU'd features summed over positions. */
+  /**
+   * [N, 1 + classes]: linear(h) + ⟨embed(y), h⟩, h the ReLU'd features summed over positions, then the
+   * auxiliary classifier's logits from the ReLU'd feature map.
+   */
   forward(x: Tensor, labels?: Tensor): Tensor {
     return tidy(() => {
       let h = x;
@@ -124,22 +138,25 @@ export class BigGanDiscriminator extends Module implements Discriminator {
         h = block.forward(h);
         if (i === 0) h = this.attention.forward(h);
       });
-      const pooled = h.relu().sum([2, 3]);
+      const features = h.relu();
+      const pooled = features.sum([2, 3]);
       const projection = this.embed.forward(requireLabels(labels, 'biggan discriminator')).mul(pooled).sum([1], true);
-      return this.linear.forward(pooled).add(projection);
+      const classes = this.classifier.forward(features).reshape([x.shape[0], -1]);
+      return cat([this.linear.forward(pooled).add(projection), classes], 1);
     });
   }
 }
 
 export const bigganFamily = adversarialFamily({
   name: 'biggan',
-  summary: 'BigGAN: class-conditional residual GAN with a hierarchical latent, shared-embedding conditional batch norm, self-attention and a projection D (spectral norm in G and D, hinge, orthogonal regularisation, EMA)',
+  summary: 'BigGAN: class-conditional residual GAN with a hierarchical latent, shared-embedding conditional batch norm, self-attention and a projection D with an auxiliary classifier learning on real images (spectral norm in G and D, hinge, orthogonal regularisation, EMA)',
   conditioning: 'conditional',
   // The paper's: Adam 1e-4 (G) / 4e-4 (D), β (0, 0.999), hinge, spectral norm in G and D, β_ortho 1e-4; EMA
   // 0.999 (the paper's 0.9999 averages over ~10k steps, longer than a CPU run lasts). 100 grid images: with ten
   // classes, a 10×10 grid of one class per column.
   defaults: {
     lrG: 1e-4, lrD: 4e-4, beta1: 0, beta2: 0.999, loss: 'hinge', spectralNorm: 'gd', orthoBeta: 1e-4, emaDecay: 0.999, gridSize: 100,
+    classifyFakes: false, classWeight: 3,
   },
   unsupported: (spec: ModelSpec) => unlabelledReason(spec) ?? unsupportedSize(spec) ?? tooFewLatents(spec),
   generator: (spec: ModelSpec) => new BigGanGenerator(spec.latentDim, spec.imageShape, spec.numClasses, spec.width ?? DEFAULT_WIDTH),
@@ -153,7 +170,7 @@ export const bigganFamily = adversarialFamily({
     for (let i = 0; i < count; i++) generator += upBlockSize(g[i], g[i + 1], SHARED_EMBEDDING_DIM + chunks[i + 1]);
     generator += selfAttentionSize(g[generatorAttentionAfter(imageShape) + 1]) + batchNorm(g[count]) + conv(g[count], imageShape[0], 3);
     const d = discriminatorChannels(imageShape, w);
-    let discriminator = selfAttentionSize(d[0]) + linear(d[count - 1], 1) + embedding(numClasses, d[count - 1]);
+    let discriminator = selfAttentionSize(d[0]) + linear(d[count - 1], 1) + embedding(numClasses, d[count - 1]) + conv(d[count - 1], numClasses, start);
     d.forEach((out, i) => (discriminator += downBlockSize(i === 0 ? imageShape[0] : d[i - 1], out, true)));
     return { generator, discriminator };
   },
