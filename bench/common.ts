@@ -81,15 +81,25 @@ export function referenceThreadCounts(ours: number, device = 'cpu'): number[] {
   return [...new Set([1, ours, os.cpus().length])].sort((a, b) => a - b);
 }
 
+/** The median of `values` (the mean of the two middle ones for an even count). */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Of thread counts timed, the one with the lowest ms/step (the first of equals). */
+export function fastestCount<T extends { threads: number; ms: number }>(timed: T[]): T {
+  return timed.reduce((a, b) => (a.ms <= b.ms ? a : b));
+}
+
 /** The count of `candidates` at which the reference (`args`: model, data, …) runs its steps fastest, by a short trial. */
 export function fastestReferenceThreads(args: string[], candidates: number[]): number {
   if (candidates.length === 1) return candidates[0];
-  const medianMs = (threads: number) => {
-    const times = runReference([...args, '--steps', '12', '--warmup', '3', '--threads', String(threads)]).step_ms.sort((a, b) => a - b);
-    return times[times.length >> 1];
-  };
-  const timed = candidates.map((threads) => ({ threads, ms: medianMs(threads) }));
-  return timed.reduce((a, b) => (a.ms <= b.ms ? a : b)).threads;
+  const timed = candidates.map((threads) => ({
+    threads, ms: median(runReference([...args, '--steps', '12', '--warmup', '3', '--threads', String(threads)]).step_ms),
+  }));
+  return fastestCount(timed).threads;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- eval's JSON output, read field by field by the callers

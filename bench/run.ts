@@ -18,7 +18,7 @@ import { buildRun } from '../src/gan/registry';
 import { cudaDeviceCount, libtorchVersion, numThreads, Precision, PRECISIONS, resolveDevice, setDefaultDevice, withPrecision } from '../src/torch';
 import { writeIdx } from '../src/data/idx';
 import type { ImageDataset } from '../src/data/dataset';
-import { option, PYTHON, referenceThreadCounts, runReference, simdFlags, writeBundledMnistIdx } from './common';
+import { fastestCount, median, option, PYTHON, referenceThreadCounts, runReference, simdFlags, writeBundledMnistIdx } from './common';
 
 interface BenchCase {
   name: string;
@@ -74,12 +74,6 @@ function randomRgbDataset(): ImageDataset {
     images[i] = state >>> 24;
   }
   return { name: 'random-64-rgb', images, labels: null, count, channels: 3, height: 64, width: 64, classes: null };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 function timeGanforge(config: TrainConfig, dataset: ImageDataset, warmup: number, steps: number): number[] {
@@ -152,19 +146,17 @@ function main(): void {
     const caseWarmup = Math.max(2, Math.round(warmup * benchCase.share));
     const ours: number[] = [];
     const theirs = new Map<number, number[]>();
-    let threadCounts: number[] = [];
     for (let round = 0; round < rounds; round++) {
       ours.push(...timeGanforge(config, dataset, caseWarmup, caseSteps));
-      // numThreads() is the count the run chose for this family (or GANFORGE_THREADS).
-      threadCounts = referenceThreadCounts(numThreads(), device);
       if (!torchVersion) continue;
-      for (const threads of threadCounts) {
+      // numThreads() is the count the run chose for this family (or GANFORGE_THREADS).
+      for (const threads of referenceThreadCounts(numThreads(), device)) {
         theirs.set(threads, [...(theirs.get(threads) ?? []), ...timeReference(benchCase.reference, dataFile, caseWarmup, caseSteps, config.seed, threads, device, precision)]);
       }
     }
     const oursMs = median(ours);
     const perCount = [...theirs].map(([threads, times]) => ({ threads, ms: median(times) }));
-    const best = perCount.reduce<{ threads: number; ms: number } | null>((a, b) => (a && a.ms <= b.ms ? a : b), null);
+    const best = perCount.length ? fastestCount(perCount) : null;
     const theirsMs = best ? best.ms : NaN;
     const perSecond = (ms: number) => (config.batchSize * 1000) / ms;
     const threadsNote = perCount.length

@@ -128,7 +128,7 @@ export const RECIPES: Record<string, Recipe> = {
     // Shared-machine figures (load average 9–24; README "Unpaired translation" has the table). 600 s gave 450–720
     // steps there; a quiet 2-core machine earlier ran 1,693 in 600 s, so the rate's decay from step 1,250 starts
     // inside the budget there. MNIST-M → MNIST class survival at ~700 steps: 54.9% with λ 10 (the recipe before),
-    // 59.7% with λ 5; cycle noise σ 0.2 / 0.5 (--cycle-noise) 57.0% / 54.8%, λ 5 with it 59.2%, batch 16 (350
+    // 59.7% with λ 5; cycle noise σ 0.2 / 0.5 (cycleNoise) 57.0% / 54.8%, λ 5 with it 59.2%, batch 16 (350
     // steps, the same time) 55.6%, D at 8e-4 56.5%, an identity loss of 0.1·λ 44.0% (the paper's 0.5·λ at 2e-4:
     // 38.7%). The spread is within what one seed to the next moves, so λ 5 is kept for its reason: the library's
     // lsgan G term is half the reference code's MSE, and λ 5 restores the paper's GAN : cycle balance. BtoA makes

@@ -25,6 +25,8 @@
 //
 // GANFORGE_PLAIN_CONV_TRANSPOSE=1 sends every call to libtorch's kernel, as PyTorch computes it: the parity test
 // uses it to show bit-identical losses against the PyTorch reference (as GANFORGE_UNFUSED_ADAM=1 does for Adam).
+// Padding and the convolution are called on the addon directly, not through functional.ts: functional.ts's
+// convTranspose2d is this file's router, and importing it back would make the two modules a cycle.
 import { native } from './native';
 import { cat, numThreads, zeros } from './create';
 import { Tensor } from './tensor';
