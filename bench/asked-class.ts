@@ -14,7 +14,7 @@ import { classCoverage } from '../src/metrics/coverage';
 import { classifierFor } from '../src/metrics/classifier';
 import { classifierExtractor } from '../src/metrics/extractor';
 import { referenceData } from '../src/metrics/reference';
-import { evalJson, ganforgeRun, option, simdFlags } from './common';
+import { askedClassShares, ganforgeRun, option, simdFlags } from './common';
 
 /** Per class K, the share of the judge's held-out real images of class K that its classifier reads as K. */
 async function judgeCeiling(dataset: string): Promise<number[]> {
@@ -51,11 +51,7 @@ async function main(): Promise<void> {
 
   const row = ganforgeRun(`${recipe}-seed${seed}`, out, ['--recipe', recipe, '--steps', '100000000', ...extra], budget, seed, '2000');
   const classes = (row.score.coverage.shares as number[]).length;
-  const shares: number[] = [];
-  for (let k = 0; k < classes; k++) {
-    const asked = evalJson(['--checkpoint', row.run, '--class', String(k), '--n', n, '--seed', seed, '--no-append']);
-    shares.push((asked.coverage.shares as number[])[k]);
-  }
+  const shares = askedClassShares(row.run, classes, n, seed);
   const mean = shares.reduce((a, b) => a + b, 0) / classes;
   const worst = shares.indexOf(Math.min(...shares));
   const pct = (v: number) => `${(100 * v).toFixed(1)}%`;

@@ -126,3 +126,16 @@ export function ganforgeRun(name: string, out: string, args: string[], budget: s
   fs.copyFileSync(path.join(run, 'samples.png'), path.join(out, `${name}.png`));
   return { name, steps: Number(done[1]), seconds: Number(done[2]), score: evalJson(['--checkpoint', run, '--n', n, '--no-append']), run };
 }
+
+/**
+ * For a conditional run, asks for each class K in turn (`ganforge eval --class K --n N`) and returns the share of
+ * the N samples the judge's classifier reads as K, per class.
+ */
+export function askedClassShares(run: string, classes: number, n: string, seed: string): number[] {
+  const shares: number[] = [];
+  for (let k = 0; k < classes; k++) {
+    const asked = evalJson(['--checkpoint', run, '--class', String(k), '--n', n, '--seed', seed, '--no-append']);
+    shares.push((asked.coverage.shares as number[])[k]);
+  }
+  return shares;
+}
