@@ -3,8 +3,11 @@
 // when other work keeps the cores busy (measured: conv GAN at load 14 on 2 cores, 4,100 vs 2,365 ms/step): two
 // threads that each get a fraction of a core wait on each other at every parallel loop's barrier. So the count
 // follows the cores that other processes leave free, re-read every few seconds from /proc/stat (Linux): the
-// machine's busy time minus this process's own CPU time is what the others use. GANFORGE_THREADS fixes the
-// count and turns this off, as does a family that wants one thread (nothing to take away).
+// machine's busy time minus this process's own CPU time is what the others use. Time of niced processes
+// (/proc/stat's `nice` column) counts as free while this process is not niced itself: the scheduler runs them only
+// when our threads leave a core idle (a nice-19 job gets ~1.5% of a core beside one at nice 0), so they cost our
+// threads no barrier waits, and `nice -n 19 make` beside a run must not halve its threads. GANFORGE_THREADS fixes
+// the count and turns this off, as does a family that wants one thread (nothing to take away).
 //
 // The thread count can change a convolution's float rounding (oneDNN splits its reductions by thread), so a run
 // whose count changed is not bit-identical to one whose count did not; every change is logged.
@@ -21,15 +24,17 @@ export interface CpuTimes {
 
 /**
  * The aggregate `cpu` line of /proc/stat: user nice system idle iowait irq softirq steal …; idle and iowait count
- * as idle, the rest (guest time is already inside user) as busy. Null when the text has no such line.
+ * as idle, the rest (guest time is already inside user) as busy, but for niced processes' time, which counts as
+ * idle when `nicedIsIdle` (see the top of this file). Null when the text has no such line.
  */
-export function parseProcStat(text: string): CpuTimes | null {
+export function parseProcStat(text: string, nicedIsIdle = false): CpuTimes | null {
   const line = text.split('\n').find((l) => /^cpu\s/.test(l));
   if (!line) return null;
   const fields = line.trim().split(/\s+/).slice(1, 9).map(Number);
   if (fields.length < 4 || fields.some((v) => !Number.isFinite(v) || v < 0)) return null;
   const [user, nice, system, idle, iowait = 0, irq = 0, softirq = 0, steal = 0] = fields;
-  return { busy: user + nice + system + irq + softirq + steal, idle: idle + iowait };
+  const other = user + system + irq + softirq + steal;
+  return nicedIsIdle ? { busy: other, idle: idle + iowait + nice } : { busy: other + nice, idle: idle + iowait };
 }
 
 /** One reading: the machine's CPU times and this process's own CPU time (µs), or null where /proc/stat is not. */
@@ -45,7 +50,8 @@ export function readLoad(): LoadReading | null {
   } catch {
     return null;
   }
-  const machine = parseProcStat(text);
+  // A niced run's own time is in the nice column too, and it yields to everyone else's: count it all as busy.
+  const machine = parseProcStat(text, os.getPriority() <= 0);
   if (!machine) return null;
   const own = process.cpuUsage();
   return { machine, ownMicros: own.user + own.system };

@@ -13,6 +13,13 @@ describe('parseProcStat', () => {
     assert.deepEqual(parseProcStat(text), { busy: 141, idle: 420 });
   });
 
+  it("counts niced processes' ticks as idle when asked (a run at normal priority goes first)", () => {
+    const text = 'cpu  100 5 30 400 20 1 2 3 0 0\n';
+    // The nice column (5) moves from busy to idle; the total stays 561.
+    assert.deepEqual(parseProcStat(text, true), { busy: 136, idle: 425 });
+    assert.deepEqual(parseProcStat(text, false), { busy: 141, idle: 420 });
+  });
+
   it('refuses text without a usable cpu line', () => {
     assert.equal(parseProcStat('intr 1\n'), null);
     assert.equal(parseProcStat('cpu  1 2\n'), null);
