@@ -66,6 +66,6 @@ export const CONFIG_FLAGS = [
   { name: 'cycle-noise', key: 'cycleNoise', type: 'number', min: 0, placeholder: 'σ', help: 'cyclegan, discogan: σ of Gaussian noise added to each translation before it is translated back, against hiding the source in faint detail (e.g. 0.1; default: off)' },
   { name: 'pool-size', key: 'poolSize', type: 'int', min: 0, max: 10_000, placeholder: 'N', help: "cyclegan: translated images in each discriminator's history pool (default: 50; 0: off)" },
   { name: 'residual-blocks', key: 'residualBlocks', type: 'int', min: 1, max: 64, placeholder: 'N', help: 'cyclegan, stargan: residual blocks in each generator (default: 6)' },
-  { name: 'lr-decay-start', key: 'lrDecayStart', type: 'number', min: 0, max: 1, placeholder: 'SHARE', help: "cyclegan, discogan, stargan: share of the run's steps after which the learning rates fall linearly to 0 (default: 0.5 for cyclegan and stargan, 1 = constant for discogan)" },
+  { name: 'lr-decay-start', key: 'lrDecayStart', type: 'number', min: 0, max: 1, placeholder: 'SHARE', help: "share of the run's steps after which the learning rates fall linearly to 0 (default: 1 = constant; 0.5 for cyclegan and stargan; pix2pix and agecgan ignore it)" },
   { name: 'tensorboard', key: 'tensorboard', type: 'boolean', help: 'also write TensorBoard event files (scalars, grids, the config) to OUT/tb, for `tensorboard --logdir runs`' },
 ] as const satisfies readonly (FlagSpec & { key: keyof TrainConfig | 'lr' })[];

@@ -10,8 +10,9 @@ import type { Image } from '../io/png';
 import { Module, spectralNorm_ } from '../nn';
 import type { Optimizer } from '../optim';
 import { adamFor } from './optimizers';
+import { learningRateFactor } from '../optim/schedule';
 import { emaUpdate, F, keep, noGrad, rand, randint, randn, randomState, setRandomState, stack, Tensor, tidy } from '../torch';
-import type { TrainConfig } from './config';
+import { totalSteps, TrainConfig } from './config';
 import { ganLoss, GanLoss, gradientPenalty } from './losses';
 import { diffAugment, DiffAugmentOp, drawsFor, parseDiffAugment } from './diffaugment';
 import { networkOrthogonalPenalty, r1Due, r1Penalty, r1Weight } from './regularisers';
@@ -160,6 +161,10 @@ export class AdversarialRun implements FamilyRun {
     return this.loader.batchesPerEpoch;
   }
 
+  get totalSteps(): number {
+    return totalSteps(this.config, this.loader.batchesPerEpoch);
+  }
+
   get probabilisticOutputs(): boolean {
     return this.loss.probabilistic;
   }
@@ -173,8 +178,13 @@ export class AdversarialRun implements FamilyRun {
   step(at: StepPosition): Scalars {
     const batch = this.loader.batch(at.epoch, at.batchInEpoch);
     const updateG = (at.step + 1) % this.config.dSteps === 0;
+    // From the position alone, so a resumed run gets the same rates (constant unless lrDecayStart < 1).
+    const factor = learningRateFactor(at.step, this.totalSteps, this.config.lrDecayStart);
+    this.optimizerG.lr = this.config.lrG * factor;
+    this.optimizerD.lr = this.config.lrD * factor;
     try {
-      return this.#update(batch.images, batch.labels ?? undefined, updateG, r1Due(at.step, this.config.r1Every) && this.config.r1Gamma > 0);
+      const scalars = this.#update(batch.images, batch.labels ?? undefined, updateG, r1Due(at.step, this.config.r1Every) && this.config.r1Gamma > 0);
+      return this.config.lrDecayStart < 1 ? { ...scalars, lr_factor: factor } : scalars;
     } finally {
       batch.images.dispose();
       batch.labels?.dispose();

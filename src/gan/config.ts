@@ -5,12 +5,11 @@ import { ATTRIBUTE_NAME, MAX_ATTRIBUTES } from '../data/attribute-file';
 import type { Direction } from '../data/paired';
 import type { NormKind } from '../nn/norm';
 import { CONFIG_KEY_SPECS, IMAGE_SHAPE_DIMS, inDomain, rangePhrase } from './config-keys';
-import { GAN_LOSSES, GanLossName } from './losses';
-import { familyNames } from './registry';
+import type { GanLossName } from './losses';
 import type { ImageShape } from './types';
 import { parseDiffAugment } from './diffaugment';
 import type { SpectralNormTarget } from './stabilisers';
-import { Precision, PRECISIONS } from '../torch/device';
+import type { Precision } from '../torch/device';
 import { closest, shownName } from '../util/suggest';
 
 export interface TrainConfig {
@@ -306,20 +305,20 @@ export function validateConfig(config: TrainConfig): TrainConfig {
     throw new RangeError(`imageShape must be three positive integers [C, H, W], got ${JSON.stringify(shape)}`);
   }
   IMAGE_SHAPE_DIMS.forEach((dim, i) => atMost(`imageShape ${dim.name}`, config.imageShape[i], dim.cap));
-  if (!familyNames().includes(config.model)) throw new RangeError(`unknown model '${shownName(String(config.model))}' (expected one of ${familyNames().join(', ')})`);
   parseDiffAugment(config.diffAugment); // throws one line naming the unknown transform
-  for (const key of ['direction', 'norm', 'spectralNorm'] as const) {
-    const choices = CONFIG_KEY_SPECS[key].choices!();
-    if (!choices.includes(config[key])) throw new RangeError(`unknown ${key} '${shownName(String(config[key]))}' (expected one of ${choices.join(', ')})`);
+  // Every key with a closed set of values (model, loss, precision, recipe, …), read from its spec.
+  for (const key of CONFIG_KEYS) {
+    const { choices } = CONFIG_KEY_SPECS[key];
+    const v = config[key] as unknown;
+    if (!choices || v === null) continue;
+    if (!choices().includes(v as string)) throw new RangeError(`unknown ${key} '${shownName(String(v))}' (expected one of ${choices().join(', ')})`);
   }
-  if (!GAN_LOSSES.includes(config.loss)) throw new RangeError(`unknown loss '${shownName(String(config.loss))}' (expected one of ${GAN_LOSSES.join(', ')})`);
   if (config.attributes !== null) {
     const names = config.attributes.split(',');
     if (names.length > MAX_ATTRIBUTES || names.some((n) => !ATTRIBUTE_NAME.test(n)) || new Set(names).size !== names.length) {
       throw new RangeError(`attributes must be up to ${MAX_ATTRIBUTES} distinct comma-separated names (letters, digits, _ . -), got ${describeValue(config.attributes)}`);
     }
   }
-  if (!PRECISIONS.includes(config.precision)) throw new RangeError(`unknown precision '${shownName(String(config.precision))}' (expected one of ${PRECISIONS.join(', ')})`);
   return config;
 }
 

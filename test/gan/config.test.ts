@@ -154,6 +154,10 @@ describe('a stored config (checkpoint metadata, config.json) is untrusted input'
     refuse({ ...good, numClasses: -1 }, /numClasses must be a non-negative integer/);
     refuse({ ...good, numClasses: 1e9 }, /numClasses must be at most/);
     refuse({ ...good, model: 'resnet' }, /unknown model 'resnet'/);
+    // Every key with a closed set of values is checked from its spec, the recipe's name and the precision too.
+    refuse({ ...good, recipe: 'dcgan-mnst' }, /unknown recipe 'dcgan-mnst' \(expected one of default, /);
+    refuse({ ...good, precision: 'fp8' }, /unknown precision 'fp8' \(expected one of fp32, bf16, fp16\)/);
+    refuse({ ...good, norm: 'layer' }, /unknown norm 'layer'/);
     refuse({ ...good, imageShape: [1, 28] }, /'imageShape' must be a list of 3 numbers, got \[1,28\]/);
     refuse({ ...good, imageShape: [1, 28, 0] }, /imageShape must be three positive integers/);
     refuse({ ...good, imageShape: [1, '28', 28] }, /'imageShape' must be a list of 3 numbers/);

@@ -48,7 +48,8 @@ const EACH: [string, Partial<TrainConfig>][] = [
   ['lazy R1', { r1Gamma: 10, r1Every: 2 }],
   ['orthogonal regularisation', { orthoBeta: 1e-4 }],
 ];
-const ALL: Partial<TrainConfig> = { spectralNorm: 'gd', diffAugment: 'color,translation,cutout', r1Gamma: 10, r1Every: 2, orthoBeta: 1e-4, emaDecay: 0.9 };
+// With the learning rates decaying over the second half too, so a resume must restore them from the position.
+const ALL: Partial<TrainConfig> = { spectralNorm: 'gd', diffAugment: 'color,translation,cutout', r1Gamma: 10, r1Every: 2, orthoBeta: 1e-4, emaDecay: 0.9, lrDecayStart: 0.5 };
 
 describe('stabilisers in training', () => {
   const data = digits(64);
@@ -109,6 +110,32 @@ describe('stabilisers in training', () => {
         saved.dispose();
       }
     }
+  });
+
+  it('lrDecayStart: both rates hold until that share of the steps, then fall linearly, the last step still training', async () => {
+    const c = config({ model: 'dcgan', steps: 8, lrG: 4e-4, lrD: 2e-4, lrDecayStart: 0.5 });
+    const run = buildRun(c, data) as AdversarialRun;
+    try {
+      const seen: [number, number][] = [];
+      for (let step = 0; step < 8; step++) {
+        run.step({ step, epoch: 0, batchInEpoch: step });
+        seen.push([run.optimizerG.lr, run.optimizerD.lr]);
+      }
+      // Steps 0–4 at the full rates; from step 4 on 1 − (step − 4)/5: 0.8, 0.6, 0.4 at steps 5, 6, 7.
+      const expected = [1, 1, 1, 1, 1, 0.8, 0.6, 0.4].map((f) => [4e-4 * f, 2e-4 * f]);
+      seen.forEach(([g, d], i) => {
+        assert.ok(Math.abs(g - expected[i][0]) < 1e-12 && Math.abs(d - expected[i][1]) < 1e-12, `step ${i}: ${g}, ${d}`);
+      });
+    } finally {
+      run.dispose();
+    }
+    const straight = tempDir('decay-metrics');
+    await train(c, data, straight, null, quiet);
+    assert.deepEqual(readMetrics(straight).map((r) => r.lr_factor), [1, 1, 1, 1, 1, 0.8, 0.6, 0.4]);
+    // A constant run records no factor.
+    const constant = tempDir('constant-metrics');
+    await train(config({ model: 'dcgan', steps: 2 }), data, constant, null, quiet);
+    assert.ok(readMetrics(constant).every((r) => !('lr_factor' in r)));
   });
 
   it('a family that does not apply a stabiliser refuses it in one line naming it', () => {
