@@ -1,6 +1,6 @@
 // `npm run bench:asked-class -- --recipe default --budget 120 --n 500 --seed 1 --out DIR [-- TRAIN FLAGS]`:
 // how often a conditional run draws the class it is asked for. Trains the recipe (plus any train flags after
-// `--`) for the budget, scores it (`ganforge eval --n 2000`), then asks for each class in turn
+// `--`, e.g. `--steps 100000000` to lift its step cap) for the budget or until its own steps end, scores it (`ganforge eval --n 2000`), then asks for each class in turn
 // (`ganforge eval --class K --n N`) and prints the share the judge's classifier reads as K, per class, with the
 // mean and the worst, beside the share of the judge's own held-out real digits of each class that its classifier
 // reads as that class: a generator's share can hardly pass that ceiling.
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   fs.mkdirSync(out, { recursive: true });
   console.log(`asked class: --recipe ${recipe} ${extra.join(' ')} for ${budget} s; ${os.cpus().length} CPUs (${simdFlags()}), load average ${os.loadavg()[0].toFixed(1)}`);
 
-  const row = ganforgeRun(`${recipe}-seed${seed}`, out, ['--recipe', recipe, '--steps', '100000000', ...extra], budget, seed, '2000');
+  const row = ganforgeRun(`${recipe}-seed${seed}`, out, ['--recipe', recipe, ...extra], budget, seed, '2000');
   const classes = (row.score.coverage.shares as number[]).length;
   const shares = askedClassShares(row.run, classes, n, seed);
   const mean = shares.reduce((a, b) => a + b, 0) / classes;

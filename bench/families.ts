@@ -1,5 +1,5 @@
-// `npm run bench:families -- --budget 300 --seed 1 --n 2000 [--recipes a,b,…] [--asked-n 200] [--out DIR]`:
-// issue 11's table. Each noise-to-image recipe trains for the same wall time, one after the other so none shares
+// `npm run bench:families -- --budget 300 --seed 1 --n 2000 [--dataset fashion-mnist] [--recipes a,b,…]
+// [--asked-n 200] [--out DIR]`: issue 11's table. Each noise-to-image recipe trains for the same wall time, one after the other so none shares
 // the CPU with another, with its step cap lifted (`--steps` huge) so the budget alone ends it; each is scored by
 // the same judge (`ganforge eval --n N`), and the conditional ones also by the share of each asked class
 // (`ganforge eval --class K`). Prints a Markdown table (steps reached, FID, KID, precision, recall, class
@@ -13,7 +13,7 @@ import { modelFamily } from '../src/gan/registry';
 import { resolveConfig } from '../src/gan/resolve';
 import { askedClassShares, ganforgeRun, option, Row, simdFlags } from './common';
 
-/** Every recipe that turns noise into MNIST digits, the MLP GAN (the baseline issue 11 names) first. */
+/** Every recipe that turns noise into 28×28 digits, the MLP GAN (the baseline issue 11 names) first. */
 const MNIST_RECIPES = [
   'mlp-mnist', 'default', 'default-unlabelled', 'cgan-mnist', 'sngan-mnist', 'sagan-mnist',
   'stylegan-mnist', 'biggan-mnist', 'transgan-mnist',
@@ -21,11 +21,11 @@ const MNIST_RECIPES = [
 
 interface FamilyRow extends Row { recipe: string; conditional: boolean; asked: number[] | null; loadBefore: number }
 
-function trainAndScore(recipe: string, out: string, budget: string, seed: string, n: string, askedN: string): FamilyRow {
+function trainAndScore(recipe: string, dataset: string, out: string, budget: string, seed: string, n: string, askedN: string): FamilyRow {
   const config = resolveConfig({ recipe, flags: {} });
   const conditional = modelFamily(config.model).needsLabels;
   const loadBefore = os.loadavg()[0];
-  const row = ganforgeRun(recipe, out, ['--recipe', recipe, '--steps', '100000000'], budget, seed, n);
+  const row = ganforgeRun(recipe, out, ['--recipe', recipe, '--dataset', dataset, '--steps', '100000000'], budget, seed, n);
   const classes = (row.score.coverage.shares as number[]).length;
   const asked = conditional ? askedClassShares(row.run, classes, askedN, seed) : null;
   return { ...row, recipe, conditional, asked, loadBefore };
@@ -56,18 +56,20 @@ function main(): void {
   const seed = option('seed', '1');
   const n = option('n', '2000');
   const askedN = option('asked-n', '200');
+  // Any data set with the classes the recipes' conditional models need (mnist, fashion-mnist, an IDX folder).
+  const dataset = option('dataset', 'mnist');
   const recipes = option('recipes', MNIST_RECIPES.join(',')).split(',');
-  const out = path.resolve(option('out', path.join('runs', `families-${budget}s-seed${seed}`)));
+  const out = path.resolve(option('out', path.join('runs', `families-${path.basename(dataset)}-${budget}s-seed${seed}`)));
   fs.mkdirSync(out, { recursive: true });
-  console.log(`families: ${recipes.length} recipes × ${budget} s, seed ${seed}; ${os.cpus().length} CPUs (${simdFlags()})`);
+  console.log(`families: ${recipes.length} recipes × ${budget} s on ${dataset}, seed ${seed}; ${os.cpus().length} CPUs (${simdFlags()})`);
 
   const rows: FamilyRow[] = [];
   for (const recipe of recipes) {
-    rows.push(trainAndScore(recipe, out, budget, seed, n, askedN));
+    rows.push(trainAndScore(recipe, dataset, out, budget, seed, n, askedN));
     // Written after every run, so a long table interrupted part-way keeps what it measured.
-    writeFileAtomic(path.join(out, 'results.json'), JSON.stringify({ budget, seed, n, askedN, simd: simdFlags(), rows }, null, 2));
+    writeFileAtomic(path.join(out, 'results.json'), JSON.stringify({ budget, seed, dataset, n, askedN, simd: simdFlags(), rows }, null, 2));
   }
-  console.log(`\n${budget} s each, seed ${seed}, judged on ${n} samples (asked class: ${askedN} per class); load average before each run: ` +
+  console.log(`\n${budget} s each on ${dataset}, seed ${seed}, judged on ${n} samples (asked class: ${askedN} per class); load average before each run: ` +
     rows.map((r) => `${r.recipe} ${r.loadBefore.toFixed(1)}`).join(', '));
   console.log(markdown(rows));
 }
