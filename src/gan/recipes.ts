@@ -105,7 +105,8 @@ export const RECIPES: Record<string, Recipe> = {
     // Its D sees the class only as 10 of its 794 inputs, and G learns to draw the asked class slowly: asked for
     // each class 500 times, the worst class came out right 41% of the time after 3,000 steps (the 20 epochs this
     // recipe had), 88% after 6,000, 91.5% after 9,559 and 95.8% after 12,000 (README "One conditional model or
-    // ten models"). 15,000 steps leave a margin; a 2-core AVX2 machine does ~30 steps/s alone.
+    // ten models"). 15,000 steps leave a margin: alone on a 2-core AVX2 machine they took 380 s, and every class
+    // came out right 96.8% of the time or more (FID 16.1).
     config: { model: 'cgan', epochs: null, steps: 15_000, timeBudget: 600 },
   },
   'acgan-mnist': {
