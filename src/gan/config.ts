@@ -321,8 +321,3 @@ export function validateConfig(config: TrainConfig): TrainConfig {
   }
   return config;
 }
-
-/** Total steps of the run, given the loader's batches per epoch. */
-export function totalSteps(config: TrainConfig, batchesPerEpoch: number): number {
-  return config.steps ?? config.epochs! * batchesPerEpoch;
-}
