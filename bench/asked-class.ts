@@ -1,7 +1,7 @@
 // `npm run bench:asked-class -- --recipe default --budget 120 --n 500 --seed 1 --out DIR [-- TRAIN FLAGS]`:
 // how often a conditional run draws the class it is asked for. Trains the recipe (plus any train flags after
-// `--`, e.g. `--steps 100000000` to lift its step cap) for the budget or until its own steps end, scores it (`ganforge eval --n 2000`), then asks for each class in turn
-// (`ganforge eval --class K --n N`) and prints the share the judge's classifier reads as K, per class, with the
+// `--`, e.g. `--steps 100000000` to lift its step cap) for the budget or until its own steps end, scores it
+// (`ganforge eval --n 2000`), then asks for each class in turn (`ganforge eval --class K --n N`) and prints the share the judge's classifier reads as K, per class, with the
 // mean and the worst, beside the share of the judge's own held-out real digits of each class that its classifier
 // reads as that class: a generator's share can hardly pass that ceiling.
 import * as fs from 'fs';

@@ -1,6 +1,6 @@
 // `npm run bench:families -- --budget 300 --seed 1 --n 2000 [--dataset fashion-mnist] [--recipes a,b,…]
-// [--asked-n 200] [--out DIR]`: issue 11's table. Each noise-to-image recipe trains for the same wall time, one after the other so none shares
-// the CPU with another, with its step cap lifted (`--steps` huge) so the budget alone ends it; each is scored by
+// [--asked-n 200] [--out DIR]`: issue 11's table. Each noise-to-image recipe trains for the same wall time, one
+// after the other so none shares the CPU with another, with its step cap lifted (`--steps` huge) so the budget alone ends it; each is scored by
 // the same judge (`ganforge eval --n N`), and the conditional ones also by the share of each asked class
 // (`ganforge eval --class K`). Prints a Markdown table (steps reached, FID, KID, precision, recall, class
 // coverage, and for conditional runs the asked class's mean and worst share) and writes DIR/results.json and

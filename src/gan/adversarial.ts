@@ -9,8 +9,7 @@ import { BatchLoader } from '../data/loader';
 import type { Image } from '../io/png';
 import { Module, spectralNorm_ } from '../nn';
 import type { Optimizer } from '../optim';
-import { adamFor } from './optimizers';
-import { learningRateFactor } from '../optim/schedule';
+import { adamFor, scheduleRates } from './optimizers';
 import { emaUpdate, F, keep, noGrad, rand, randint, randn, randomState, setRandomState, stack, Tensor, tidy } from '../torch';
 import type { TrainConfig } from './config';
 import { totalSteps } from './run-length';
@@ -179,10 +178,7 @@ export class AdversarialRun implements FamilyRun {
   step(at: StepPosition): Scalars {
     const batch = this.loader.batch(at.epoch, at.batchInEpoch);
     const updateG = (at.step + 1) % this.config.dSteps === 0;
-    // From the position alone, so a resumed run gets the same rates (constant unless lrDecayStart < 1).
-    const factor = learningRateFactor(at.step, this.totalSteps, this.config.lrDecayStart);
-    this.optimizerG.lr = this.config.lrG * factor;
-    this.optimizerD.lr = this.config.lrD * factor;
+    const factor = scheduleRates(this.config, at.step, this.totalSteps, this.optimizerG, this.optimizerD);
     try {
       const scalars = this.#update(batch.images, batch.labels ?? undefined, updateG, r1Due(at.step, this.config.r1Every) && this.config.r1Gamma > 0);
       return this.config.lrDecayStart < 1 ? { ...scalars, lr_factor: factor } : scalars;

@@ -10,7 +10,7 @@
 import type { ImageDataset } from '../../data/dataset';
 import type { Image } from '../../io/png';
 import type { Module } from '../../nn';
-import { learningRateFactor } from '../../optim';
+import { scheduleRates } from '../optimizers';
 import { arange, F, keep, noGrad, randperm, stack, Tensor, tensor, tidy } from '../../torch';
 import type { TrainConfig } from '../config';
 import { totalSteps } from '../run-length';
@@ -89,10 +89,7 @@ class StarganRun extends GeneratorDiscriminatorRun<StarGenerator, StarDiscrimina
   #update(x: Tensor, cOrg: Tensor, step: number, updateG: boolean): Scalars {
     return tidy(() => {
       const { generator: G, discriminator: D, optimizerG, optimizerD, loss, config } = this;
-      // From the position alone, so a resumed run gets the same rates.
-      const factor = learningRateFactor(step, this.totalSteps, config.lrDecayStart);
-      optimizerG.lr = config.lrG * factor;
-      optimizerD.lr = config.lrD * factor;
+      const factor = scheduleRates(config, step, this.totalSteps, optimizerG, optimizerD);
       const cTrg = cOrg.indexSelect(0, randperm(x.shape[0]));
       const fake = G.edit(x, cTrg);
 

@@ -10,8 +10,8 @@ import type { ImageDataset } from '../../data/dataset';
 import { BatchLoader } from '../../data/loader';
 import type { Image } from '../../io/png';
 import type { Layer, Module } from '../../nn';
-import { learningRateFactor, Optimizer } from '../../optim';
-import { adamFor } from '../optimizers';
+import type { Optimizer } from '../../optim';
+import { adamFor, scheduleRates } from '../optimizers';
 import { cat, keep, noGrad, rand, randint, randn, Tensor, tensor, tidy, zeros } from '../../torch';
 import type { TrainConfig } from '../config';
 import { totalSteps } from '../run-length';
@@ -219,9 +219,7 @@ class TwoWayRun implements FamilyRun {
   #update(realA: Tensor, realB: Tensor, step: number): Scalars {
     return tidy(() => {
       const { G, F, DA, DB, optimizerG, optimizerD, loss, config } = this;
-      const factor = learningRateFactor(step, this.#total, config.lrDecayStart);
-      optimizerG.lr = config.lrG * factor;
-      optimizerD.lr = config.lrD * factor;
+      const factor = scheduleRates(config, step, this.#total, optimizerG, optimizerD);
       const fakeB = G.forward(realA);
       const fakeA = F.forward(realB);
 
